@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const url = (protocols: string[], fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a URL with one of the protocols ${protocols.join(', ')}` },
+    );
+
+/** "kid:secret[,kid:secret…]"; @herald/preferences parses and checks each key. */
+const signingKeys = z
+  .string({ error: 'is required: token signing keys as kid:secret[,kid:secret…]' })
+  .min(1, 'is required: token signing keys as kid:secret[,kid:secret…]');
+
+export const CommonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: url(['postgresql:', 'postgres:'], 'postgresql://postgres@127.0.0.1:5432/herald'),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  HERALD_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/i, 'letters, digits, ":", "_" and "-" only')
+    .default('herald'),
+  HERALD_SECRET: signingKeys,
+  PUBLIC_WEB_URL: url(['http:', 'https:'], 'http://localhost:3000'),
+  PUBLIC_API_URL: url(['http:', 'https:'], 'http://localhost:3001'),
+  MAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'must be a domain name such as mail.example.com')
+    .default('herald.localhost'),
+  MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.localhost>'),
+  HERALD_POSTAL_ADDRESS: z
+    .string()
+    .min(5, 'must be the postal address shown in every promotional email')
+    .default('Herald Demo Co., 1 Example Street, Springfield 00000, USA'),
+  /** Attempts for temporary failures (4xx replies, refused connections) before a message is failed. */
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  /** First retry delay; each later one doubles (exponential backoff). */
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+  /** Salt for hashing client IP addresses in the consent log (the addresses themselves are never stored). */
+  HERALD_IP_SALT: z.string().min(8).default('herald-ip-salt'),
+});
+
+export { port, url };
+
+export type CommonEnv = z.output<typeof CommonEnvSchema>;
