@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import type { ApiEnv } from '@herald/config';
+import { CategoriesModule } from './categories/categories.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
+import { CoreModule } from './core/core.module.js';
+import { API_ENV } from './core/env.token.js';
+import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
+import { DocsController } from './docs/docs.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { MessagesModule } from './messages/messages.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
+
+@Module({})
+export class ApiModule {
+  static forRoot(env: ApiEnv): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot({ env, envToken: API_ENV, maxConnections: 10 }),
+        BullModule.forRoot(deliveryQueueOptions(env)),
+        BullModule.registerQueue({ name: DELIVERY_QUEUE }),
+        ContactsModule,
+        CategoriesModule,
+        TemplatesModule,
+        MessagesModule,
+      ],
+      controllers: [HealthController, DocsController],
+    };
+  }
+}

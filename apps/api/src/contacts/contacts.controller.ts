@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Res, UseGuards } from '@nestjs/common';
+import type { Db } from '@herald/db';
+import { eraseContact, getPreferences, updatePreferences } from '@herald/preferences';
+import type { Response } from 'express';
+import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { notFound } from '../core/api-error.js';
+import { IdSchema } from '../core/common-schemas.js';
+import { PRISMA } from '../core/env.token.js';
+import { parseInput } from '../core/parse-input.js';
+import { toContactView } from './contact-view.js';
+import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.schemas.js';
+import { listConsentLog } from './list-consent-log.js';
+import { updateContact } from './update-contact.js';
+import { upsertContact } from './upsert-contact.js';
+
+@Controller('v1/contacts')
+@UseGuards(ApiKeyGuard)
+export class ContactsController {
+  constructor(@Inject(PRISMA) private readonly db: Db) {}
+
+  @Post()
+  async upsert(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+    const { contact, created } = await upsertContact(this.db, parseInput(UpsertContactSchema, body));
+    response.status(created ? 201 : 200);
+    return toContactView(contact);
+  }
+
+  @Get(':id')
+  async read(@Param('id') id: string) {
+    return toContactView(await this.findContact(id));
+  }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown) {
+    const changes = parseInput(UpdateContactSchema, body);
+    return toContactView(await updateContact(this.db, { id: parseInput(IdSchema, id, 'path'), changes }));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  async erase(@Param('id') id: string) {
+    await this.findContact(id);
+    await eraseContact(this.db, { contactId: id, actor: 'api' });
+    return { id, erased: true };
+  }
+
+  @Get(':id/preferences')
+  async preferences(@Param('id') id: string) {
+    await this.findContact(id);
+    return getPreferences(this.db, { contactId: id });
+  }
+
+  /** A support agent records a change someone asked for by mail or phone (source "admin"). */
+  @Put(':id/preferences')
+  async recordPreferences(@Param('id') id: string, @Body() body: unknown) {
+    const input = parseInput(UpdatePreferencesSchema, body);
+    await this.findContact(id);
+    const { changed } = await updatePreferences(this.db, {
+      contactId: id,
+      changes: input.changes.map((change) => ({ categoryKey: change.category, subscribed: change.subscribed })),
+      ...(input.allPromotional !== undefined && { allPromotional: input.allPromotional }),
+      source: 'admin',
+      actor: input.actor ?? 'support',
+      reason: input.reason,
+    });
+    return { changed, preferences: await getPreferences(this.db, { contactId: id }) };
+  }
+
+  @Get(':id/consent-log')
+  async consentLog(@Param('id') id: string) {
+    await this.findContact(id);
+    return { entries: await listConsentLog(this.db, { contactId: id }) };
+  }
+
+  private async findContact(id: string) {
+    const contact = await this.db.contact.findUnique({ where: { id: parseInput(IdSchema, id, 'path') } });
+    if (!contact) throw notFound('contact', id);
+    return contact;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Db } from '@herald/db';
+
+/** The contact's consent history, oldest first, as a support agent or an auditor reads it. */
+export async function listConsentLog(db: Db, { contactId }: { contactId: string }) {
+  const rows = await db.consentLogEntry.findMany({ where: { contactId }, orderBy: { id: 'asc' } });
+  return rows.map((row) => ({
+    id: row.id.toString(),
+    category: row.categoryKey,
+    scope: row.categoryKey ?? 'all-promotional',
+    action: row.action,
+    source: row.source.replaceAll('_', '-'),
+    occurredAt: row.occurredAt.toISOString(),
+    messageId: row.messageId,
+    campaignId: row.campaignId,
+    actor: row.actor,
+    reason: row.reason,
+    userAgent: row.userAgent,
+  }));
+}

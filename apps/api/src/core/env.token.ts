@@ -1,0 +1,6 @@
+/** Injection tokens for the validated environment and shared clients. */
+export const API_ENV = Symbol('API_ENV');
+export const WORKER_ENV = Symbol('WORKER_ENV');
+export const PRISMA = Symbol('PRISMA');
+export const SIGNING_KEYS = Symbol('SIGNING_KEYS');
+export const TEMPLATE_RENDERER = Symbol('TEMPLATE_RENDERER');

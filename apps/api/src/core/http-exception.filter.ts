@@ -1,0 +1,76 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { PreferencesError } from '@herald/preferences';
+import { TemplateDataError, TemplateSourceError } from '@herald/templates';
+import type { Response } from 'express';
+import { ApiError } from './api-error.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const PREFERENCES_STATUS: Record<string, number> = {
+  'unknown-contact': 404,
+  'unknown-category': 422,
+  'required-category': 422,
+};
+
+/** Maps every error to DESIGN.md's error format, once, at the edge. Unexpected errors are logged and answered 500. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toResponse(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    response.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof ApiError) {
+      return [exception.status, body(exception.code, exception.message, exception.details)];
+    }
+    if (exception instanceof PreferencesError) {
+      const status = PREFERENCES_STATUS[exception.code] ?? 422;
+      return [status, body(exception.code.replaceAll('-', '_'), exception.message)];
+    }
+    if (exception instanceof TemplateSourceError) {
+      return [422, body('invalid_template', exception.message, exception.errors)];
+    }
+    if (exception instanceof TemplateDataError) {
+      return [422, body('invalid_template_data', exception.message, { variable: exception.variable })];
+    }
+    const bodyParserError = asBodyParserError(exception);
+    if (bodyParserError) return bodyParserError;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'http_error';
+      const message = status === 404 ? 'No such endpoint.' : exception.message;
+      return [status, body(code, message)];
+    }
+    return [500, body('internal_error', 'Something went wrong on our side; nothing was changed by this request.')];
+  }
+}
+
+function body(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Errors thrown by Express' body parser before any handler runs (bad JSON, too large, wrong charset). */
+function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
+  if (typeof exception !== 'object' || exception === null || !('type' in exception)) return null;
+  const { type, status } = exception as { type: unknown; status?: unknown };
+  switch (type) {
+    case 'entity.too.large':
+      return [413, body('payload_too_large', 'The request body is larger than the API accepts.')];
+    case 'entity.parse.failed':
+      return [400, body('invalid_json', 'The request body is not valid JSON.')];
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return [415, body('unsupported_encoding', 'The request body must be UTF-8 JSON.')];
+    default:
+      return typeof status === 'number' && status >= 400 && status < 500
+        ? [status, body('bad_request', 'The request body could not be read.')]
+        : null;
+  }
+}

@@ -1,0 +1,28 @@
+export type SmtpFailure =
+  | { kind: 'hard-bounce'; code: number; response: string }
+  | { kind: 'permanent'; code?: number; response: string }
+  | { kind: 'temporary'; code?: number; response: string };
+
+const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETLS', 'EPROTOCOL']);
+
+/**
+ * A 5xx reply to RCPT TO is a hard bounce (the address does not exist); any other 5xx is a
+ * permanent failure of this message; 4xx replies and network trouble are temporary and retried.
+ */
+export function classifySmtpError(error: unknown): SmtpFailure {
+  const { responseCode, response, code, command, message } = (error ?? {}) as {
+    responseCode?: number;
+    response?: string;
+    code?: string;
+    command?: string;
+    message?: string;
+  };
+  const text = (response ?? message ?? String(error)).slice(0, 500);
+  if (typeof responseCode === 'number') {
+    if (responseCode >= 500 && command === 'RCPT TO') return { kind: 'hard-bounce', code: responseCode, response: text };
+    if (responseCode >= 500) return { kind: 'permanent', code: responseCode, response: text };
+    return { kind: 'temporary', code: responseCode, response: text };
+  }
+  if (code && NETWORK_CODES.has(code)) return { kind: 'temporary', response: text };
+  return { kind: 'temporary', response: text };
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { WorkerEnv } from '@herald/config';
+import type { Db } from '@herald/db';
+import type { Queue } from 'bull';
+import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { DELIVERY_QUEUE } from './delivery-queue.js';
+import { reconcileQueue } from './reconcile-queue.js';
+
+/** Runs the reconciler once at start-up and then periodically. */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Reconciler');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+    @Inject(PRISMA) private readonly db: Db,
+    @Inject(WORKER_ENV) private readonly env: WorkerEnv,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.run();
+    this.timer = setInterval(() => void this.run(), this.env.RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      const enqueued = await reconcileQueue(this.db, this.queue, {
+        olderThanMs: 5000,
+        staleClaimMs: this.env.STALE_CLAIM_MS,
+      });
+      if (enqueued > 0) this.logger.log(`enqueued ${enqueued} stored message(s) that had no job`);
+    } catch (error) {
+      this.logger.error(`reconcile failed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { ApiEnv } from '@herald/config';
+import { API_ENV } from '../core/env.token.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+
+@Controller('docs')
+export class DocsController {
+  private readonly document: ReturnType<typeof buildOpenApiDocument>;
+
+  constructor(@Inject(API_ENV) env: ApiEnv) {
+    this.document = buildOpenApiDocument(env.PUBLIC_API_URL);
+  }
+
+  @Get()
+  openApi() {
+    return this.document;
+  }
+}

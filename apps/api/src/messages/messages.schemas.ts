@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { EmailSchema, IdSchema, KebabKeySchema } from '../core/common-schemas.js';
+
+export const SendMessageSchema = z.strictObject({
+  template: KebabKeySchema,
+  to: z.union([z.strictObject({ contactId: IdSchema }), z.strictObject({ email: EmailSchema })], {
+    error: 'must be { "contactId": "<uuid>" } or { "email": "<address>" }',
+  }),
+  data: z.record(z.string(), z.unknown()).default({}),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+});
+export type SendMessageInput = z.output<typeof SendMessageSchema>;
+
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'suppressed', 'failed', 'bounced'] as const;
+
+export const ListMessagesSchema = z.strictObject({
+  contactId: IdSchema.optional(),
+  campaignId: IdSchema.optional(),
+  status: z.enum(MESSAGE_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** The id of the last message of the previous page. */
+  after: IdSchema.optional(),
+});

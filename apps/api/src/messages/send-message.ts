@@ -1,0 +1,97 @@
+import { type Db, Prisma } from '@herald/db';
+import type { TemplateRenderer } from '@herald/templates';
+import type { Queue } from 'bull';
+import { uuid7 } from '../core/uuid7.js';
+import { ApiError } from '../core/api-error.js';
+import { sendMessageJob } from '../delivery/delivery-queue.js';
+import type { SystemVariables } from '../templates/system-variables.js';
+import { toRenderSource } from '../templates/template-source.js';
+import type { SendMessageInput } from './messages.schemas.js';
+
+export interface SendMessageDeps {
+  db: Db;
+  queue: Queue;
+  renderer: TemplateRenderer;
+  sampleSystem: SystemVariables;
+  log?: (message: string) => void;
+}
+
+/**
+ * Accepts one message: checks the template and its data now (so a caller learns of a missing
+ * variable at once, not from a failed message), stores it as queued and enqueues its delivery.
+ * Whether it may go is decided later, by the worker, at send time.
+ */
+export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput) {
+  const { db } = deps;
+  const template = await db.template.findFirst({
+    where: { key: input.template },
+    orderBy: { version: 'desc' },
+    include: { category: true },
+  });
+  if (!template) throw new ApiError(422, 'unknown_template', `No template with key "${input.template}".`);
+
+  const compiled = await deps.renderer.compile(toRenderSource(template));
+  deps.renderer.render(compiled, { ...input.data, ...deps.sampleSystem });
+
+  const contactId = await resolveContact(db, input.to);
+  const id = uuid7();
+  try {
+    await db.message.create({
+      data: {
+        id,
+        contactId,
+        templateId: template.id,
+        categoryKey: template.categoryKey,
+        class: template.category.class,
+        data: input.data as Prisma.InputJsonObject,
+        idempotencyKey: input.idempotencyKey ?? null,
+        events: { create: { type: 'queued' } },
+      },
+    });
+  } catch (error) {
+    if (input.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return replay(db, input.idempotencyKey, { contactId, templateKey: template.key });
+    }
+    throw error;
+  }
+  const job = sendMessageJob(id);
+  try {
+    await deps.queue.add(job.name, job.data, job.opts);
+  } catch (error) {
+    // The row is the source of truth: the worker's reconciler enqueues queued messages it finds without a job.
+    deps.log?.(`message ${id} stored but not enqueued (${(error as Error).message}); the reconciler will enqueue it`);
+  }
+  return { id, status: 'queued' as const, created: true };
+}
+
+async function resolveContact(db: Db, to: SendMessageInput['to']): Promise<string> {
+  if ('contactId' in to) {
+    const contact = await db.contact.findUnique({ where: { id: to.contactId }, select: { id: true } });
+    if (!contact) throw new ApiError(422, 'unknown_contact', `No contact with id "${to.contactId}".`);
+    return contact.id;
+  }
+  const contact = await db.contact.upsert({
+    where: { email: to.email },
+    create: { email: to.email },
+    update: {},
+    select: { id: true },
+  });
+  return contact.id;
+}
+
+/** The same idempotency key returns the same message; reusing it for another message is a conflict. */
+async function replay(db: Db, idempotencyKey: string, expected: { contactId: string; templateKey: string }) {
+  const existing = await db.message.findUnique({
+    where: { idempotencyKey },
+    select: { id: true, status: true, contactId: true, template: { select: { key: true } } },
+  });
+  if (!existing) throw new ApiError(409, 'conflict', 'A message with this idempotency key is being created; retry.');
+  if (existing.contactId !== expected.contactId || existing.template.key !== expected.templateKey) {
+    throw new ApiError(
+      409,
+      'idempotency_key_reused',
+      'This idempotency key was already used for a different message (another recipient or template).',
+    );
+  }
+  return { id: existing.id, status: existing.status, created: false };
+}

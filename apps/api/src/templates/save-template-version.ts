@@ -1,0 +1,93 @@
+import { type Db, Prisma } from '@herald/db';
+import { TemplateSourceError, validateTemplateSource, type TemplateRenderer } from '@herald/templates';
+import { uuid7 } from '../core/uuid7.js';
+import { ApiError } from '../core/api-error.js';
+import { type SystemVariables, SYSTEM_VARIABLE_NAMES } from './system-variables.js';
+import type { SaveTemplateInput } from './templates.schemas.js';
+import { toRenderSource } from './template-source.js';
+
+/**
+ * Adds a version of a template (version 1 for a new key). The MJML is validated strictly and the
+ * fixture must render before anything is written; earlier versions stay for the messages that used them.
+ */
+export async function saveTemplateVersion(
+  db: Db,
+  renderer: TemplateRenderer,
+  { input, system }: { input: SaveTemplateInput; system: SystemVariables },
+) {
+  const category = await db.category.findUnique({ where: { key: input.category } });
+  if (!category) throw new ApiError(422, 'unknown_category', `No category with key "${input.category}".`);
+  const latest = await db.template.findFirst({ where: { key: input.key }, orderBy: { version: 'desc' } });
+  if (latest && latest.categoryKey !== input.category) {
+    throw new ApiError(
+      422,
+      'category_mismatch',
+      `Template "${input.key}" belongs to category "${latest.categoryKey}"; a template cannot change its category (and so its class).`,
+    );
+  }
+  const validation = await validateTemplateSource({
+    subject: input.subject,
+    mjml: input.mjml,
+    class: category.class,
+    required: category.required,
+  });
+  if (!validation.ok) throw new TemplateSourceError(validation.errors);
+  const reserved = Object.keys(input.fixture ?? {}).filter((key) => (SYSTEM_VARIABLE_NAMES as readonly string[]).includes(key));
+  if (reserved.length > 0) {
+    throw new ApiError(422, 'reserved_variable', `The fixture may not set system variables: ${reserved.join(', ')}.`);
+  }
+  const fixture = input.fixture ?? fixtureFromVariables(validation.variables);
+  // The version's id is chosen now so the compile that checks the fixture is the one the cache keeps.
+  const id = uuid7();
+  const compiled = await renderer.compile(
+    toRenderSource({ id, key: input.key, subject: input.subject, mjml: input.mjml, category }),
+  );
+  try {
+    renderer.render(compiled, { ...fixture, ...system });
+  } catch (error) {
+    throw new ApiError(
+      422,
+      'fixture_does_not_render',
+      `The ${input.fixture ? 'given' : 'generated'} fixture does not render: ${(error as Error).message}${input.fixture ? '' : ' Send a "fixture" with sample data.'}`,
+    );
+  }
+  for (let attempt = 0; ; attempt++) {
+    const current = await db.template.findFirst({ where: { key: input.key }, orderBy: { version: 'desc' }, select: { version: true } });
+    try {
+      return await db.template.create({
+        data: {
+          id,
+          key: input.key,
+          version: (current?.version ?? 0) + 1,
+          categoryKey: input.category,
+          subject: input.subject,
+          mjml: input.mjml,
+          variables: validation.variables,
+          fixture: fixture as Prisma.InputJsonObject,
+        },
+        include: { category: true },
+      });
+    } catch (error) {
+      const raced = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+      if (!raced || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Sample data for a template created without one: each variable path gets a readable placeholder. */
+export function fixtureFromVariables(variables: string[]): Record<string, unknown> {
+  const fixture: Record<string, unknown> = {};
+  for (const path of variables) {
+    const parts = path.split('.');
+    let node = fixture;
+    parts.forEach((part, index) => {
+      if (index === parts.length - 1) {
+        if (!(part in node)) node[part] = `Sample ${path}`;
+      } else {
+        if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+        node = node[part] as Record<string, unknown>;
+      }
+    });
+  }
+  return fixture;
+}

@@ -1,0 +1,15 @@
+import type { TemplateWithCategory } from './template-source.js';
+
+export function toTemplateView(template: TemplateWithCategory & { version: number; variables: unknown; fixture: unknown; createdAt: Date }) {
+  return {
+    key: template.key,
+    category: template.category.key,
+    class: template.category.class,
+    required: template.category.required,
+    version: template.version,
+    subject: template.subject,
+    variables: template.variables,
+    fixture: template.fixture,
+    createdAt: template.createdAt.toISOString(),
+  };
+}

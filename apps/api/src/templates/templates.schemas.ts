@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { KebabKeySchema } from '../core/common-schemas.js';
+
+export const SaveTemplateSchema = z.strictObject({
+  key: KebabKeySchema,
+  category: KebabKeySchema,
+  subject: z.string().trim().min(1).max(300),
+  mjml: z.string().min(1).max(200_000),
+  /** Sample data that renders; generated from the template's variables when left out. */
+  fixture: z.record(z.string(), z.unknown()).optional(),
+});
+export type SaveTemplateInput = z.output<typeof SaveTemplateSchema>;
+
+export const PreviewTemplateSchema = z.strictObject({
+  data: z.record(z.string(), z.unknown()).optional(),
+});

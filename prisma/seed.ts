@@ -1,0 +1,76 @@
+/**
+ * `npx prisma db seed`: the standard categories and templates, idempotently (a template whose text
+ * changed gets a new version). With HERALD_SEED_DEMO=1 also a few sample contacts.
+ */
+import { createPrismaClient, type Db } from '@herald/db';
+import { seedCategories, seedTemplates, validateTemplateSource } from '@herald/templates';
+
+export async function seedStandardData(db: Db): Promise<{ categories: number; templateVersions: number }> {
+  for (const category of seedCategories) {
+    const existing = await db.category.findUnique({ where: { key: category.key } });
+    if (existing && (existing.class !== category.class || existing.required !== category.required)) {
+      throw new Error(`category "${category.key}" exists with another class or required flag; refusing to change it`);
+    }
+    await db.category.upsert({
+      where: { key: category.key },
+      create: category,
+      update: { name: category.name, description: category.description },
+    });
+  }
+  let templateVersions = 0;
+  for (const template of seedTemplates) {
+    const category = seedCategories.find((c) => c.key === template.categoryKey);
+    if (!category) throw new Error(`template "${template.key}" names unknown category "${template.categoryKey}"`);
+    const latest = await db.template.findFirst({ where: { key: template.key }, orderBy: { version: 'desc' } });
+    if (latest && latest.subject === template.subject && latest.mjml === template.mjml) continue;
+    const validation = await validateTemplateSource({
+      subject: template.subject,
+      mjml: template.mjml,
+      class: category.class,
+      required: category.required,
+    });
+    if (!validation.ok) {
+      throw new Error(`seed template "${template.key}" is invalid: ${JSON.stringify(validation.errors)}`);
+    }
+    await db.template.create({
+      data: {
+        key: template.key,
+        version: (latest?.version ?? 0) + 1,
+        categoryKey: template.categoryKey,
+        subject: template.subject,
+        mjml: template.mjml,
+        variables: validation.variables,
+        fixture: template.fixture as object,
+      },
+    });
+    templateVersions++;
+  }
+  return { categories: seedCategories.length, templateVersions };
+}
+
+const DEMO_CONTACTS = [
+  { email: 'ada@example.com', name: 'Ada Lovelace', locale: 'en-GB', timezone: 'Europe/London' },
+  { email: 'grace@example.com', name: 'Grace Hopper', locale: 'en-US', timezone: 'America/New_York' },
+  { email: 'alan@example.com', name: 'Alan Turing', locale: 'en-GB', timezone: 'Europe/London' },
+  { email: 'katherine@example.com', name: 'Katherine Johnson', locale: 'en-US', timezone: 'America/Chicago' },
+  { email: 'marie@example.com', name: 'Marie Curie', locale: 'fr-FR', timezone: 'Europe/Paris' },
+];
+
+export async function seedDemoContacts(db: Db): Promise<number> {
+  for (const contact of DEMO_CONTACTS) {
+    await db.contact.upsert({ where: { email: contact.email }, create: contact, update: {} });
+  }
+  return DEMO_CONTACTS.length;
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const db = createPrismaClient({ databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald' });
+  try {
+    const result = await seedStandardData(db);
+    console.log(`seeded ${result.categories} categories and ${result.templateVersions} new template version(s)`);
+    if (process.env.HERALD_SEED_DEMO === '1') console.log(`seeded ${await seedDemoContacts(db)} demo contacts`);
+  } finally {
+    await db.$disconnect();
+  }
+}

@@ -1,0 +1,126 @@
+// Starts the mail catcher, the API, a worker and the web app as child processes, sends sample mail
+// through the real path and prints every URL. Run through `npm run demo`, which prepares the database.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const env = {
+  ...process.env,
+  WEB_PORT: process.env.WEB_PORT ?? '3000',
+  API_PORT: process.env.API_PORT ?? '3001',
+};
+const catcherSmtpPort = process.env.MAILCATCHER_SMTP_PORT ?? '1025';
+const catcherHttpPort = process.env.MAILCATCHER_HTTP_PORT ?? '1080';
+env.SMTP_URL ??= `smtp://127.0.0.1:${catcherSmtpPort}`;
+env.PUBLIC_WEB_URL ??= `http://localhost:${env.WEB_PORT}`;
+env.PUBLIC_API_URL ??= `http://localhost:${env.API_PORT}`;
+const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+const inboxUrl = `http://localhost:${catcherHttpPort}`;
+const usesCatcher = env.SMTP_URL === `smtp://127.0.0.1:${catcherSmtpPort}`;
+
+const children = [];
+function start(name, args, cwd = '.') {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `[${name}]`.padEnd(9);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      for (const line of chunk.split('\n')) if (line.trim()) console.log(`${prefix} ${line}`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${prefix} exited (${signal ?? code}); stopping the demo`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await sleep(500);
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+async function waitFor(url, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function api(method, path, body) {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${env.HERALD_API_KEY}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function main() {
+  if (usesCatcher) {
+    start('mail', ['packages/mail-catcher/dist/cli.js', '--smtp-port', catcherSmtpPort, '--http-port', catcherHttpPort]);
+    await waitFor(inboxUrl, 'the mail catcher');
+  }
+  start('api', ['apps/api/dist/main.js']);
+  start('worker', ['apps/api/dist/worker.js']);
+  start('web', ['server.js'], 'apps/web');
+  await waitFor(`${apiUrl}/health`, 'the API');
+  await waitFor(`http://127.0.0.1:${env.WEB_PORT}/`, 'the web app');
+
+  const { id: noticeId } = await api('POST', '/v1/messages', {
+    template: 'service-notice',
+    to: { email: 'ada@example.com' },
+    data: {
+      title: 'Scheduled maintenance on Saturday',
+      body: 'Herald will be read-only for about 20 minutes on Saturday at 06:00 UTC while we upgrade the database.',
+    },
+  });
+  await api('POST', '/v1/messages', {
+    template: 'newsletter',
+    to: { email: 'grace@example.com' },
+    data: {
+      headline: 'What is new in Herald this month',
+      intro: 'Three things we shipped, and one we learned.',
+      articles: [
+        { title: 'One-click unsubscribe', summary: 'RFC 8058 headers on every promotional message.', url: 'https://example.com/blog/one-click' },
+        { title: 'Consent log', summary: 'Every change, who made it, and how.', url: 'https://example.com/blog/consent-log' },
+      ],
+    },
+  });
+
+  let status = 'queued';
+  for (let i = 0; i < 60 && (status === 'queued' || status === 'sending'); i++) {
+    await sleep(250);
+    ({ status } = await api('GET', `/v1/messages/${noticeId}`));
+  }
+  console.log('');
+  console.log(`Herald is running. The sample service notice is ${status}.`);
+  if (usesCatcher) console.log(`  mail catcher inbox   ${inboxUrl}  (read the notice and its headers there)`);
+  console.log(`  preference center    ${env.PUBLIC_WEB_URL}`);
+  console.log(`  API                  ${env.PUBLIC_API_URL}  (OpenAPI at ${env.PUBLIC_API_URL}/docs, health at /health)`);
+  console.log(`  API key              ${env.HERALD_API_KEY}  (in .env)`);
+  console.log(`  try: curl -H "Authorization: Bearer $HERALD_API_KEY" ${env.PUBLIC_API_URL}/v1/messages/${noticeId}`);
+  console.log('Press Ctrl-C to stop.');
+  if (process.argv.includes('--exit-after-send')) await stop(status === 'sent' ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(`demo failed: ${error.message}`);
+  void stop(1);
+});

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `npm run demo`: installs what is missing, builds, prepares the database and runs Herald with a
+# local mail catcher. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/services.sh
+
+if [ ! -f .env ]; then
+  echo "== writing .env with a fresh signing key and API key (kept for the next run)"
+  node -e '
+    const { randomBytes } = require("crypto");
+    const kid = "k" + randomBytes(2).toString("hex");
+    console.log(`HERALD_SECRET=${kid}:${randomBytes(32).toString("base64url")}`);
+    console.log(`HERALD_API_KEY=hk_${randomBytes(24).toString("base64url")}`);
+  ' > .env
+fi
+set -a
+source .env
+set +a
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/herald}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+
+ensure_services
+ensure_dependencies
+echo "== build"
+npx turbo run build --output-logs=errors-only
+echo "== database ${DATABASE_URL}"
+node scripts/create-database.mjs "$DATABASE_URL"
+npx prisma migrate deploy
+HERALD_SEED_DEMO=1 npx prisma db seed
+exec node scripts/demo.mjs "$@"
