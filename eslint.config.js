@@ -15,6 +15,17 @@ export default tseslint.config(
     },
   },
   {
+    // Plain scripts run by Node directly (the Prisma engine stand-in, the demo and test scripts).
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval',
+          'clearInterval', 'WebAssembly', 'TextDecoder', 'TextEncoder', 'globalThis', 'fetch', 'AbortController',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // Tests read JSON answers whose shape is the thing under test.
     files: ['**/test/**/*.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
