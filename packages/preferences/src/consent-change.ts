@@ -1,0 +1,2 @@
+/** One change of a contact's consent state; categoryKey null means "all promotional". */
+export type ConsentChange = { categoryKey: string | null; subscribed: boolean };

@@ -1,0 +1,42 @@
+export type MessageClassValue = 'transactional' | 'promotional';
+
+export type DeliveryBlockReason =
+  | 'no-address'
+  | 'hard-bounce'
+  | 'complaint'
+  | 'category-opt-out'
+  | 'all-promotional-opt-out';
+
+export type DeliveryDecisionInput = {
+  messageClass: MessageClassValue;
+  categoryRequired: boolean;
+  categorySubscribed: boolean;
+  allPromotionalOptOut: boolean;
+  complained: boolean;
+  hardBounced: boolean;
+  hasAddress: boolean;
+};
+
+export type DeliveryDecision = { allowed: true } | { allowed: false; reason: DeliveryBlockReason };
+
+/**
+ * The one place that decides whether a message may be sent (DESIGN.md, "Delivery decision").
+ * Reasons are checked from the most to the least fundamental, so a report shows why a
+ * message could never have gone out before it shows a preference.
+ */
+export function decideDelivery(input: DeliveryDecisionInput): DeliveryDecision {
+  if (!input.hasAddress) return { allowed: false, reason: 'no-address' };
+  if (input.hardBounced) return { allowed: false, reason: 'hard-bounce' };
+
+  const isPromotional = input.messageClass === 'promotional';
+  if (isPromotional && input.complained) return { allowed: false, reason: 'complaint' };
+  if (isPromotional && input.allPromotionalOptOut) {
+    return { allowed: false, reason: 'all-promotional-opt-out' };
+  }
+  // Opting out of a required category is impossible, so a stray "unsubscribed" value on
+  // one (a row written before the category became required) must not block it.
+  const isRequired = !isPromotional && input.categoryRequired;
+  if (!isRequired && !input.categorySubscribed) return { allowed: false, reason: 'category-opt-out' };
+
+  return { allowed: true };
+}

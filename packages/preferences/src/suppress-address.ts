@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { toPrismaConsentSource } from './consent-source.js';
+import type { DbClient } from './db-client.js';
+import { hashAddress, normalizeAddress } from './hash-address.js';
+import { parseInput } from './parse-input.js';
+import { SuppressionReasonValueSchema, toPrismaSuppressionReason } from './suppression-reason.js';
+
+export const SuppressAddressOptionsSchema = z.object({
+  email: z.string().min(1),
+  contactId: z.guid().optional(),
+  reason: SuppressionReasonValueSchema,
+  source: z.enum(['bounce', 'complaint', 'admin', 'api']),
+  detail: z.string().optional(),
+  messageId: z.guid().optional(),
+  campaignId: z.guid().optional(),
+});
+
+export type SuppressAddressOptions = z.input<typeof SuppressAddressOptionsSchema>;
+
+/**
+ * Adds the address to the suppression list (keyed by its hash and the reason) and, when
+ * the address belongs to a contact, logs a `suppress` entry in the same transaction.
+ * Suppressing an address twice for the same reason changes and logs nothing.
+ */
+export async function suppressAddress(
+  db: DbClient,
+  options: SuppressAddressOptions,
+): Promise<{ created: boolean; contactId: string | null }> {
+  const input = parseInput(SuppressAddressOptionsSchema, options, 'suppressAddress');
+  const addressHash = hashAddress(input.email);
+
+  return db.$transaction(async (tx) => {
+    // Bounce and complaint feedback names an address, not a contact: find its owner.
+    const contact = input.contactId
+      ? await tx.contact.findUnique({ where: { id: input.contactId }, select: { id: true } })
+      : await tx.contact.findUnique({
+          where: { email: normalizeAddress(input.email) },
+          select: { id: true },
+        });
+    const contactId = contact?.id ?? null;
+
+    const { count } = await tx.suppression.createMany({
+      data: [
+        {
+          addressHash,
+          reason: toPrismaSuppressionReason(input.reason),
+          contactId,
+          detail: input.detail ?? null,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const created = count > 0;
+    if (created && contactId) {
+      await tx.consentLogEntry.create({
+        data: {
+          contactId,
+          categoryKey: null,
+          action: 'suppress',
+          source: toPrismaConsentSource(input.source),
+          reason: input.reason,
+          messageId: input.messageId ?? null,
+          campaignId: input.campaignId ?? null,
+        },
+      });
+    }
+    return { created, contactId };
+  });
+}

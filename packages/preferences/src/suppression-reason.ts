@@ -1,0 +1,19 @@
+import type { SuppressionReason } from '@herald/db';
+import { z } from 'zod';
+
+export const SuppressionReasonValueSchema = z.enum(['hard-bounce', 'complaint', 'erasure']);
+export type SuppressionReasonValue = z.infer<typeof SuppressionReasonValueSchema>;
+
+const PRISMA_NAMES = {
+  'hard-bounce': 'hard_bounce',
+  complaint: 'complaint',
+  erasure: 'erasure',
+} as const satisfies Record<SuppressionReasonValue, SuppressionReason>;
+
+export function toPrismaSuppressionReason(reason: SuppressionReasonValue): SuppressionReason {
+  return PRISMA_NAMES[reason];
+}
+
+export function fromPrismaSuppressionReason(reason: SuppressionReason): SuppressionReasonValue {
+  return reason === 'hard_bounce' ? 'hard-bounce' : reason;
+}

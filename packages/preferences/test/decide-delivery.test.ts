@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { decideDelivery, type DeliveryDecisionInput } from '../src/decide-delivery.js';
+
+const flags = [
+  'categoryRequired',
+  'categorySubscribed',
+  'allPromotionalOptOut',
+  'complained',
+  'hardBounced',
+  'hasAddress',
+] as const;
+
+function everyInput(): DeliveryDecisionInput[] {
+  const inputs: DeliveryDecisionInput[] = [];
+  for (const messageClass of ['transactional', 'promotional'] as const) {
+    for (let mask = 0; mask < 1 << flags.length; mask++) {
+      const input = { messageClass } as DeliveryDecisionInput;
+      flags.forEach((flag, bit) => {
+        input[flag] = (mask & (1 << bit)) !== 0;
+      });
+      inputs.push(input);
+    }
+  }
+  return inputs;
+}
+
+// Written from DESIGN.md's table, row by row, independently of the implementation:
+// which conditions block which kind of message.
+function blockersFromTable(input: DeliveryDecisionInput): string[] {
+  const undeliverable = [!input.hasAddress && 'no-address', input.hardBounced && 'hard-bounce'];
+  if (input.messageClass === 'transactional' && input.categoryRequired) {
+    return undeliverable.filter((reason): reason is string => reason !== false);
+  }
+  if (input.messageClass === 'transactional') {
+    return [...undeliverable, !input.categorySubscribed && 'category-opt-out'].filter(
+      (reason): reason is string => reason !== false,
+    );
+  }
+  return [
+    ...undeliverable,
+    input.complained && 'complaint',
+    input.allPromotionalOptOut && 'all-promotional-opt-out',
+    !input.categorySubscribed && 'category-opt-out',
+  ].filter((reason): reason is string => reason !== false);
+}
+
+describe('decideDelivery', () => {
+  const inputs = everyInput();
+
+  it('covers the whole cartesian product', () => {
+    expect(inputs).toHaveLength(128);
+    expect(new Set(inputs.map((input) => JSON.stringify(input))).size).toBe(128);
+  });
+
+  it.each(inputs.map((input) => [JSON.stringify(input), input] as const))('%s', (_label, input) => {
+    const expectedBlockers = blockersFromTable(input);
+    const decision = decideDelivery(input);
+    if (expectedBlockers.length === 0) {
+      expect(decision).toEqual({ allowed: true });
+    } else {
+      expect(decision.allowed).toBe(false);
+      // When several conditions block, any one of them is a truthful reason.
+      expect(expectedBlockers).toContain(decision.allowed ? undefined : decision.reason);
+    }
+  });
+
+  it('reports the most fundamental reason first', () => {
+    const everythingWrong: DeliveryDecisionInput = {
+      messageClass: 'promotional',
+      categoryRequired: false,
+      categorySubscribed: false,
+      allPromotionalOptOut: true,
+      complained: true,
+      hardBounced: true,
+      hasAddress: false,
+    };
+    expect(decideDelivery(everythingWrong)).toEqual({ allowed: false, reason: 'no-address' });
+    expect(decideDelivery({ ...everythingWrong, hasAddress: true })).toEqual({
+      allowed: false,
+      reason: 'hard-bounce',
+    });
+  });
+
+  it('never lets an opt-out or complaint block a required transactional message', () => {
+    const decision = decideDelivery({
+      messageClass: 'transactional',
+      categoryRequired: true,
+      categorySubscribed: false,
+      allPromotionalOptOut: true,
+      complained: true,
+      hardBounced: false,
+      hasAddress: true,
+    });
+    expect(decision).toEqual({ allowed: true });
+  });
+});

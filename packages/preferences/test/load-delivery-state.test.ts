@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyUnsubscribe } from '../src/apply-unsubscribe.js';
+import { decideDelivery } from '../src/decide-delivery.js';
+import { eraseContact } from '../src/erase-contact.js';
+import { loadDeliveryState } from '../src/load-delivery-state.js';
+import { suppressAddress } from '../src/suppress-address.js';
+import { connect, createCategory, createContact, type CategoryFixture } from './support/database.js';
+
+const db = connect();
+let newsletter: CategoryFixture;
+let optInOnly: CategoryFixture;
+let policyUpdates: CategoryFixture;
+
+beforeAll(async () => {
+  newsletter = await createCategory(db, { class: 'promotional' });
+  optInOnly = await createCategory(db, { class: 'promotional', defaultSubscribed: false });
+  policyUpdates = await createCategory(db, { class: 'transactional', required: true });
+});
+afterAll(() => db.$disconnect());
+
+describe('loadDeliveryState', () => {
+  it('returns the contact, the category and a clean decision input', async () => {
+    const contact = await createContact(db);
+    const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
+    expect(state).toEqual({
+      contact: { id: contact.id, email: contact.email, name: 'Ada Lovelace', erased: false },
+      category: {
+        key: newsletter.key,
+        name: `Category ${newsletter.key}`,
+        description: `Test category ${newsletter.key}`,
+        class: 'promotional',
+        required: false,
+        defaultSubscribed: true,
+      },
+      decisionInput: {
+        messageClass: 'promotional',
+        categoryRequired: false,
+        categorySubscribed: true,
+        allPromotionalOptOut: false,
+        complained: false,
+        hardBounced: false,
+        hasAddress: true,
+      },
+    });
+    expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: true });
+  });
+
+  it("follows the category default and the contact's opt-outs", async () => {
+    const contact = await createContact(db);
+    const optIn = await loadDeliveryState(db, { contactId: contact.id, categoryKey: optInOnly.key });
+    expect(optIn?.decisionInput.categorySubscribed).toBe(false);
+
+    await applyUnsubscribe(db, {
+      contactId: contact.id,
+      scope: { kind: 'category', categoryKey: newsletter.key },
+      source: 'one-click',
+    });
+    await applyUnsubscribe(db, {
+      contactId: contact.id,
+      scope: { kind: 'all-promotional' },
+      source: 'one-click',
+    });
+    const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
+    expect(state?.decisionInput).toMatchObject({ categorySubscribed: false, allPromotionalOptOut: true });
+    expect(decideDelivery(state!.decisionInput)).toEqual({
+      allowed: false,
+      reason: 'all-promotional-opt-out',
+    });
+  });
+
+  it("reads complaints and hard bounces from the address's suppressions", async () => {
+    const contact = await createContact(db);
+    // Suppressed under another spelling, before this contact existed: the hash still matches.
+    await suppressAddress(db, {
+      email: contact.email!.toUpperCase(),
+      reason: 'complaint',
+      source: 'complaint',
+    });
+    const complained = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
+    expect(complained?.decisionInput).toMatchObject({ complained: true, hardBounced: false });
+    const required = await loadDeliveryState(db, { contactId: contact.id, categoryKey: policyUpdates.key });
+    expect(decideDelivery(required!.decisionInput)).toEqual({ allowed: true });
+
+    await suppressAddress(db, { email: contact.email!, reason: 'hard-bounce', source: 'bounce' });
+    const bounced = await loadDeliveryState(db, { contactId: contact.id, categoryKey: policyUpdates.key });
+    expect(bounced?.decisionInput).toMatchObject({
+      complained: true,
+      hardBounced: true,
+      categoryRequired: true,
+    });
+    expect(decideDelivery(bounced!.decisionInput)).toEqual({ allowed: false, reason: 'hard-bounce' });
+  });
+
+  it('reports an erased contact as having no address', async () => {
+    const contact = await createContact(db);
+    await eraseContact(db, { contactId: contact.id, actor: 'dpo@example.com' });
+    const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: policyUpdates.key });
+    expect(state?.contact).toEqual({ id: contact.id, email: null, name: null, erased: true });
+    expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: false, reason: 'no-address' });
+  });
+
+  it('returns null for an unknown contact or category', async () => {
+    const contact = await createContact(db);
+    expect(await loadDeliveryState(db, { contactId: randomUUID(), categoryKey: newsletter.key })).toBeNull();
+    expect(
+      await loadDeliveryState(db, { contactId: contact.id, categoryKey: 'no-such-category' }),
+    ).toBeNull();
+  });
+});
