@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+
+// src/seed/ under vitest and dist/seed/ when built are both two levels below the package root,
+// so one relative URL finds the template folders from either.
+const templatesRoot = new URL('../../templates/', import.meta.url);
+
+/** Reads `templates/<key>/subject.hbs` and `templates/<key>/template.mjml`. */
+export function readTemplateFiles(key: string): { subject: string; mjml: string } {
+  const folder = new URL(`${key}/`, templatesRoot);
+  return {
+    subject: readFileSync(new URL('subject.hbs', folder), 'utf8').trim(),
+    mjml: readFileSync(new URL('template.mjml', folder), 'utf8'),
+  };
+}

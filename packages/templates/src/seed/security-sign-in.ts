@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineTemplate } from './define-template.js';
+import { WebUrlSchema } from './web-url-schema.js';
+
+export const SecuritySignInDataSchema = z.object({
+  signInUrl: WebUrlSchema,
+  expiresInMinutes: z.number().int().positive(),
+});
+
+export const securitySignIn = defineTemplate({
+  key: 'security-sign-in',
+  categoryKey: 'security',
+  schema: SecuritySignInDataSchema,
+  fixture: {
+    signInUrl: 'https://app.example.com/account/sign-in?token=3q2-fixture-token',
+    expiresInMinutes: 15,
+  },
+});

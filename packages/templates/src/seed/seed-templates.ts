@@ -1,0 +1,14 @@
+import { collaborationInvite } from './collaboration-invite.js';
+import { newsletter } from './newsletter.js';
+import { policyUpdate } from './policy-update.js';
+import { securitySignIn } from './security-sign-in.js';
+import { serviceNotice } from './service-notice.js';
+import type { TemplateDefinition } from './template-definition.js';
+
+export const seedTemplates: TemplateDefinition[] = [
+  serviceNotice,
+  securitySignIn,
+  policyUpdate,
+  collaborationInvite,
+  newsletter,
+];

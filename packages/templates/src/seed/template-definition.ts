@@ -1,0 +1,12 @@
+import type { ZodType } from 'zod';
+
+export interface TemplateDefinition {
+  key: string;
+  categoryKey: string;
+  subject: string;
+  mjml: string;
+  /** Validates the template's own data; system variables are supplied separately. */
+  schema: ZodType;
+  /** Sample data that renders, for previews and tests. */
+  fixture: Record<string, unknown>;
+}

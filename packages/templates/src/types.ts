@@ -1,0 +1,29 @@
+import type { ZodType } from 'zod';
+
+export type TemplateClass = 'transactional' | 'promotional';
+
+/** Where a template's source went wrong, in terms an author can act on. */
+export interface TemplateSourceIssue {
+  field: 'subject' | 'mjml';
+  line?: number;
+  message: string;
+}
+
+export interface TemplateSourceInput {
+  subject: string;
+  mjml: string;
+  class: TemplateClass;
+  required: boolean;
+}
+
+export interface TemplateSource extends TemplateSourceInput {
+  /** The template version id: versions are immutable, so it is the cache key. */
+  id: string;
+  schema?: ZodType;
+}
+
+export interface RenderedMessage {
+  subject: string;
+  html: string;
+  text: string;
+}

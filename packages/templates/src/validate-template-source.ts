@@ -1,0 +1,21 @@
+import { prepareTemplate } from './prepare-template.js';
+import { TemplateSourceError } from './template-source-error.js';
+import type { TemplateSourceInput, TemplateSourceIssue } from './types.js';
+
+export type TemplateSourceValidation =
+  | { ok: true; variables: string[] }
+  | { ok: false; errors: TemplateSourceIssue[] };
+
+/**
+ * Checks a template before it is saved: strict MJML, supported Handlebars, MJML kept every
+ * expression. `variables` are the data paths the template uses beyond the system variables.
+ */
+export async function validateTemplateSource(source: TemplateSourceInput): Promise<TemplateSourceValidation> {
+  try {
+    const prepared = await prepareTemplate(source);
+    return { ok: true, variables: prepared.variables };
+  } catch (error) {
+    if (error instanceof TemplateSourceError) return { ok: false, errors: error.errors };
+    throw error;
+  }
+}
