@@ -51,7 +51,7 @@ export const seedCategories: CategoryDefinition[] = [
     description: 'A monthly round-up of what we shipped and what we learned.',
     class: 'promotional',
     required: false,
-    defaultSubscribed: false,
+    defaultSubscribed: true,
   },
   {
     key: 'product-news',
@@ -59,7 +59,7 @@ export const seedCategories: CategoryDefinition[] = [
     description: 'Announcements of new products and major features.',
     class: 'promotional',
     required: false,
-    defaultSubscribed: false,
+    defaultSubscribed: true,
   },
   {
     key: 'promotions',
@@ -67,6 +67,6 @@ export const seedCategories: CategoryDefinition[] = [
     description: 'Discounts, trials and event invitations.',
     class: 'promotional',
     required: false,
-    defaultSubscribed: false,
+    defaultSubscribed: true,
   },
 ];
