@@ -3,7 +3,8 @@ import type { CommonEnv } from '@herald/config';
 import { createPrismaClient, type Db } from '@herald/db';
 import { parseSigningKeys } from '@herald/preferences';
 import { createTemplateRenderer } from '@herald/templates';
-import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './env.token.js';
+import { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import { LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './env.token.js';
 
 /** The clients every part of the API and the worker share: one Prisma pool, one renderer, the signing keys. */
 @Global()
@@ -19,8 +20,9 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: PRISMA, useFactory: () => createPrismaClient({ databaseUrl: env.DATABASE_URL, maxConnections }) },
         { provide: SIGNING_KEYS, useFactory: () => parseSigningKeys(env.HERALD_SECRET) },
         { provide: TEMPLATE_RENDERER, useFactory: () => createTemplateRenderer({ maxEntries: 500 }) },
+        { provide: LATEST_TEMPLATES, useFactory: (db: Db) => new LatestTemplateCache(db), inject: [PRISMA] },
       ],
-      exports: [envToken, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER],
+      exports: [envToken, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, LATEST_TEMPLATES],
     };
   }
 

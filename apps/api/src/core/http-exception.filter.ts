@@ -40,7 +40,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof TemplateDataError) {
       return [422, body('invalid_template_data', exception.message, { variable: exception.variable })];
     }
-    const bodyParserError = asBodyParserError(exception);
+    // Nest wraps body-parser's errors in an HttpException whose cause is the original.
+    const bodyParserError =
+      asBodyParserError(exception) ?? (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
     if (bodyParserError) return bodyParserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -58,6 +60,7 @@ function body(code: string, message: string, details?: unknown): ErrorBody {
 
 /** Errors thrown by Express' body parser before any handler runs (bad JSON, too large, wrong charset). */
 function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
+  if (exception instanceof URIError) return [400, body('bad_request', 'The request path is not valid URL encoding.')];
   if (typeof exception !== 'object' || exception === null || !('type' in exception)) return null;
   const { type, status } = exception as { type: unknown; status?: unknown };
   switch (type) {

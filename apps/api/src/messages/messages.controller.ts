@@ -7,7 +7,8 @@ import type { Queue } from 'bull';
 import { notFound } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { API_ENV, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { sampleSystemVariables } from '../templates/system-variables.js';
@@ -23,20 +24,28 @@ export class MessagesController {
   constructor(
     @Inject(PRISMA) private readonly db: Db,
     @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
-    @Inject(API_ENV) private readonly env: ApiEnv,
+    @Inject(API_ENV) env: ApiEnv,
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
-  ) {}
+    @Inject(LATEST_TEMPLATES) private readonly templates: LatestTemplateCache,
+  ) {
+    this.sampleSystem = sampleSystemVariables({ publicWebUrl: env.PUBLIC_WEB_URL, postalAddress: env.HERALD_POSTAL_ADDRESS });
+  }
+
+  private readonly sampleSystem: ReturnType<typeof sampleSystemVariables>;
 
   @Post()
   @HttpCode(202)
   async send(@Body() body: unknown) {
     const input = parseInput(SendMessageSchema, body);
-    const sampleSystem = sampleSystemVariables({
-      publicWebUrl: this.env.PUBLIC_WEB_URL,
-      postalAddress: this.env.HERALD_POSTAL_ADDRESS,
-    });
     const { id, status } = await sendMessage(
-      { db: this.db, queue: this.queue, renderer: this.renderer, sampleSystem, log: (m) => this.logger.warn(m) },
+      {
+        db: this.db,
+        templates: this.templates,
+        queue: this.queue,
+        renderer: this.renderer,
+        sampleSystem: this.sampleSystem,
+        log: (m) => this.logger.warn(m),
+      },
       input,
     );
     return { id, status };

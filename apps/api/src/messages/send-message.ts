@@ -5,11 +5,13 @@ import { uuid7 } from '../core/uuid7.js';
 import { ApiError } from '../core/api-error.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import type { SystemVariables } from '../templates/system-variables.js';
+import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { SendMessageInput } from './messages.schemas.js';
 
 export interface SendMessageDeps {
   db: Db;
+  templates: LatestTemplateCache;
   queue: Queue;
   renderer: TemplateRenderer;
   sampleSystem: SystemVariables;
@@ -23,11 +25,7 @@ export interface SendMessageDeps {
  */
 export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput) {
   const { db } = deps;
-  const template = await db.template.findFirst({
-    where: { key: input.template },
-    orderBy: { version: 'desc' },
-    include: { category: true },
-  });
+  const template = await deps.templates.get(input.template);
   if (!template) throw new ApiError(422, 'unknown_template', `No template with key "${input.template}".`);
 
   const compiled = await deps.renderer.compile(toRenderSource(template));
@@ -35,24 +33,18 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
 
   const contactId = await resolveContact(db, input.to);
   const id = uuid7();
-  try {
-    await db.message.create({
-      data: {
-        id,
-        contactId,
-        templateId: template.id,
-        categoryKey: template.categoryKey,
-        class: template.category.class,
-        data: input.data as Prisma.InputJsonObject,
-        idempotencyKey: input.idempotencyKey ?? null,
-        events: { create: { type: 'queued' } },
-      },
-    });
-  } catch (error) {
-    if (input.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return replay(db, input.idempotencyKey, { contactId, templateKey: template.key });
-    }
-    throw error;
+  // One statement: the message and its first event, atomically, in one round trip (the hot path).
+  const inserted = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    WITH message AS (
+      INSERT INTO messages (id, contact_id, template_id, category_key, class, data, idempotency_key, updated_at)
+      VALUES (${id}::uuid, ${contactId}::uuid, ${template.id}::uuid, ${template.category.key},
+              ${template.category.class}::"MessageClass", ${JSON.stringify(input.data)}::jsonb,
+              ${input.idempotencyKey ?? null}, now())
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING id)
+    INSERT INTO message_events (message_id, type) SELECT id, 'queued' FROM message RETURNING message_id AS id`);
+  if (inserted.length === 0 && input.idempotencyKey) {
+    return replay(db, input.idempotencyKey, { contactId, templateKey: template.key });
   }
   const job = sendMessageJob(id);
   try {
@@ -70,13 +62,20 @@ async function resolveContact(db: Db, to: SendMessageInput['to']): Promise<strin
     if (!contact) throw new ApiError(422, 'unknown_contact', `No contact with id "${to.contactId}".`);
     return contact.id;
   }
-  const contact = await db.contact.upsert({
-    where: { email: to.email },
-    create: { email: to.email },
-    update: {},
-    select: { id: true },
-  });
-  return contact.id;
+  // Insert-or-read in one round trip (a second try covers a concurrent insert of the same address).
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+      WITH inserted AS (
+        INSERT INTO contacts (id, email, updated_at) VALUES (${uuid7()}::uuid, ${to.email}, now())
+        ON CONFLICT (email) DO NOTHING
+        RETURNING id)
+      SELECT id::text FROM inserted
+      UNION ALL
+      SELECT id::text FROM contacts WHERE email = ${to.email}
+      LIMIT 1`);
+    if (rows[0]) return rows[0].id;
+  }
+  throw new ApiError(409, 'conflict', 'The contact for this address is being created concurrently; retry.');
 }
 
 /** The same idempotency key returns the same message; reusing it for another message is a conflict. */

@@ -5,7 +5,8 @@ import type { TemplateRenderer } from '@herald/templates';
 import { ApiError } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { KebabKeySchema } from '../core/common-schemas.js';
-import { API_ENV, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import type { LatestTemplateCache } from './latest-template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { saveTemplateVersion } from './save-template-version.js';
 import { sampleSystemVariables } from './system-variables.js';
@@ -20,6 +21,7 @@ export class TemplatesController {
     @Inject(PRISMA) private readonly db: Db,
     @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
     @Inject(API_ENV) private readonly env: ApiEnv,
+    @Inject(LATEST_TEMPLATES) private readonly latest: LatestTemplateCache,
   ) {}
 
   /** The latest version of every template. */
@@ -37,6 +39,7 @@ export class TemplatesController {
   async save(@Body() body: unknown) {
     const input = parseInput(SaveTemplateSchema, body);
     const template = await saveTemplateVersion(this.db, this.renderer, { input, system: this.sampleSystem() });
+    this.latest.forget(input.key);
     return toTemplateView(template);
   }
 
