@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm run bench`: builds, prepares a separate benchmark database, runs each benchmark; each prints
+# its figures and writes bench/results/<name>.json. BENCH_ONLY=delivery runs one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/services.sh
+export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/herald_bench}"
+ensure_services
+ensure_dependencies
+npx turbo run build --output-logs=errors-only
+node scripts/create-database.mjs "$BENCH_DATABASE_URL" --reset
+DATABASE_URL="$BENCH_DATABASE_URL" npx prisma migrate deploy
+DATABASE_URL="$BENCH_DATABASE_URL" npx prisma db seed
+for bench in bench/*.bench.ts; do
+  name=$(basename "$bench" .bench.ts)
+  if [ -n "${BENCH_ONLY:-}" ] && [ "$BENCH_ONLY" != "$name" ]; then continue; fi
+  echo "== bench: $name"
+  DATABASE_URL="$BENCH_DATABASE_URL" node --import tsx "$bench"
+done
