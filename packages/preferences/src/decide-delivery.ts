@@ -4,6 +4,7 @@ export type DeliveryBlockReason =
   | 'no-address'
   | 'hard-bounce'
   | 'complaint'
+  | 'erased-address'
   | 'category-opt-out'
   | 'all-promotional-opt-out';
 
@@ -13,6 +14,8 @@ export type DeliveryDecisionInput = {
   categorySubscribed: boolean;
   allPromotionalOptOut: boolean;
   complained: boolean;
+  /** The address belonged to a contact who was erased: it may not be re-subscribed to promotional mail. */
+  addressErased: boolean;
   hardBounced: boolean;
   hasAddress: boolean;
 };
@@ -30,6 +33,7 @@ export function decideDelivery(input: DeliveryDecisionInput): DeliveryDecision {
 
   const isPromotional = input.messageClass === 'promotional';
   if (isPromotional && input.complained) return { allowed: false, reason: 'complaint' };
+  if (isPromotional && input.addressErased) return { allowed: false, reason: 'erased-address' };
   if (isPromotional && input.allPromotionalOptOut) {
     return { allowed: false, reason: 'all-promotional-opt-out' };
   }

@@ -56,7 +56,7 @@ export async function loadDeliveryState(
   const reasons = row.email
     ? (
         await db.suppression.findMany({
-          where: { addressHash: hashAddress(row.email), reason: { in: ['hard_bounce', 'complaint'] } },
+          where: { addressHash: hashAddress(row.email), reason: { in: ['hard_bounce', 'complaint', 'erasure'] } },
           select: { reason: true },
         })
       ).map((suppression) => suppression.reason)
@@ -78,6 +78,7 @@ export async function loadDeliveryState(
       categorySubscribed: row.preference ?? row.default_subscribed,
       allPromotionalOptOut: row.promotional_opt_out,
       complained: reasons.includes('complaint'),
+      addressErased: reasons.includes('erasure'),
       hardBounced: reasons.includes('hard_bounce'),
       hasAddress: row.email !== null && !row.erased,
     },

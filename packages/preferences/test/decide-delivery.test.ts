@@ -6,6 +6,7 @@ const flags = [
   'categorySubscribed',
   'allPromotionalOptOut',
   'complained',
+  'addressErased',
   'hardBounced',
   'hasAddress',
 ] as const;
@@ -39,6 +40,7 @@ function blockersFromTable(input: DeliveryDecisionInput): string[] {
   return [
     ...undeliverable,
     input.complained && 'complaint',
+    input.addressErased && 'erased-address',
     input.allPromotionalOptOut && 'all-promotional-opt-out',
     !input.categorySubscribed && 'category-opt-out',
   ].filter((reason): reason is string => reason !== false);
@@ -48,8 +50,8 @@ describe('decideDelivery', () => {
   const inputs = everyInput();
 
   it('covers the whole cartesian product', () => {
-    expect(inputs).toHaveLength(128);
-    expect(new Set(inputs.map((input) => JSON.stringify(input))).size).toBe(128);
+    expect(inputs).toHaveLength(256);
+    expect(new Set(inputs.map((input) => JSON.stringify(input))).size).toBe(256);
   });
 
   it.each(inputs.map((input) => [JSON.stringify(input), input] as const))('%s', (_label, input) => {
@@ -71,6 +73,7 @@ describe('decideDelivery', () => {
       categorySubscribed: false,
       allPromotionalOptOut: true,
       complained: true,
+      addressErased: true,
       hardBounced: true,
       hasAddress: false,
     };
@@ -88,6 +91,7 @@ describe('decideDelivery', () => {
       categorySubscribed: false,
       allPromotionalOptOut: true,
       complained: true,
+      addressErased: true,
       hardBounced: false,
       hasAddress: true,
     });

@@ -39,6 +39,7 @@ describe('loadDeliveryState', () => {
         categorySubscribed: true,
         allPromotionalOptOut: false,
         complained: false,
+        addressErased: false,
         hardBounced: false,
         hasAddress: true,
       },
@@ -90,6 +91,17 @@ describe('loadDeliveryState', () => {
       categoryRequired: true,
     });
     expect(decideDelivery(bounced!.decisionInput)).toEqual({ allowed: false, reason: 'hard-bounce' });
+  });
+
+  it('keeps an erased address out of promotional mail when it comes back as a new contact', async () => {
+    const first = await createContact(db);
+    await eraseContact(db, { contactId: first.id, actor: 'dpo@example.com' });
+    const again = await db.contact.create({ data: { email: first.email } });
+    const promotional = await loadDeliveryState(db, { contactId: again.id, categoryKey: newsletter.key });
+    expect(promotional?.decisionInput).toMatchObject({ addressErased: true, hasAddress: true });
+    expect(decideDelivery(promotional!.decisionInput)).toEqual({ allowed: false, reason: 'erased-address' });
+    const required = await loadDeliveryState(db, { contactId: again.id, categoryKey: policyUpdates.key });
+    expect(decideDelivery(required!.decisionInput)).toEqual({ allowed: true });
   });
 
   it('reports an erased contact as having no address', async () => {

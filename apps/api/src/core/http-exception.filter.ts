@@ -12,6 +12,8 @@ const PREFERENCES_STATUS: Record<string, number> = {
   'unknown-contact': 404,
   'unknown-category': 422,
   'required-category': 422,
+  'erased-contact': 409,
+  'invalid-input': 400,
 };
 
 /** Maps every error to DESIGN.md's error format, once, at the edge. Unexpected errors are logged and answered 500. */
