@@ -20,9 +20,17 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const BURST = Number(process.env.BENCH_BURST ?? 5000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const POOL = 5;
-const NOTICE = { title: 'Your weekly usage report is ready', body: 'You sent 1,204 messages this week. '.repeat(20) };
+const NOTICE = {
+  title: 'Your weekly usage report is ready',
+  body: 'You sent 1,204 messages this week. '.repeat(20),
+};
 
-const catcher = await startMailCatcher({ smtpPort: 0, httpPort: null, keep: 'count', maxMessages: 1_000_000 });
+const catcher = await startMailCatcher({
+  smtpPort: 0,
+  httpPort: null,
+  keep: 'count',
+  maxMessages: 1_000_000,
+});
 const receivedAt = new Map<string, number>();
 catcher.onMessage((m) => {
   if (m.heraldMessageId) receivedAt.set(m.heraldMessageId, m.receivedAt);
@@ -40,13 +48,15 @@ const send = async (i: number) => {
     to: { email: `bench-${run}-${i % 500}@example.test` },
     data: NOTICE,
   });
-  if (response.status !== 202) throw new Error(`send failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 202)
+    throw new Error(`send failed: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.id as string, acceptedAt: Date.now() };
 };
 const waitAll = async (ids: string[], timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
   while (ids.some((id) => !receivedAt.has(id))) {
-    if (Date.now() > deadline) throw new Error(`${ids.filter((id) => !receivedAt.has(id)).length} messages not received`);
+    if (Date.now() > deadline)
+      throw new Error(`${ids.filter((id) => !receivedAt.has(id)).length} messages not received`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
@@ -54,7 +64,10 @@ const waitAll = async (ids: string[], timeoutMs: number) => {
 try {
   // Warm up: compile the template, fill the pools.
   const warm = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i)));
-  await waitAll(warm.map((w) => w.id), 30_000);
+  await waitAll(
+    warm.map((w) => w.id),
+    30_000,
+  );
 
   // (a) steady rate, open loop: one request every 1000/RATE ms whatever the answers take.
   console.error(`(a) ${RATE} messages/s for ${SECONDS} s …`);
@@ -68,7 +81,10 @@ try {
     pending.push(send(100_000 + i).then((a) => void accepted.push(a)));
   }
   await Promise.all(pending);
-  await waitAll(accepted.map((a) => a.id), 60_000);
+  await waitAll(
+    accepted.map((a) => a.id),
+    60_000,
+  );
   const latency = summarize(accepted.map((a) => (receivedAt.get(a.id) as number) - a.acceptedAt));
 
   // (b) burst through the whole path: 5,000 POSTs at up to 64 in flight, until the last is received.
@@ -92,7 +108,12 @@ try {
   // The same rendered message, sent by bare pooled nodemailer to the same SMTP server.
   console.error(`(b) burst of ${BURST} through bare nodemailer …`);
   const preview = await herald.call('POST', '/v1/templates/service-notice/preview', { data: NOTICE });
-  const transport = nodemailer.createTransport({ url: catcher.smtpUrl, pool: true, maxConnections: POOL, maxMessages: Infinity });
+  const transport = nodemailer.createTransport({
+    url: catcher.smtpUrl,
+    pool: true,
+    maxConnections: POOL,
+    maxMessages: Infinity,
+  });
   const before = catcher.count();
   const startBare = Date.now();
   await Promise.all(
@@ -114,7 +135,13 @@ try {
   writeResult('delivery', {
     command: 'npm run bench (bench/delivery.bench.ts)',
     setup: { workers: WORKERS, workerConcurrency: 50, smtpPool: POOL, htmlBytes: preview.body.html.length },
-    steady: { ratePerSecond: RATE, seconds: SECONDS, messages: accepted.length, latencyMs: latency, targetP99Ms: 250 },
+    steady: {
+      ratePerSecond: RATE,
+      seconds: SECONDS,
+      messages: accepted.length,
+      latencyMs: latency,
+      targetP99Ms: 250,
+    },
     burst: {
       messages: BURST,
       heraldSeconds: round(heraldSeconds, 2),

@@ -9,7 +9,9 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
   for (const category of seedCategories) {
     const existing = await db.category.findUnique({ where: { key: category.key } });
     if (existing && (existing.class !== category.class || existing.required !== category.required)) {
-      throw new Error(`category "${category.key}" exists with another class or required flag; refusing to change it`);
+      throw new Error(
+        `category "${category.key}" exists with another class or required flag; refusing to change it`,
+      );
     }
     await db.category.upsert({
       where: { key: category.key },
@@ -20,8 +22,12 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
   let templateVersions = 0;
   for (const template of seedTemplates) {
     const category = seedCategories.find((c) => c.key === template.categoryKey);
-    if (!category) throw new Error(`template "${template.key}" names unknown category "${template.categoryKey}"`);
-    const latest = await db.template.findFirst({ where: { key: template.key }, orderBy: { version: 'desc' } });
+    if (!category)
+      throw new Error(`template "${template.key}" names unknown category "${template.categoryKey}"`);
+    const latest = await db.template.findFirst({
+      where: { key: template.key },
+      orderBy: { version: 'desc' },
+    });
     if (latest && latest.subject === template.subject && latest.mjml === template.mjml) continue;
     const validation = await validateTemplateSource({
       subject: template.subject,
@@ -65,11 +71,16 @@ export async function seedDemoContacts(db: Db): Promise<number> {
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const db = createPrismaClient({ databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald' });
+  const db = createPrismaClient({
+    databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald',
+  });
   try {
     const result = await seedStandardData(db);
-    console.log(`seeded ${result.categories} categories and ${result.templateVersions} new template version(s)`);
-    if (process.env.HERALD_SEED_DEMO === '1') console.log(`seeded ${await seedDemoContacts(db)} demo contacts`);
+    console.log(
+      `seeded ${result.categories} categories and ${result.templateVersions} new template version(s)`,
+    );
+    if (process.env.HERALD_SEED_DEMO === '1')
+      console.log(`seeded ${await seedDemoContacts(db)} demo contacts`);
   } finally {
     await db.$disconnect();
   }

@@ -74,7 +74,13 @@ async function api(method, path, body) {
 
 async function main() {
   if (usesCatcher) {
-    start('mail', ['packages/mail-catcher/dist/cli.js', '--smtp-port', catcherSmtpPort, '--http-port', catcherHttpPort]);
+    start('mail', [
+      'packages/mail-catcher/dist/cli.js',
+      '--smtp-port',
+      catcherSmtpPort,
+      '--http-port',
+      catcherHttpPort,
+    ]);
     await waitFor(inboxUrl, 'the mail catcher');
   }
   start('api', ['apps/api/dist/main.js']);
@@ -98,8 +104,16 @@ async function main() {
       headline: 'What is new in Herald this month',
       intro: 'Three things we shipped, and one we learned.',
       articles: [
-        { title: 'One-click unsubscribe', summary: 'RFC 8058 headers on every promotional message.', url: 'https://example.com/blog/one-click' },
-        { title: 'Consent log', summary: 'Every change, who made it, and how.', url: 'https://example.com/blog/consent-log' },
+        {
+          title: 'One-click unsubscribe',
+          summary: 'RFC 8058 headers on every promotional message.',
+          url: 'https://example.com/blog/one-click',
+        },
+        {
+          title: 'Consent log',
+          summary: 'Every change, who made it, and how.',
+          url: 'https://example.com/blog/consent-log',
+        },
       ],
     },
   });
@@ -113,9 +127,13 @@ async function main() {
   console.log(`Herald is running. The sample service notice is ${status}.`);
   if (usesCatcher) console.log(`  mail catcher inbox   ${inboxUrl}  (read the notice and its headers there)`);
   console.log(`  preference center    ${env.PUBLIC_WEB_URL}`);
-  console.log(`  API                  ${env.PUBLIC_API_URL}  (OpenAPI at ${env.PUBLIC_API_URL}/docs, health at /health)`);
+  console.log(
+    `  API                  ${env.PUBLIC_API_URL}  (OpenAPI at ${env.PUBLIC_API_URL}/docs, health at /health)`,
+  );
   console.log(`  API key              ${env.HERALD_API_KEY}  (in .env)`);
-  console.log(`  try: curl -H "Authorization: Bearer $HERALD_API_KEY" ${env.PUBLIC_API_URL}/v1/messages/${noticeId}`);
+  console.log(
+    `  try: curl -H "Authorization: Bearer $HERALD_API_KEY" ${env.PUBLIC_API_URL}/v1/messages/${noticeId}`,
+  );
   console.log('Press Ctrl-C to stop.');
   if (process.argv.includes('--exit-after-send')) await stop(status === 'sent' ? 0 : 1);
 }

@@ -70,7 +70,10 @@ describe('opt-outs never stop required transactional mail, and always stop the r
       expect(response.status, JSON.stringify(response.body)).toBe(202);
       return response.body.id as string;
     };
-    const security = await send('security-sign-in', { signInUrl: 'https://app.example.test/s/1', expiresInMinutes: 15 });
+    const security = await send('security-sign-in', {
+      signInUrl: 'https://app.example.test/s/1',
+      expiresInMinutes: 15,
+    });
     const notice = await send('service-notice', { title: 'Maintenance', body: 'Read-only for 20 minutes.' });
     const newsletter = await send('newsletter', {
       headline: 'News',
@@ -87,13 +90,31 @@ describe('opt-outs never stop required transactional mail, and always stop the r
     expect(parsed.html).toContain('https://app.example.test/s/1');
     expect(parsed.text).toContain('https://app.example.test/s/1');
 
-    expect(await settled(security)).toMatchObject({ status: 'sent', class: 'transactional', category: 'security' });
-    expect(await settled(notice)).toMatchObject({ status: 'suppressed', reason: 'category-opt-out', category: 'service-notices' });
-    expect(await settled(newsletter)).toMatchObject({ status: 'suppressed', reason: 'all-promotional-opt-out', class: 'promotional' });
+    expect(await settled(security)).toMatchObject({
+      status: 'sent',
+      class: 'transactional',
+      category: 'security',
+    });
+    expect(await settled(notice)).toMatchObject({
+      status: 'suppressed',
+      reason: 'category-opt-out',
+      category: 'service-notices',
+    });
+    expect(await settled(newsletter)).toMatchObject({
+      status: 'suppressed',
+      reason: 'all-promotional-opt-out',
+      class: 'promotional',
+    });
     expect(catcher.messages().filter((m) => m.envelope.to.includes(email))).toHaveLength(1);
 
     const log = await call('GET', `/v1/contacts/${contact.id}/consent-log`);
-    expect(log.body.entries.map((e: { scope: string; action: string; source: string }) => [e.scope, e.action, e.source])).toEqual(
+    expect(
+      log.body.entries.map((e: { scope: string; action: string; source: string }) => [
+        e.scope,
+        e.action,
+        e.source,
+      ]),
+    ).toEqual(
       expect.arrayContaining([
         ['service-notices', 'unsubscribe', 'admin'],
         ['all-promotional', 'unsubscribe', 'admin'],
@@ -102,7 +123,11 @@ describe('opt-outs never stop required transactional mail, and always stop the r
   });
 
   it('refuses to start a process whose environment is invalid, naming the variable', async () => {
-    const bad = startProcess('apps/api/dist/main.js', { HERALD_API_KEY: 'short', HERALD_SECRET: 'x:y', API_PORT: '0' });
+    const bad = startProcess('apps/api/dist/main.js', {
+      HERALD_API_KEY: 'short',
+      HERALD_SECRET: 'x:y',
+      API_PORT: '0',
+    });
     await new Promise<void>((resolve) => bad.child.once('exit', () => resolve()));
     expect(bad.child.exitCode).toBe(1);
     expect(bad.output()).toContain('HERALD_API_KEY');

@@ -18,12 +18,22 @@ export interface HeraldProcesses {
   apiKey: string;
   env: Record<string, string>;
   children: ChildProcess[];
-  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
   stop(): Promise<void>;
 }
 
 /** The built API and worker processes, as a deployment runs them, pointed at the given SMTP server. */
-export async function startHerald({ smtpUrl, databaseUrl, workers = 1, extraEnv = {} }: { smtpUrl: string; databaseUrl: string; workers?: number; extraEnv?: Record<string, string> }): Promise<HeraldProcesses> {
+export async function startHerald({
+  smtpUrl,
+  databaseUrl,
+  workers = 1,
+  extraEnv = {},
+}: {
+  smtpUrl: string;
+  databaseUrl: string;
+  workers?: number;
+  extraEnv?: Record<string, string>;
+}): Promise<HeraldProcesses> {
   const port = await freePort();
   const apiKey = `bench-${randomBytes(16).toString('hex')}`;
   const env: Record<string, string> = {
@@ -38,7 +48,11 @@ export async function startHerald({ smtpUrl, databaseUrl, workers = 1, extraEnv 
   };
   const children: ChildProcess[] = [];
   const start = (script: string) => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [script], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(child);
     return child;
   };

@@ -6,7 +6,12 @@ export function writeResult(name: string, figures: Record<string, unknown>): voi
   const result = {
     benchmark: name,
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     ...figures,
   };
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });

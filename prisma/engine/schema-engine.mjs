@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global console, process, URL, WebAssembly -- Node globals (the lint config declares none for .mjs) */
 // Stand-in for Prisma's native `schema-engine` binary (see
 // docs/decisions/002-prisma-offline-schema-engine.md).
 //

@@ -20,7 +20,11 @@ export interface Started {
 
 /** Starts one built Herald process (`apps/api/dist/main.js`, `worker.js`, …) with the given environment. */
 export function startProcess(script: string, env: Record<string, string>, cwd = ROOT): Started {
-  const child = spawn(process.execPath, [script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout?.on('data', (chunk) => (log += chunk));
   child.stderr?.on('data', (chunk) => (log += chunk));
@@ -45,7 +49,8 @@ export async function waitForHttp(url: string, timeoutMs = 20_000, started?: Sta
     } catch {
       // not listening yet
     }
-    if (started && started.child.exitCode !== null) throw new Error(`process exited early:\n${started.output()}`);
+    if (started && started.child.exitCode !== null)
+      throw new Error(`process exited early:\n${started.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms${started ? `:\n${started.output()}` : ''}`);

@@ -6,7 +6,10 @@ import { ApiModule } from './api.module.js';
 import { HttpExceptionFilter } from './core/http-exception.filter.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
-export async function createApiApp(env: ApiEnv, options: { logger?: false } = {}): Promise<NestExpressApplication> {
+export async function createApiApp(
+  env: ApiEnv,
+  options: { logger?: false } = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
     bodyParser: false,
     ...(options.logger === false && { logger: false }),

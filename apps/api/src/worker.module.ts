@@ -13,7 +13,11 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot({ env, envToken: WORKER_ENV, maxConnections: Math.min(20, env.WORKER_CONCURRENCY + 2) }),
+        CoreModule.forRoot({
+          env,
+          envToken: WORKER_ENV,
+          maxConnections: Math.min(20, env.WORKER_CONCURRENCY + 2),
+        }),
         BullModule.forRoot(deliveryQueueOptions(env)),
         BullModule.registerQueue({ name: DELIVERY_QUEUE }),
       ],

@@ -14,14 +14,24 @@ const expectError = (response: { status: number; body: any }, status: number, co
 
 describe('authentication', () => {
   it('refuses /v1 without the API key or with a wrong one, and serves /health and /docs without it', async () => {
-    expectError(await h.request('GET', '/v1/categories', undefined, { authorization: '' }), 401, 'unauthorized');
-    expectError(await h.request('GET', '/v1/categories', undefined, { authorization: 'Bearer wrong-key-000000000' }), 401, 'unauthorized');
+    expectError(
+      await h.request('GET', '/v1/categories', undefined, { authorization: '' }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await h.request('GET', '/v1/categories', undefined, { authorization: 'Bearer wrong-key-000000000' }),
+      401,
+      'unauthorized',
+    );
     const health = await h.request('GET', '/health', undefined, { authorization: '' });
     expect(health).toEqual({ status: 200, body: { status: 'ok', database: 'ok', redis: 'ok' } });
     const docs = await h.request('GET', '/docs', undefined, { authorization: '' });
     expect(docs.body.openapi).toBe('3.1.0');
     expect(Object.keys(docs.body.paths)).toContain('/v1/messages');
-    expect(docs.body.paths['/v1/messages'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('template');
+    expect(
+      docs.body.paths['/v1/messages'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('template');
   });
 });
 
@@ -66,10 +76,18 @@ describe('bad input gets a 4xx that names the problem and changes nothing', () =
       422,
       'unknown_contact',
     );
-    const badTo = await h.request('POST', '/v1/messages', { template: 'service-notice', to: { email: 'nope' }, data: {} });
+    const badTo = await h.request('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email: 'nope' },
+      data: {},
+    });
     expectError(badTo, 400, 'invalid_request');
     expect(badTo.body.error.message).toContain('to');
-    const missing = await h.request('POST', '/v1/messages', { template: 'service-notice', to: { email }, data: { title: 'Only a title' } });
+    const missing = await h.request('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email },
+      data: { title: 'Only a title' },
+    });
     expectError(missing, 422, 'invalid_template_data');
     expect(missing.body.error.message).toContain('body');
     const mistyped = await h.request('POST', '/v1/messages', {
@@ -92,8 +110,16 @@ describe('bad input gets a 4xx that names the problem and changes nothing', () =
 
   it('answers bad ids, unknown ids and unknown routes with 4xx', async () => {
     expectError(await h.request('GET', '/v1/messages/not-a-uuid'), 400, 'invalid_request');
-    expectError(await h.request('GET', '/v1/messages/0190a0a0-0000-7000-8000-000000000000'), 404, 'not_found');
-    expectError(await h.request('GET', '/v1/contacts/0190a0a0-0000-7000-8000-000000000000'), 404, 'not_found');
+    expectError(
+      await h.request('GET', '/v1/messages/0190a0a0-0000-7000-8000-000000000000'),
+      404,
+      'not_found',
+    );
+    expectError(
+      await h.request('GET', '/v1/contacts/0190a0a0-0000-7000-8000-000000000000'),
+      404,
+      'not_found',
+    );
     expectError(await h.request('GET', '/v1/nothing-here'), 404, 'not_found');
     expectError(await h.request('GET', '/v1/messages?status=lost'), 400, 'invalid_request');
   });

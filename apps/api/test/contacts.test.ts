@@ -11,9 +11,20 @@ afterAll(async () => h?.close());
 describe('contacts', () => {
   it('creates, updates by email, reads and patches a contact', async () => {
     const email = uniqueEmail('case');
-    const created = await h.request('POST', '/v1/contacts', { email: email.toUpperCase(), name: 'Ada', locale: 'en-GB', timezone: 'Europe/London' });
+    const created = await h.request('POST', '/v1/contacts', {
+      email: email.toUpperCase(),
+      name: 'Ada',
+      locale: 'en-GB',
+      timezone: 'Europe/London',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ email, name: 'Ada', locale: 'en-GB', timezone: 'Europe/London', erased: false });
+    expect(created.body).toMatchObject({
+      email,
+      name: 'Ada',
+      locale: 'en-GB',
+      timezone: 'Europe/London',
+      erased: false,
+    });
     const again = await h.request('POST', '/v1/contacts', { email, attributes: { plan: 'pro' } });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: created.body.id, name: 'Ada', attributes: { plan: 'pro' } });
@@ -35,7 +46,12 @@ describe('contacts', () => {
     const prefs = await h.request('GET', `/v1/contacts/${contact.id}/preferences`);
     expect(prefs.body.allPromotional).toEqual({ subscribed: true });
     const security = prefs.body.categories.find((c: { key: string }) => c.key === 'security');
-    expect(security).toMatchObject({ class: 'transactional', required: true, subscribed: true, locked: true });
+    expect(security).toMatchObject({
+      class: 'transactional',
+      required: true,
+      subscribed: true,
+      locked: true,
+    });
 
     const change = await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, {
       changes: [
@@ -48,17 +64,27 @@ describe('contacts', () => {
     expect(change.status, JSON.stringify(change.body)).toBe(200);
     const log = await h.request('GET', `/v1/contacts/${contact.id}/consent-log`);
     expect(log.body.entries).toHaveLength(2);
-    expect(log.body.entries[0]).toMatchObject({ action: 'unsubscribe', source: 'admin', actor: 'agent-7', reason: 'Customer asked by phone' });
+    expect(log.body.entries[0]).toMatchObject({
+      action: 'unsubscribe',
+      source: 'admin',
+      actor: 'agent-7',
+      reason: 'Customer asked by phone',
+    });
 
     const required = await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, {
-      changes: [{ category: 'security', subscribed: false }, { category: 'promotions', subscribed: false }],
+      changes: [
+        { category: 'security', subscribed: false },
+        { category: 'promotions', subscribed: false },
+      ],
       reason: 'Wants nothing at all',
     });
     expect(required.status).toBe(422);
     expect(required.body.error.message).toContain('security');
     expect((await h.request('GET', `/v1/contacts/${contact.id}/consent-log`)).body.entries).toHaveLength(2);
 
-    const noReason = await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, { changes: [{ category: 'promotions', subscribed: false }] });
+    const noReason = await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, {
+      changes: [{ category: 'promotions', subscribed: false }],
+    });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.message).toContain('reason');
   });
@@ -66,12 +92,17 @@ describe('contacts', () => {
   it('erases personal data but keeps the address suppressed and the consent log', async () => {
     const email = uniqueEmail('erase');
     const { body: contact } = await h.request('POST', '/v1/contacts', { email, name: 'Leaving Soon' });
-    await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, { allPromotional: false, reason: 'Asked to leave' });
+    await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, {
+      allPromotional: false,
+      reason: 'Asked to leave',
+    });
     const erased = await h.request('DELETE', `/v1/contacts/${contact.id}`);
     expect(erased.status).toBe(200);
     const read = await h.request('GET', `/v1/contacts/${contact.id}`);
     expect(read.body).toMatchObject({ email: null, name: null, erased: true });
-    const suppression = await h.db.suppression.findFirst({ where: { addressHash: hashAddress(email), reason: 'erasure' } });
+    const suppression = await h.db.suppression.findFirst({
+      where: { addressHash: hashAddress(email), reason: 'erasure' },
+    });
     expect(suppression).not.toBeNull();
     const log = await h.request('GET', `/v1/contacts/${contact.id}/consent-log`);
     expect(log.body.entries.length).toBeGreaterThanOrEqual(1);

@@ -32,10 +32,19 @@ async function freePort(): Promise<number> {
 describe('temporary failures', () => {
   it('retries a 4xx reply with backoff and delivers exactly once', async () => {
     const email = uniqueEmail('flaky');
-    const sent = await h.request('POST', '/v1/messages', { template: 'service-notice', to: { email }, data: NOTICE });
+    const sent = await h.request('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email },
+      data: NOTICE,
+    });
     const message = await waitForStatus(h, sent.body.id);
     expect(message.status).toBe('sent');
-    expect(message.events.map((e: { type: string }) => e.type)).toEqual(['queued', 'deferred', 'deferred', 'sent']);
+    expect(message.events.map((e: { type: string }) => e.type)).toEqual([
+      'queued',
+      'deferred',
+      'deferred',
+      'sent',
+    ]);
     expect(message.attempts).toBe(3);
     expect(rejections.get(email)).toBe(3);
     expect(h.catcher.messages().filter((m) => m.heraldMessageId === sent.body.id)).toHaveLength(1);
@@ -46,11 +55,22 @@ describe('temporary failures', () => {
     // The attempts are the job's (DELIVERY_ATTEMPTS=5 when the API enqueued it).
     await h.startWorker({ SMTP_URL: `smtp://127.0.0.1:${await freePort()}` });
     const email = uniqueEmail('refused');
-    const sent = await h.request('POST', '/v1/messages', { template: 'service-notice', to: { email }, data: NOTICE });
+    const sent = await h.request('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email },
+      data: NOTICE,
+    });
     const message = await waitForStatus(h, sent.body.id, 20_000);
     expect(message.status).toBe('failed');
     expect(message.reason).toMatch(/ECONNREFUSED|connect/i);
-    expect(message.events.map((e: { type: string }) => e.type)).toEqual(['queued', 'deferred', 'deferred', 'deferred', 'deferred', 'failed']);
+    expect(message.events.map((e: { type: string }) => e.type)).toEqual([
+      'queued',
+      'deferred',
+      'deferred',
+      'deferred',
+      'deferred',
+      'failed',
+    ]);
     const suppressions = await h.db.suppression.count({ where: { contactId: message.contactId } });
     expect(suppressions).toBe(0);
   });

@@ -24,7 +24,12 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function send(template: string, to: object, data: object, idempotencyKey?: string) {
-  const response = await h.request('POST', '/v1/messages', { template, to, data, ...(idempotencyKey && { idempotencyKey }) });
+  const response = await h.request('POST', '/v1/messages', {
+    template,
+    to,
+    data,
+    ...(idempotencyKey && { idempotencyKey }),
+  });
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   expect(response.body.status).toBe('queued');
   return response.body.id as string;
@@ -58,7 +63,10 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
   });
 
   it('sends required security mail to a contact who opted out of everything, and suppresses the rest with reasons', async () => {
-    const contact = await h.request('POST', '/v1/contacts', { email: uniqueEmail('optout'), name: 'Opted Out' });
+    const contact = await h.request('POST', '/v1/contacts', {
+      email: uniqueEmail('optout'),
+      name: 'Opted Out',
+    });
     const contactId = contact.body.id as string;
     const change = await h.request('PUT', `/v1/contacts/${contactId}/preferences`, {
       changes: [{ category: 'service-notices', subscribed: false }],
@@ -75,9 +83,17 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
     expect(security.header('x-herald-category')).toBe('security');
     expect(security.header('list-unsubscribe')).toBeUndefined();
     expect(await waitForStatus(h, securityId)).toMatchObject({ status: 'sent' });
-    expect(await waitForStatus(h, noticeId)).toMatchObject({ status: 'suppressed', reason: 'category-opt-out' });
-    expect(await waitForStatus(h, newsletterId)).toMatchObject({ status: 'suppressed', reason: 'all-promotional-opt-out' });
-    const received = h.catcher.messages().filter((m) => [noticeId, newsletterId].includes(m.heraldMessageId ?? ''));
+    expect(await waitForStatus(h, noticeId)).toMatchObject({
+      status: 'suppressed',
+      reason: 'category-opt-out',
+    });
+    expect(await waitForStatus(h, newsletterId)).toMatchObject({
+      status: 'suppressed',
+      reason: 'all-promotional-opt-out',
+    });
+    const received = h.catcher
+      .messages()
+      .filter((m) => [noticeId, newsletterId].includes(m.heraldMessageId ?? ''));
     expect(received).toEqual([]);
   });
 
@@ -91,7 +107,10 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
       reason: 'Unsubscribed by email reply',
     });
     await h.startWorker();
-    expect(await waitForStatus(h, newsletterId)).toMatchObject({ status: 'suppressed', reason: 'category-opt-out' });
+    expect(await waitForStatus(h, newsletterId)).toMatchObject({
+      status: 'suppressed',
+      reason: 'category-opt-out',
+    });
     expect(h.catcher.messages().some((m) => m.heraldMessageId === newsletterId)).toBe(false);
   });
 
@@ -105,7 +124,9 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
     const suppression = await h.db.suppression.findFirst({ where: { addressHash: hashAddress(email) } });
     expect(suppression?.reason).toBe('hard_bounce');
     const log = await h.request('GET', `/v1/contacts/${message.contactId}/consent-log`);
-    expect(log.body.entries).toEqual([expect.objectContaining({ action: 'suppress', source: 'bounce', messageId: id })]);
+    expect(log.body.entries).toEqual([
+      expect.objectContaining({ action: 'suppress', source: 'bounce', messageId: id }),
+    ]);
 
     const later = await send('security-sign-in', { email }, SIGN_IN);
     expect(await waitForStatus(h, later)).toMatchObject({ status: 'suppressed', reason: 'hard-bounce' });
@@ -116,7 +137,11 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
     const id = await send('service-notice', { email: uniqueEmail('once') }, NOTICE);
     const queue = new Bull('delivery', h.env.REDIS_URL as string, { prefix: h.env.HERALD_QUEUE_PREFIX });
     await queue.addBulk(
-      [1, 2, 3].map((n) => ({ name: 'send-message', data: { version: 1, messageId: id }, opts: { jobId: `${id}:dup${n}` } })),
+      [1, 2, 3].map((n) => ({
+        name: 'send-message',
+        data: { version: 1, messageId: id },
+        opts: { jobId: `${id}:dup${n}` },
+      })),
     );
     await queue.close();
     await h.startWorker();
@@ -130,10 +155,20 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
     const key = `idem-${Date.now()}-${Math.random()}`;
     const first = await send('service-notice', { email }, NOTICE, key);
     await waitForStatus(h, first);
-    const second = await h.request('POST', '/v1/messages', { template: 'service-notice', to: { email }, data: NOTICE, idempotencyKey: key });
+    const second = await h.request('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email },
+      data: NOTICE,
+      idempotencyKey: key,
+    });
     expect(second.status).toBe(202);
     expect(second.body).toEqual({ id: first, status: 'sent' });
-    const reused = await h.request('POST', '/v1/messages', { template: 'security-sign-in', to: { email }, data: SIGN_IN, idempotencyKey: key });
+    const reused = await h.request('POST', '/v1/messages', {
+      template: 'security-sign-in',
+      to: { email },
+      data: SIGN_IN,
+      idempotencyKey: key,
+    });
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
     await waitForStatus(h, first);

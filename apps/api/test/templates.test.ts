@@ -13,9 +13,21 @@ describe('templates', () => {
   it('lists the seed templates with their class and reads one with variables and a fixture that previews', async () => {
     const list = await h.request('GET', '/v1/templates');
     const keys = list.body.templates.map((t: { key: string }) => t.key);
-    expect(keys).toEqual(expect.arrayContaining(['service-notice', 'security-sign-in', 'policy-update', 'collaboration-invite', 'newsletter']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'service-notice',
+        'security-sign-in',
+        'policy-update',
+        'collaboration-invite',
+        'newsletter',
+      ]),
+    );
     const newsletter = await h.request('GET', '/v1/templates/newsletter');
-    expect(newsletter.body).toMatchObject({ key: 'newsletter', category: 'newsletter', class: 'promotional' });
+    expect(newsletter.body).toMatchObject({
+      key: 'newsletter',
+      category: 'newsletter',
+      class: 'promotional',
+    });
     expect(newsletter.body.variables).toEqual(expect.arrayContaining(['headline']));
     const preview = await h.request('POST', '/v1/templates/newsletter/preview', {});
     expect(preview.status).toBe(200);
@@ -27,10 +39,20 @@ describe('templates', () => {
 
   it('adds versions, refuses invalid MJML with the line, and keeps a template in its category', async () => {
     const key = `welcome-${Date.now().toString(36)}`;
-    const v1 = await h.request('POST', '/v1/templates', { key, category: 'service-notices', subject: 'Hi {{name}}', mjml: VALID_MJML });
+    const v1 = await h.request('POST', '/v1/templates', {
+      key,
+      category: 'service-notices',
+      subject: 'Hi {{name}}',
+      mjml: VALID_MJML,
+    });
     expect(v1.status, JSON.stringify(v1.body)).toBe(201);
     expect(v1.body).toMatchObject({ key, version: 1, class: 'transactional', variables: ['thing'] });
-    const v2 = await h.request('POST', '/v1/templates', { key, category: 'service-notices', subject: 'Hello {{name}}', mjml: VALID_MJML });
+    const v2 = await h.request('POST', '/v1/templates', {
+      key,
+      category: 'service-notices',
+      subject: 'Hello {{name}}',
+      mjml: VALID_MJML,
+    });
     expect(v2.body.version).toBe(2);
 
     const invalid = await h.request('POST', '/v1/templates', {
@@ -42,29 +64,59 @@ describe('templates', () => {
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.code).toBe('invalid_template');
     expect(invalid.body.error.details[0]).toMatchObject({ field: 'mjml', line: 5 });
-    const moved = await h.request('POST', '/v1/templates', { key, category: 'newsletter', subject: 'x', mjml: VALID_MJML });
+    const moved = await h.request('POST', '/v1/templates', {
+      key,
+      category: 'newsletter',
+      subject: 'x',
+      mjml: VALID_MJML,
+    });
     expect(moved.status).toBe(422);
     expect(moved.body.error.code).toBe('category_mismatch');
-    const unknownCategory = await h.request('POST', '/v1/templates', { key: `${key}-x`, category: 'no-such-category', subject: 'x', mjml: VALID_MJML });
+    const unknownCategory = await h.request('POST', '/v1/templates', {
+      key: `${key}-x`,
+      category: 'no-such-category',
+      subject: 'x',
+      mjml: VALID_MJML,
+    });
     expect(unknownCategory.body.error.code).toBe('unknown_category');
     expect((await h.request('GET', `/v1/templates/${key}`)).body.version).toBe(2);
   });
 
   it('previews with given data and names a missing variable', async () => {
-    const ok = await h.request('POST', '/v1/templates/service-notice/preview', { data: { title: 'Hello <b>there</b>', body: 'Text' } });
+    const ok = await h.request('POST', '/v1/templates/service-notice/preview', {
+      data: { title: 'Hello <b>there</b>', body: 'Text' },
+    });
     expect(ok.body.html).toContain('Hello &lt;b&gt;there&lt;/b&gt;');
-    const missing = await h.request('POST', '/v1/templates/service-notice/preview', { data: { title: 'No body' } });
+    const missing = await h.request('POST', '/v1/templates/service-notice/preview', {
+      data: { title: 'No body' },
+    });
     expect(missing.status).toBe(422);
     expect(missing.body.error.message).toContain('body');
   });
 
   it('creates categories and refuses a required promotional one', async () => {
     const key = `digest-${Date.now().toString(36)}`;
-    const created = await h.request('POST', '/v1/categories', { key, name: 'Digest', description: 'A weekly digest', class: 'promotional' });
+    const created = await h.request('POST', '/v1/categories', {
+      key,
+      name: 'Digest',
+      description: 'A weekly digest',
+      class: 'promotional',
+    });
     expect(created.status).toBe(201);
-    const dup = await h.request('POST', '/v1/categories', { key, name: 'Digest', description: 'again', class: 'promotional' });
+    const dup = await h.request('POST', '/v1/categories', {
+      key,
+      name: 'Digest',
+      description: 'again',
+      class: 'promotional',
+    });
     expect(dup.status).toBe(409);
-    const required = await h.request('POST', '/v1/categories', { key: `${key}-r`, name: 'R', description: 'r', class: 'promotional', required: true });
+    const required = await h.request('POST', '/v1/categories', {
+      key: `${key}-r`,
+      name: 'R',
+      description: 'r',
+      class: 'promotional',
+      required: true,
+    });
     expect(required.status).toBe(400);
     expect(required.body.error.message).toContain('required');
   });

@@ -8,7 +8,10 @@ export class EnvError extends Error {
 }
 
 /** Validates an environment once, at start-up; the message names every bad variable. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new EnvError(

@@ -1,4 +1,3 @@
-/* global process -- Node global (the lint config declares none for .mjs) */
 // Runs `prisma generate` when the generated client (src/generated, not committed) is missing
 // or older than prisma/schema.prisma. No network needed: prisma.config.ts points the CLI at
 // the repository's schema-engine stand-in.

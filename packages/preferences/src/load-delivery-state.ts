@@ -56,7 +56,10 @@ export async function loadDeliveryState(
   const reasons = row.email
     ? (
         await db.suppression.findMany({
-          where: { addressHash: hashAddress(row.email), reason: { in: ['hard_bounce', 'complaint', 'erasure'] } },
+          where: {
+            addressHash: hashAddress(row.email),
+            reason: { in: ['hard_bounce', 'complaint', 'erasure'] },
+          },
           select: { reason: true },
         })
       ).map((suppression) => suppression.reason)

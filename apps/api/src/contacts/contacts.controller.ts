@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Db } from '@herald/db';
 import { eraseContact, getPreferences, updatePreferences } from '@herald/preferences';
 import type { Response } from 'express';
@@ -57,7 +70,10 @@ export class ContactsController {
     await this.findContact(id);
     const { changed } = await updatePreferences(this.db, {
       contactId: id,
-      changes: input.changes.map((change) => ({ categoryKey: change.category, subscribed: change.subscribed })),
+      changes: input.changes.map((change) => ({
+        categoryKey: change.category,
+        subscribed: change.subscribed,
+      })),
       ...(input.allPromotional !== undefined && { allPromotional: input.allPromotional }),
       source: 'admin',
       actor: input.actor ?? 'support',

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AttributesSchema, EmailSchema, KebabKeySchema, LocaleSchema, TimezoneSchema } from '../core/common-schemas.js';
+import {
+  AttributesSchema,
+  EmailSchema,
+  KebabKeySchema,
+  LocaleSchema,
+  TimezoneSchema,
+} from '../core/common-schemas.js';
 
 const ContactFields = {
   name: z.string().trim().min(1).max(200).nullable().optional(),

@@ -6,7 +6,8 @@ import { asConflict } from './upsert-contact.js';
 export async function updateContact(db: Db, { id, changes }: { id: string; changes: UpdateContactInput }) {
   const existing = await db.contact.findUnique({ where: { id }, select: { erasedAt: true } });
   if (!existing) throw notFound('contact', id);
-  if (existing.erasedAt) throw new ApiError(409, 'contact_erased', 'This contact was erased; its data cannot be changed.');
+  if (existing.erasedAt)
+    throw new ApiError(409, 'contact_erased', 'This contact was erased; its data cannot be changed.');
   try {
     return await db.contact.update({
       where: { id },

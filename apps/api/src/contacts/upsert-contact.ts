@@ -3,7 +3,10 @@ import { ApiError } from '../core/api-error.js';
 import type { UpsertContactInput } from './contacts.schemas.js';
 
 /** Creates a contact, or updates the one with the same email (or, without an email, the same externalId). */
-export async function upsertContact(db: Db, input: UpsertContactInput): Promise<{ contact: Prisma.ContactGetPayload<object>; created: boolean }> {
+export async function upsertContact(
+  db: Db,
+  input: UpsertContactInput,
+): Promise<{ contact: Prisma.ContactGetPayload<object>; created: boolean }> {
   const where: Prisma.ContactWhereUniqueInput = input.email
     ? { email: input.email }
     : { externalId: input.externalId as string };
@@ -17,7 +20,10 @@ export async function upsertContact(db: Db, input: UpsertContactInput): Promise<
   try {
     const existing = await db.contact.findUnique({ where, select: { id: true } });
     if (existing) {
-      const contact = await db.contact.update({ where: { id: existing.id }, data: { ...fields, ...(input.email && { email: input.email }) } });
+      const contact = await db.contact.update({
+        where: { id: existing.id },
+        data: { ...fields, ...(input.email && { email: input.email }) },
+      });
       return { contact, created: false };
     }
     const contact = await db.contact.create({ data: { ...fields, email: input.email ?? null } });

@@ -14,4 +14,5 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new ApiError(404, 'not_found', `No ${what} with id "${id}".`);
+export const notFound = (what: string, id: string) =>
+  new ApiError(404, 'not_found', `No ${what} with id "${id}".`);

@@ -21,7 +21,11 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      throw new ApiError(401, 'unauthorized', 'Send the API key as "Authorization: Bearer <HERALD_API_KEY>".');
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'Send the API key as "Authorization: Bearer <HERALD_API_KEY>".',
+      );
     }
     if (!timingSafeEqual(digest(match[1]), this.expected)) {
       throw new ApiError(401, 'unauthorized', 'The API key is not valid.');

@@ -12,12 +12,23 @@ import { LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './env
 export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(PRISMA) private readonly db: Db) {}
 
-  static forRoot({ env, envToken, maxConnections }: { env: CommonEnv; envToken: symbol; maxConnections: number }): DynamicModule {
+  static forRoot({
+    env,
+    envToken,
+    maxConnections,
+  }: {
+    env: CommonEnv;
+    envToken: symbol;
+    maxConnections: number;
+  }): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: envToken, useValue: env },
-        { provide: PRISMA, useFactory: () => createPrismaClient({ databaseUrl: env.DATABASE_URL, maxConnections }) },
+        {
+          provide: PRISMA,
+          useFactory: () => createPrismaClient({ databaseUrl: env.DATABASE_URL, maxConnections }),
+        },
         { provide: SIGNING_KEYS, useFactory: () => parseSigningKeys(env.HERALD_SECRET) },
         { provide: TEMPLATE_RENDERER, useFactory: () => createTemplateRenderer({ maxEntries: 500 }) },
         { provide: LATEST_TEMPLATES, useFactory: (db: Db) => new LatestTemplateCache(db), inject: [PRISMA] },

@@ -44,7 +44,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     // Nest wraps body-parser's errors in an HttpException whose cause is the original.
     const bodyParserError =
-      asBodyParserError(exception) ?? (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
+      asBodyParserError(exception) ??
+      (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
     if (bodyParserError) return bodyParserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -52,7 +53,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = status === 404 ? 'No such endpoint.' : exception.message;
       return [status, body(code, message)];
     }
-    return [500, body('internal_error', 'Something went wrong on our side; nothing was changed by this request.')];
+    return [
+      500,
+      body('internal_error', 'Something went wrong on our side; nothing was changed by this request.'),
+    ];
   }
 }
 
@@ -62,7 +66,8 @@ function body(code: string, message: string, details?: unknown): ErrorBody {
 
 /** Errors thrown by Express' body parser before any handler runs (bad JSON, too large, wrong charset). */
 function asBodyParserError(exception: unknown): [number, ErrorBody] | null {
-  if (exception instanceof URIError) return [400, body('bad_request', 'The request path is not valid URL encoding.')];
+  if (exception instanceof URIError)
+    return [400, body('bad_request', 'The request path is not valid URL encoding.')];
   if (typeof exception !== 'object' || exception === null || !('type' in exception)) return null;
   const { type, status } = exception as { type: unknown; status?: unknown };
   switch (type) {

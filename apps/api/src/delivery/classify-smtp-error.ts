@@ -3,7 +3,17 @@ export type SmtpFailure =
   | { kind: 'permanent'; code?: number; response: string }
   | { kind: 'temporary'; code?: number; response: string };
 
-const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETLS', 'EPROTOCOL']);
+const NETWORK_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETLS',
+  'EPROTOCOL',
+]);
 
 /**
  * A 5xx reply to RCPT TO is a hard bounce (the address does not exist); any other 5xx is a
@@ -19,7 +29,8 @@ export function classifySmtpError(error: unknown): SmtpFailure {
   };
   const text = (response ?? message ?? String(error)).slice(0, 500);
   if (typeof responseCode === 'number') {
-    if (responseCode >= 500 && command === 'RCPT TO') return { kind: 'hard-bounce', code: responseCode, response: text };
+    if (responseCode >= 500 && command === 'RCPT TO')
+      return { kind: 'hard-bounce', code: responseCode, response: text };
     if (responseCode >= 500) return { kind: 'permanent', code: responseCode, response: text };
     return { kind: 'temporary', code: responseCode, response: text };
   }

@@ -45,7 +45,9 @@ export async function deliverMessage(
   if (!claim) return { outcome: 'skipped' };
 
   const state = await loadDeliveryState(db, { contactId: claim.contactId, categoryKey: claim.categoryKey });
-  const decision = state ? decideDelivery(state.decisionInput) : ({ allowed: false, reason: 'no-address' } as const);
+  const decision = state
+    ? decideDelivery(state.decisionInput)
+    : ({ allowed: false, reason: 'no-address' } as const);
   if (!decision.allowed || !state?.contact.email) {
     const reason = decision.allowed ? 'no-address' : decision.reason;
     await recordOutcome(db, { messageId, status: 'suppressed', event: 'suppressed', reason });
@@ -164,7 +166,10 @@ async function handleSendError(
 async function loadTemplate(deps: DeliveryDeps, templateId: string): Promise<TemplateWithCategory> {
   const cached = deps.templates.get(templateId);
   if (cached) return cached;
-  const template = await deps.db.template.findUniqueOrThrow({ where: { id: templateId }, include: { category: true } });
+  const template = await deps.db.template.findUniqueOrThrow({
+    where: { id: templateId },
+    include: { category: true },
+  });
   deps.templates.set(templateId, template);
   return template;
 }

@@ -46,7 +46,8 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     void this.queue.process(SEND_MESSAGE_JOB, this.env.WORKER_CONCURRENCY, (job: Job) => this.handle(job));
     this.queue.on('failed', (job, error) => {
-      if (!(error instanceof RetryableDeliveryError)) this.logger.error(`job ${job.id} failed: ${error.message}`);
+      if (!(error instanceof RetryableDeliveryError))
+        this.logger.error(`job ${job.id} failed: ${error.message}`);
     });
   }
 

@@ -10,7 +10,11 @@ import { sendMessageJob } from './delivery-queue.js';
 export async function reconcileQueue(
   db: Db,
   queue: Queue,
-  { olderThanMs, staleClaimMs, batchSize = 5000 }: { olderThanMs: number; staleClaimMs: number; batchSize?: number },
+  {
+    olderThanMs,
+    staleClaimMs,
+    batchSize = 5000,
+  }: { olderThanMs: number; staleClaimMs: number; batchSize?: number },
 ): Promise<number> {
   let enqueued = 0;
   let after = '00000000-0000-0000-0000-000000000000';

@@ -45,9 +45,19 @@ export async function recordOutcome(
  * Claims a message for sending. Only one claim can win, so a message is sent at most once even when
  * its job runs twice; a claim older than `staleAfterMs` (a worker died mid-send) can be taken over.
  */
-export async function claimMessage(db: Db, { messageId, staleAfterMs }: { messageId: string; staleAfterMs: number }) {
+export async function claimMessage(
+  db: Db,
+  { messageId, staleAfterMs }: { messageId: string; staleAfterMs: number },
+) {
   const rows = await db.$queryRaw<
-    { contact_id: string; template_id: string; category_key: string; class: 'transactional' | 'promotional'; data: unknown; campaign_id: string | null }[]
+    {
+      contact_id: string;
+      template_id: string;
+      category_key: string;
+      class: 'transactional' | 'promotional';
+      data: unknown;
+      campaign_id: string | null;
+    }[]
   >(Prisma.sql`
     UPDATE messages
        SET status = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { CreateCategorySchema } from '../categories/categories.controller.js';
-import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from '../contacts/contacts.schemas.js';
+import {
+  UpdateContactSchema,
+  UpdatePreferencesSchema,
+  UpsertContactSchema,
+} from '../contacts/contacts.schemas.js';
 import { SendMessageSchema } from '../messages/messages.schemas.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from '../templates/templates.schemas.js';
 
@@ -27,7 +31,13 @@ interface Operation {
 
 const operations: Record<string, Record<string, Operation>> = {
   '/health': { get: { summary: 'Whether PostgreSQL and Redis answer (no auth).' } },
-  '/v1/contacts': { post: { summary: 'Create or update a contact by email (or externalId).', body: UpsertContactSchema, status: 201 } },
+  '/v1/contacts': {
+    post: {
+      summary: 'Create or update a contact by email (or externalId).',
+      body: UpsertContactSchema,
+      status: 201,
+    },
+  },
   '/v1/contacts/{id}': {
     get: { summary: 'Read a contact.' },
     patch: { summary: 'Update a contact.', body: UpdateContactSchema },
@@ -35,7 +45,10 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/contacts/{id}/preferences': {
     get: { summary: "A contact's preferences per category and the all-promotional switch." },
-    put: { summary: 'A support agent records a change (source "admin" in the consent log).', body: UpdatePreferencesSchema },
+    put: {
+      summary: 'A support agent records a change (source "admin" in the consent log).',
+      body: UpdatePreferencesSchema,
+    },
   },
   '/v1/contacts/{id}/consent-log': { get: { summary: "The contact's append-only consent history." } },
   '/v1/categories': {
@@ -44,12 +57,23 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/templates': {
     get: { summary: 'List the latest version of each template.' },
-    post: { summary: 'Create a template or add a version (MJML validated strictly).', body: SaveTemplateSchema },
+    post: {
+      summary: 'Create a template or add a version (MJML validated strictly).',
+      body: SaveTemplateSchema,
+    },
   },
-  '/v1/templates/{key}': { get: { summary: 'Read the latest version, its variables and a fixture that renders.' } },
-  '/v1/templates/{key}/preview': { post: { summary: 'Render with data (or the fixture).', body: PreviewTemplateSchema } },
+  '/v1/templates/{key}': {
+    get: { summary: 'Read the latest version, its variables and a fixture that renders.' },
+  },
+  '/v1/templates/{key}/preview': {
+    post: { summary: 'Render with data (or the fixture).', body: PreviewTemplateSchema },
+  },
   '/v1/messages': {
-    post: { summary: 'Send one message; the class comes from the template category.', body: SendMessageSchema, status: 202 },
+    post: {
+      summary: 'Send one message; the class comes from the template category.',
+      body: SendMessageSchema,
+      status: 202,
+    },
     get: { summary: 'List messages.', query: ['contactId', 'campaignId', 'status', 'limit', 'after'] },
   },
   '/v1/messages/{id}': { get: { summary: 'A message, its status, reason and events.' } },
@@ -61,25 +85,46 @@ export function buildOpenApiDocument(serverUrl: string) {
   for (const [path, methods] of Object.entries(operations)) {
     paths[path] = {};
     for (const [method, op] of Object.entries(methods)) {
-      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-      const query = (op.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      }));
+      const query = (op.query ?? []).map((name) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: { type: 'string' },
+      }));
       (paths[path] as Record<string, unknown>)[method] = {
         summary: op.summary,
         ...(path.startsWith('/v1') && { security: [{ bearer: [] }] }),
         ...(params.length + query.length > 0 && { parameters: [...params, ...query] }),
-        ...(op.body && { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body) } } } }),
+        ...(op.body && {
+          requestBody: { required: true, content: { 'application/json': { schema: schema(op.body) } } },
+        }),
         responses: {
           [String(op.status ?? 200)]: { description: 'Success' },
-          '4XX': { description: 'The caller’s mistake; nothing was changed.', content: { 'application/json': { schema: ErrorSchema } } },
+          '4XX': {
+            description: 'The caller’s mistake; nothing was changed.',
+            content: { 'application/json': { schema: ErrorSchema } },
+          },
         },
       };
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Herald API', version: '1.0.0', description: 'Notifications with consent enforced at send time.' },
+    info: {
+      title: 'Herald API',
+      version: '1.0.0',
+      description: 'Notifications with consent enforced at send time.',
+    },
     servers: [{ url: serverUrl }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'HERALD_API_KEY' } } },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'HERALD_API_KEY' } },
+    },
     paths,
   };
 }

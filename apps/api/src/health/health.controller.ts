@@ -7,7 +7,10 @@ import { PRISMA } from '../core/env.token.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 
 const within = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 /** Liveness and readiness without auth: whether PostgreSQL and Redis answer. */
 @Controller('health')
@@ -20,8 +23,14 @@ export class HealthController {
   @Get()
   async check(@Res({ passthrough: true }) response: Response) {
     const [database, redis] = await Promise.all([
-      within(this.db.$queryRaw`SELECT 1`, 2000).then(() => 'ok', () => 'unreachable'),
-      within(this.queue.client.ping(), 2000).then(() => 'ok', () => 'unreachable'),
+      within(this.db.$queryRaw`SELECT 1`, 2000).then(
+        () => 'ok',
+        () => 'unreachable',
+      ),
+      within(this.queue.client.ping(), 2000).then(
+        () => 'ok',
+        () => 'unreachable',
+      ),
     ]);
     const ok = database === 'ok' && redis === 'ok';
     response.status(ok ? 200 : 503);

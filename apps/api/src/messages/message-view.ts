@@ -1,6 +1,8 @@
 import type { Message, MessageEvent } from '@herald/db';
 
-export function toMessageView(message: Message & { template?: { key: string; version: number }; events?: MessageEvent[] }) {
+export function toMessageView(
+  message: Message & { template?: { key: string; version: number }; events?: MessageEvent[] },
+) {
   return {
     id: message.id,
     status: message.status,

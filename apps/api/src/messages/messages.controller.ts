@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Logger,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
@@ -28,7 +39,10 @@ export class MessagesController {
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
     @Inject(LATEST_TEMPLATES) private readonly templates: LatestTemplateCache,
   ) {
-    this.sampleSystem = sampleSystemVariables({ publicWebUrl: env.PUBLIC_WEB_URL, postalAddress: env.HERALD_POSTAL_ADDRESS });
+    this.sampleSystem = sampleSystemVariables({
+      publicWebUrl: env.PUBLIC_WEB_URL,
+      postalAddress: env.HERALD_POSTAL_ADDRESS,
+    });
   }
 
   private readonly sampleSystem: ReturnType<typeof sampleSystemVariables>;
@@ -76,6 +90,9 @@ export class MessagesController {
       include: { template: { select: { key: true, version: true } } },
     });
     const last = messages.at(-1);
-    return { messages: messages.map(toMessageView), next: messages.length === limit && last ? last.id : null };
+    return {
+      messages: messages.map(toMessageView),
+      next: messages.length === limit && last ? last.id : null,
+    };
   }
 }

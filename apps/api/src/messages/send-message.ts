@@ -51,7 +51,9 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
     await deps.queue.add(job.name, job.data, job.opts);
   } catch (error) {
     // The row is the source of truth: the worker's reconciler enqueues queued messages it finds without a job.
-    deps.log?.(`message ${id} stored but not enqueued (${(error as Error).message}); the reconciler will enqueue it`);
+    deps.log?.(
+      `message ${id} stored but not enqueued (${(error as Error).message}); the reconciler will enqueue it`,
+    );
   }
   return { id, status: 'queued' as const, created: true };
 }
@@ -84,7 +86,8 @@ async function replay(db: Db, idempotencyKey: string, expected: { contactId: str
     where: { idempotencyKey },
     select: { id: true, status: true, contactId: true, template: { select: { key: true } } },
   });
-  if (!existing) throw new ApiError(409, 'conflict', 'A message with this idempotency key is being created; retry.');
+  if (!existing)
+    throw new ApiError(409, 'conflict', 'A message with this idempotency key is being created; retry.');
   if (existing.contactId !== expected.contactId || existing.template.key !== expected.templateKey) {
     throw new ApiError(
       409,

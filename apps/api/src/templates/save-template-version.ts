@@ -32,9 +32,15 @@ export async function saveTemplateVersion(
     required: category.required,
   });
   if (!validation.ok) throw new TemplateSourceError(validation.errors);
-  const reserved = Object.keys(input.fixture ?? {}).filter((key) => (SYSTEM_VARIABLE_NAMES as readonly string[]).includes(key));
+  const reserved = Object.keys(input.fixture ?? {}).filter((key) =>
+    (SYSTEM_VARIABLE_NAMES as readonly string[]).includes(key),
+  );
   if (reserved.length > 0) {
-    throw new ApiError(422, 'reserved_variable', `The fixture may not set system variables: ${reserved.join(', ')}.`);
+    throw new ApiError(
+      422,
+      'reserved_variable',
+      `The fixture may not set system variables: ${reserved.join(', ')}.`,
+    );
   }
   const fixture = input.fixture ?? fixtureFromVariables(validation.variables);
   // The version's id is chosen now so the compile that checks the fixture is the one the cache keeps.
@@ -52,7 +58,11 @@ export async function saveTemplateVersion(
     );
   }
   for (let attempt = 0; ; attempt++) {
-    const current = await db.template.findFirst({ where: { key: input.key }, orderBy: { version: 'desc' }, select: { version: true } });
+    const current = await db.template.findFirst({
+      where: { key: input.key },
+      orderBy: { version: 'desc' },
+      select: { version: true },
+    });
     try {
       return await db.template.create({
         data: {

@@ -1,6 +1,8 @@
 import type { TemplateWithCategory } from './template-source.js';
 
-export function toTemplateView(template: TemplateWithCategory & { version: number; variables: unknown; fixture: unknown; createdAt: Date }) {
+export function toTemplateView(
+  template: TemplateWithCategory & { version: number; variables: unknown; fixture: unknown; createdAt: Date },
+) {
   return {
     key: template.key,
     category: template.category.key,

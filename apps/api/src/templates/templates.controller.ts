@@ -38,7 +38,10 @@ export class TemplatesController {
   @Post()
   async save(@Body() body: unknown) {
     const input = parseInput(SaveTemplateSchema, body);
-    const template = await saveTemplateVersion(this.db, this.renderer, { input, system: this.sampleSystem() });
+    const template = await saveTemplateVersion(this.db, this.renderer, {
+      input,
+      system: this.sampleSystem(),
+    });
     this.latest.forget(input.key);
     return toTemplateView(template);
   }
@@ -60,7 +63,10 @@ export class TemplatesController {
   }
 
   private sampleSystem() {
-    return sampleSystemVariables({ publicWebUrl: this.env.PUBLIC_WEB_URL, postalAddress: this.env.HERALD_POSTAL_ADDRESS });
+    return sampleSystemVariables({
+      publicWebUrl: this.env.PUBLIC_WEB_URL,
+      postalAddress: this.env.HERALD_POSTAL_ADDRESS,
+    });
   }
 
   private async findLatest(key: string) {

@@ -18,7 +18,12 @@ export interface Harness {
   api: NestExpressApplication;
   worker: INestApplicationContext | null;
   env: Record<string, string>;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   startWorker(overrides?: Record<string, string>): Promise<INestApplicationContext>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
