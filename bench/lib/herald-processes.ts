@@ -18,6 +18,8 @@ export interface HeraldProcesses {
   apiKey: string;
   env: Record<string, string>;
   children: ChildProcess[];
+  /** Starts one more worker process (e.g. after messages were queued with none running). */
+  startWorker(extraArgs?: string[]): ChildProcess;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
   stop(): Promise<void>;
 }
@@ -47,8 +49,8 @@ export async function startHerald({
     ...extraEnv,
   };
   const children: ChildProcess[] = [];
-  const start = (script: string) => {
-    const child = spawn(process.execPath, [script], {
+  const start = (script: string, nodeArgs: string[] = []) => {
+    const child = spawn(process.execPath, [...nodeArgs, script], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -73,6 +75,7 @@ export async function startHerald({
     apiKey,
     env,
     children,
+    startWorker: (nodeArgs = []) => start('apps/api/dist/worker.js', nodeArgs),
     async call(method, path, body) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,

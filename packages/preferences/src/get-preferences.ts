@@ -21,8 +21,10 @@ export type Preferences = {
 };
 
 /** The contact's effective state for every category, transactional ones first. */
+const GetPreferencesOptionsSchema = z.object({ contactId: z.guid() });
+
 export async function getPreferences(db: DbClient, options: { contactId: string }): Promise<Preferences> {
-  parseInput(z.object({ contactId: z.guid() }), options, 'getPreferences');
+  parseInput(GetPreferencesOptionsSchema, options, 'getPreferences');
   const contact = await db.contact.findUnique({
     where: { id: options.contactId },
     select: {

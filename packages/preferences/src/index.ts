@@ -43,8 +43,8 @@ export type { SuppressionReasonValue } from './suppression-reason.js';
 export type { ConsentChange } from './consent-change.js';
 export type { DbClient } from './db-client.js';
 
-export { loadDeliveryState } from './load-delivery-state.js';
-export type { DeliveryState } from './load-delivery-state.js';
+export { loadDeliveryState, loadDeliveryStates } from './load-delivery-state.js';
+export type { DeliveryState, DeliveryStateRequest } from './load-delivery-state.js';
 export { getPreferences } from './get-preferences.js';
 export type { CategoryPreference, Preferences } from './get-preferences.js';
 export { updatePreferences, UpdatePreferencesOptionsSchema } from './update-preferences.js';

@@ -32,6 +32,10 @@ type StateRow = {
   preference: boolean | null;
 };
 
+const StateRequestSchema = z.object({ contactId: z.guid(), categoryKey: z.string().min(1) });
+const StateRequestsSchema = z.array(StateRequestSchema).max(10_000);
+export type DeliveryStateRequest = z.infer<typeof StateRequestSchema>;
+
 /**
  * Everything the worker needs to decide a send, read immediately before it: the contact,
  * the category and its effective subscription in one query, the address's suppressions in
@@ -39,32 +43,58 @@ type StateRow = {
  */
 export async function loadDeliveryState(
   db: DbClient,
-  options: { contactId: string; categoryKey: string },
+  options: DeliveryStateRequest,
 ): Promise<DeliveryState | null> {
-  parseInput(z.object({ contactId: z.guid(), categoryKey: z.string().min(1) }), options, 'loadDeliveryState');
-  const rows = await db.$queryRaw<StateRow[]>`
-    SELECT c.id::text, c.email, c.name, c.erased_at IS NOT NULL AS erased, c.promotional_opt_out,
-           k.key AS category_key, k.name AS category_name, k.description, k.class::text AS class,
-           k.required, k.default_subscribed, p.subscribed AS preference
-    FROM contacts c
-    JOIN categories k ON k.key = ${options.categoryKey}
-    LEFT JOIN preferences p ON p.contact_id = c.id AND p.category_key = k.key
-    WHERE c.id = ${options.contactId}::uuid`;
-  const row = rows[0];
-  if (!row) return null;
+  const request = parseInput(StateRequestSchema, options, 'loadDeliveryState');
+  const [state] = await loadStates(db, [request]);
+  return state ?? null;
+}
 
-  const reasons = row.email
-    ? (
-        await db.suppression.findMany({
-          where: {
-            addressHash: hashAddress(row.email),
-            reason: { in: ['hard_bounce', 'complaint', 'erasure'] },
-          },
-          select: { reason: true },
-        })
-      ).map((suppression) => suppression.reason)
-    : [];
+/**
+ * The same for many messages at once, in the same two queries whatever their number (the
+ * worker's batches). The answer is aligned with the requests; null where one does not exist.
+ */
+export async function loadDeliveryStates(
+  db: DbClient,
+  requests: DeliveryStateRequest[],
+): Promise<(DeliveryState | null)[]> {
+  return loadStates(db, parseInput(StateRequestsSchema, requests, 'loadDeliveryStates'));
+}
 
+async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promise<(DeliveryState | null)[]> {
+  if (requests.length === 0) return [];
+  const rows = await db.$queryRaw<(StateRow & { ordinal: number })[]>`
+    SELECT r.ordinal::int AS ordinal, c.id::text, c.email, c.name, c.erased_at IS NOT NULL AS erased,
+           c.promotional_opt_out, k.key AS category_key, k.name AS category_name, k.description,
+           k.class::text AS class, k.required, k.default_subscribed, p.subscribed AS preference
+    FROM unnest(${requests.map((r) => r.contactId)}::uuid[], ${requests.map((r) => r.categoryKey)}::text[])
+         WITH ORDINALITY AS r(contact_id, category_key, ordinal)
+    JOIN contacts c ON c.id = r.contact_id
+    JOIN categories k ON k.key = r.category_key
+    LEFT JOIN preferences p ON p.contact_id = c.id AND p.category_key = k.key`;
+
+  const hashes = [...new Set(rows.flatMap((row) => (row.email ? [hashAddress(row.email)] : [])))];
+  const suppressions =
+    hashes.length === 0
+      ? []
+      : await db.suppression.findMany({
+          where: { addressHash: { in: hashes }, reason: { in: ['hard_bounce', 'complaint', 'erasure'] } },
+          select: { addressHash: true, reason: true },
+        });
+  const reasonsByHash = new Map<string, string[]>();
+  for (const { addressHash, reason } of suppressions) {
+    reasonsByHash.set(addressHash, [...(reasonsByHash.get(addressHash) ?? []), reason]);
+  }
+
+  const states: (DeliveryState | null)[] = requests.map(() => null);
+  for (const row of rows) {
+    const reasons = row.email ? (reasonsByHash.get(hashAddress(row.email)) ?? []) : [];
+    states[row.ordinal - 1] = toState(row, reasons);
+  }
+  return states;
+}
+
+function toState(row: StateRow, reasons: string[]): DeliveryState {
   return {
     contact: { id: row.id, email: row.email, name: row.name, erased: row.erased },
     category: {

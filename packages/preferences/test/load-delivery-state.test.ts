@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyUnsubscribe } from '../src/apply-unsubscribe.js';
 import { decideDelivery } from '../src/decide-delivery.js';
 import { eraseContact } from '../src/erase-contact.js';
-import { loadDeliveryState } from '../src/load-delivery-state.js';
+import { loadDeliveryState, loadDeliveryStates } from '../src/load-delivery-state.js';
 import { suppressAddress } from '../src/suppress-address.js';
 import { connect, createCategory, createContact, type CategoryFixture } from './support/database.js';
 
@@ -118,5 +118,24 @@ describe('loadDeliveryState', () => {
     expect(
       await loadDeliveryState(db, { contactId: contact.id, categoryKey: 'no-such-category' }),
     ).toBeNull();
+  });
+});
+
+describe('loadDeliveryStates', () => {
+  it('answers many requests in order, with null for the ones that do not exist', async () => {
+    const plain = await createContact(db);
+    const bounced = await createContact(db);
+    await suppressAddress(db, { email: bounced.email!, reason: 'hard-bounce', source: 'bounce' });
+    const missing = '0190a0a0-0000-7000-8000-000000000000';
+    const states = await loadDeliveryStates(db, [
+      { contactId: bounced.id, categoryKey: newsletter.key },
+      { contactId: missing, categoryKey: newsletter.key },
+      { contactId: plain.id, categoryKey: policyUpdates.key },
+      { contactId: plain.id, categoryKey: 'no-such-category' },
+    ]);
+    expect(states.map((state) => state?.contact.id ?? null)).toEqual([bounced.id, null, plain.id, null]);
+    expect(states[0]?.decisionInput.hardBounced).toBe(true);
+    expect(states[2]?.decisionInput).toMatchObject({ hardBounced: false, categoryRequired: true });
+    expect(await loadDeliveryStates(db, [])).toEqual([]);
   });
 });

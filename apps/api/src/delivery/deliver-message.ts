@@ -2,7 +2,6 @@ import type { Db } from '@herald/db';
 import {
   buildListUnsubscribeHeaders,
   decideDelivery,
-  loadDeliveryState,
   preferenceLinks,
   signMailtoToken,
   signToken,
@@ -13,18 +12,18 @@ import type { TemplateRenderer } from '@herald/templates';
 import type { TemplateWithCategory } from '../templates/template-source.js';
 import { toRenderSource } from '../templates/template-source.js';
 import { classifySmtpError } from './classify-smtp-error.js';
+import type { DeliveryStore } from './delivery-store.js';
 import type { MailTransport } from './mail-transport.js';
-import { claimMessage, recordOutcome } from './record-outcome.js';
 
 export interface DeliveryDeps {
   db: Db;
+  store: DeliveryStore;
   renderer: TemplateRenderer;
   transport: Pick<MailTransport, 'sendMail'>;
   keys: SigningKey[];
   sender: { publicWebUrl: string; mailDomain: string; mailFrom: string; postalAddress: string };
   /** Template versions never change, so rows are kept once loaded. */
   templates: Map<string, TemplateWithCategory>;
-  staleClaimMs: number;
 }
 
 export type DeliveryResult =
@@ -40,17 +39,17 @@ export async function deliverMessage(
   deps: DeliveryDeps,
   { messageId, isFinalAttempt }: { messageId: string; isFinalAttempt: boolean },
 ): Promise<DeliveryResult> {
-  const { db } = deps;
-  const claim = await claimMessage(db, { messageId, staleAfterMs: deps.staleClaimMs });
+  const { store } = deps;
+  const claim = await store.claim(messageId);
   if (!claim) return { outcome: 'skipped' };
 
-  const state = await loadDeliveryState(db, { contactId: claim.contactId, categoryKey: claim.categoryKey });
+  const { state } = claim;
   const decision = state
     ? decideDelivery(state.decisionInput)
     : ({ allowed: false, reason: 'no-address' } as const);
   if (!decision.allowed || !state?.contact.email) {
     const reason = decision.allowed ? 'no-address' : decision.reason;
-    await recordOutcome(db, { messageId, status: 'suppressed', event: 'suppressed', reason });
+    await store.record({ messageId, status: 'suppressed', event: 'suppressed', reason });
     return { outcome: 'suppressed', reason };
   }
   const email = state.contact.email;
@@ -75,7 +74,7 @@ export async function deliverMessage(
     });
   } catch (error) {
     const reason = `render failed: ${(error as Error).message}`;
-    await recordOutcome(db, { messageId, status: 'failed', event: 'failed', reason });
+    await store.record({ messageId, status: 'failed', event: 'failed', reason });
     return { outcome: 'failed', reason };
   }
 
@@ -108,7 +107,7 @@ export async function deliverMessage(
       messageId: `<${messageId}@${deps.sender.mailDomain}>`,
       headers,
     });
-    await recordOutcome(db, {
+    await store.record({
       messageId,
       status: 'sent',
       event: 'sent',
@@ -139,11 +138,11 @@ async function handleSendError(
     isFinalAttempt: boolean;
   },
 ): Promise<DeliveryResult> {
-  const { db } = deps;
+  const { db, store } = deps;
   const failure = classifySmtpError(input.error);
   const reason = `${failure.code ? `${failure.code} ` : ''}${failure.response}`;
   if (failure.kind === 'hard-bounce') {
-    await recordOutcome(db, { messageId: input.messageId, status: 'bounced', event: 'bounced', reason });
+    await store.record({ messageId: input.messageId, status: 'bounced', event: 'bounced', reason });
     await suppressAddress(db, {
       email: input.email,
       contactId: input.contactId,
@@ -156,10 +155,10 @@ async function handleSendError(
     return { outcome: 'bounced', reason };
   }
   if (failure.kind === 'permanent' || input.isFinalAttempt) {
-    await recordOutcome(db, { messageId: input.messageId, status: 'failed', event: 'failed', reason });
+    await store.record({ messageId: input.messageId, status: 'failed', event: 'failed', reason });
     return { outcome: 'failed', reason };
   }
-  await recordOutcome(db, { messageId: input.messageId, status: 'queued', event: 'deferred', reason });
+  await store.record({ messageId: input.messageId, status: 'queued', event: 'deferred', reason });
   return { outcome: 'retry', reason };
 }
 

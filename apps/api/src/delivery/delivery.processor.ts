@@ -7,6 +7,7 @@ import type { TemplateRenderer } from '@herald/templates';
 import type { Job, Queue } from 'bull';
 import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, WORKER_ENV } from '../core/env.token.js';
 import { type DeliveryDeps, deliverMessage } from './deliver-message.js';
+import { createDeliveryStore } from './delivery-store.js';
 import { DELIVERY_QUEUE, SEND_MESSAGE_JOB, SendMessageJobSchema } from './delivery-queue.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 
@@ -39,7 +40,7 @@ export class DeliveryProcessor implements OnModuleInit, OnApplicationShutdown {
         postalAddress: env.HERALD_POSTAL_ADDRESS,
       },
       templates: new Map(),
-      staleClaimMs: env.STALE_CLAIM_MS,
+      store: createDeliveryStore(db, { staleClaimMs: env.STALE_CLAIM_MS }),
     };
   }
 

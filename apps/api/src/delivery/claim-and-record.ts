@@ -1,0 +1,104 @@
+import { type Db, Prisma } from '@herald/db';
+
+export type OutcomeStatus = 'queued' | 'sent' | 'suppressed' | 'failed' | 'bounced';
+
+export interface Outcome {
+  messageId: string;
+  status: OutcomeStatus;
+  event: string;
+  reason?: string | null;
+  detail?: Record<string, unknown> | null;
+  smtpMessageId?: string | null;
+}
+
+/**
+ * Moves claimed messages ("sending") to their next status and appends each one's event, in one
+ * statement for the whole batch, so a status never changes without the event that explains it.
+ * Answers, aligned with the input, whether each message was still claimed and so was moved.
+ */
+export async function recordOutcomes(db: Db, outcomes: Outcome[]): Promise<boolean[]> {
+  if (outcomes.length === 0) return [];
+  const moved = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    WITH v AS (
+      SELECT * FROM unnest(
+        ${outcomes.map((o) => o.messageId)}::uuid[],
+        ${outcomes.map((o) => o.status)}::text[],
+        ${outcomes.map((o) => o.event)}::text[],
+        ${outcomes.map((o) => o.reason ?? null)}::text[],
+        ${outcomes.map((o) => o.smtpMessageId ?? null)}::text[],
+        ${outcomes.map((o) => (o.detail ? JSON.stringify(o.detail) : null))}::text[]
+      ) AS v(id, status, event, reason, smtp_message_id, detail)),
+    moved AS (
+      UPDATE messages m
+         SET status = v.status::"MessageStatus",
+             reason = v.reason,
+             smtp_message_id = COALESCE(v.smtp_message_id, m.smtp_message_id),
+             sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE m.sent_at END,
+             claimed_at = NULL,
+             updated_at = now()
+        FROM v
+       WHERE m.id = v.id AND m.status = 'sending'
+   RETURNING m.id, v.event, v.detail)
+    INSERT INTO message_events (message_id, type, detail)
+    SELECT id, event, detail::jsonb FROM moved
+    RETURNING message_id::text AS id`);
+  const movedIds = new Set(moved.map((row) => row.id));
+  return outcomes.map((o) => movedIds.has(o.messageId));
+}
+
+export interface Claim {
+  messageId: string;
+  contactId: string;
+  templateId: string;
+  categoryKey: string;
+  class: 'transactional' | 'promotional';
+  data: Record<string, unknown>;
+  campaignId: string | null;
+}
+
+/**
+ * Claims messages for sending. Only one claim can win, so a message is sent at most once even when
+ * its job runs twice; a claim older than `staleAfterMs` (a worker died mid-send) can be taken over.
+ * Answers, aligned with the input, the claim or null where the message was not claimable.
+ */
+export async function claimMessages(
+  db: Db,
+  { messageIds, staleAfterMs }: { messageIds: string[]; staleAfterMs: number },
+): Promise<(Claim | null)[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      contact_id: string;
+      template_id: string;
+      category_key: string;
+      class: 'transactional' | 'promotional';
+      data: unknown;
+      campaign_id: string | null;
+    }[]
+  >(Prisma.sql`
+    UPDATE messages
+       SET status = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()
+     WHERE id = ANY(${messageIds}::uuid[])
+       AND (status = 'queued'
+            OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000})))
+ RETURNING id::text, contact_id::text, template_id::text, category_key, class::text AS class, data,
+           campaign_id::text`);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return messageIds.map((id) => {
+    const row = byId.get(id);
+    // The same message twice in one batch (its job ran twice at once): only the first gets the claim.
+    byId.delete(id);
+    return row
+      ? {
+          messageId: row.id,
+          contactId: row.contact_id,
+          templateId: row.template_id,
+          categoryKey: row.category_key,
+          class: row.class,
+          data: (row.data ?? {}) as Record<string, unknown>,
+          campaignId: row.campaign_id,
+        }
+      : null;
+  });
+}
