@@ -11,6 +11,7 @@ const env = {
 const catcherSmtpPort = process.env.MAILCATCHER_SMTP_PORT ?? '1025';
 const catcherHttpPort = process.env.MAILCATCHER_HTTP_PORT ?? '1080';
 env.SMTP_URL ??= `smtp://127.0.0.1:${catcherSmtpPort}`;
+env.INBOUND_SMTP_PORT ??= '2525';
 env.PUBLIC_WEB_URL ??= `http://localhost:${env.WEB_PORT}`;
 env.PUBLIC_API_URL ??= `http://localhost:${env.API_PORT}`;
 const apiUrl = `http://127.0.0.1:${env.API_PORT}`;

@@ -6,6 +6,7 @@ import { WORKER_ENV } from './core/env.token.js';
 import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DeliveryProcessor } from './delivery/delivery.processor.js';
 import { ReconcilerService } from './delivery/reconciler.service.js';
+import { InboundSmtpService } from './inbound/inbound-smtp.service.js';
 
 @Module({})
 export class WorkerModule {
@@ -21,7 +22,7 @@ export class WorkerModule {
         BullModule.forRoot(deliveryQueueOptions(env)),
         BullModule.registerQueue({ name: DELIVERY_QUEUE }),
       ],
-      providers: [DeliveryProcessor, ReconcilerService],
+      providers: [DeliveryProcessor, ReconcilerService, InboundSmtpService],
     };
   }
 }

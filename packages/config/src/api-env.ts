@@ -32,6 +32,9 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(1000)
     .default(60 * 1000),
+  /** The mailto unsubscribe listener (unsubscribe+{token}@MAIL_DOMAIN); off when unset. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),

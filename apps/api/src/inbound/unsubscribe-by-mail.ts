@@ -1,0 +1,44 @@
+import type { Db } from '@herald/db';
+import { applyUnsubscribe, type SigningKey, verifyMailtoToken } from '@herald/preferences';
+import { parseUnsubscribeAddress } from './parse-unsubscribe-address.js';
+
+export interface MailtoTarget {
+  messageId: string;
+  contactId: string;
+  categoryKey: string;
+  campaignId: string | null;
+}
+
+/** Resolves a recipient address to the message it unsubscribes from; null refuses the address. */
+export async function resolveUnsubscribeAddress(
+  db: Db,
+  { address, mailDomain, keys }: { address: string; mailDomain: string; keys: SigningKey[] },
+): Promise<MailtoTarget | null> {
+  const token = parseUnsubscribeAddress(address, mailDomain);
+  if (!token) return null;
+  const verified = verifyMailtoToken(token, keys);
+  if (!verified.ok) return null;
+  const message = await db.message.findUnique({
+    where: { id: verified.payload.messageId },
+    select: { id: true, contactId: true, categoryKey: true, campaignId: true },
+  });
+  return message
+    ? {
+        messageId: message.id,
+        contactId: message.contactId,
+        categoryKey: message.categoryKey,
+        campaignId: message.campaignId,
+      }
+    : null;
+}
+
+/** The mail arrived: unsubscribe the message's category for its contact (source "mailto"). */
+export async function unsubscribeByMail(db: Db, target: MailtoTarget) {
+  return applyUnsubscribe(db, {
+    contactId: target.contactId,
+    scope: { kind: 'category', categoryKey: target.categoryKey },
+    source: 'mailto',
+    messageId: target.messageId,
+    ...(target.campaignId && { campaignId: target.campaignId }),
+  });
+}
