@@ -9,6 +9,7 @@ export NODE_ENV=test
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/herald_test}"
 ensure_services
 ensure_dependencies
+ensure_chromium
 
 echo "== build"
 npx turbo run build --output-logs=errors-only

@@ -46,3 +46,17 @@ ensure_dependencies() {
     npm ci --no-audit --no-fund
   fi
 }
+
+# Debian's chromium for the browser tests (playwright-core drives it; nothing is downloaded).
+ensure_chromium() {
+  local path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$path" ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -x "$path" ]; then
+    echo "error: the browser tests need Chromium at $path (apt-get install chromium, or set CHROMIUM_PATH)." >&2
+    return 1
+  fi
+}
