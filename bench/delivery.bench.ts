@@ -105,6 +105,33 @@ try {
   const heraldSeconds = (Math.max(...ids.map((id) => receivedAt.get(id) as number)) - startB) / 1000;
   const heraldRate = BURST / heraldSeconds;
 
+  // (b') the delivery half alone: the same burst queued while no worker runs, then one worker started.
+  console.error(`(b') ${BURST} queued, then delivered by a freshly started worker …`);
+  await herald.stopWorkers();
+  const queuedIds: string[] = [];
+  let nextQueued = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (nextQueued < BURST) {
+        const i = nextQueued++;
+        queuedIds.push((await send(300_000 + i)).id);
+      }
+    }),
+  );
+  herald.startWorker();
+  const firstReceipt = await new Promise<number>((resolve) => {
+    const off = catcher.onMessage((m) => {
+      if (m.heraldMessageId && queuedIds.includes(m.heraldMessageId)) {
+        off();
+        resolve(m.receivedAt);
+      }
+    });
+  });
+  await waitAll(queuedIds, 600_000);
+  const deliverySeconds =
+    (Math.max(...queuedIds.map((id) => receivedAt.get(id) as number)) - firstReceipt) / 1000;
+  const deliveryRate = BURST / deliverySeconds;
+
   // The same rendered message, sent by bare pooled nodemailer to the same SMTP server.
   console.error(`(b) burst of ${BURST} through bare nodemailer …`);
   const preview = await herald.call('POST', '/v1/templates/service-notice/preview', { data: NOTICE });
@@ -151,6 +178,9 @@ try {
       bareNodemailerPerSecond: round(bareRate),
       ratio: round(heraldRate / bareRate, 3),
       targetRatio: 0.8,
+      deliveryOnlySeconds: round(deliverySeconds, 2),
+      deliveryOnlyPerSecond: round(deliveryRate),
+      deliveryOnlyRatio: round(deliveryRate / bareRate, 3),
     },
   });
 } finally {

@@ -18,6 +18,8 @@ export interface HeraldProcesses {
   apiKey: string;
   env: Record<string, string>;
   children: ChildProcess[];
+  /** Stops every worker process (SIGTERM) and waits for them to exit. */
+  stopWorkers(): Promise<void>;
   /** Starts one more worker process (e.g. after messages were queued with none running). */
   startWorker(extraArgs?: string[]): ChildProcess;
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
@@ -49,6 +51,7 @@ export async function startHerald({
     ...extraEnv,
   };
   const children: ChildProcess[] = [];
+  const workerChildren: ChildProcess[] = [];
   const start = (script: string, nodeArgs: string[] = []) => {
     const child = spawn(process.execPath, [...nodeArgs, script], {
       cwd: ROOT,
@@ -59,7 +62,7 @@ export async function startHerald({
     return child;
   };
   start('apps/api/dist/main.js');
-  for (let i = 0; i < workers; i++) start('apps/api/dist/worker.js');
+  for (let i = 0; i < workers; i++) workerChildren.push(start('apps/api/dist/worker.js'));
   const apiUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -75,7 +78,14 @@ export async function startHerald({
     apiKey,
     env,
     children,
-    startWorker: (nodeArgs = []) => start('apps/api/dist/worker.js', nodeArgs),
+    startWorker: (nodeArgs = []) => {
+      const child = start('apps/api/dist/worker.js', nodeArgs);
+      workerChildren.push(child);
+      return child;
+    },
+    async stopWorkers() {
+      await Promise.all(workerChildren.splice(0).map(stopChild));
+    },
     async call(method, path, body) {
       const response = await fetch(`${apiUrl}${path}`, {
         method,
@@ -85,17 +95,16 @@ export async function startHerald({
       return { status: response.status, body: await response.json() };
     },
     async stop() {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-            }),
-        ),
-      );
+      await Promise.all(children.map(stopChild));
     },
   };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
 }
