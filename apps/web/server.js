@@ -1,12 +1,51 @@
-// Production server for the built Remix app: `npm run start:web`.
+// Production server for the built Remix app (`npm run start:web` after `remix vite:build`).
 import { createRequestHandler } from '@remix-run/express';
 import express from 'express';
+import { fileURLToPath } from 'node:url';
 
-const port = Number(process.env.WEB_PORT ?? 3000);
-const build = await import('./build/server/index.js');
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+let build;
+try {
+  build = await import('./build/server/index.js');
+} catch (error) {
+  // The build validates the environment when it is imported (app/server/env.server.ts).
+  if (error?.name === 'EnvError') {
+    console.error(`herald web: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+const { webEnv } = build.entry.module;
+
 const app = express();
 app.disable('x-powered-by');
-app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }));
-app.use(express.static('build/client', { maxAge: '1h' }));
-app.all('*', createRequestHandler({ build }));
-app.listen(port, () => console.log(`herald web listening on http://localhost:${port}`));
+app.set('trust proxy', trustProxy(webEnv.WEB_TRUST_PROXY));
+app.use((_req, res, next) => {
+  // Page URLs carry capability tokens: never send them on as a Referer, never frame the pages.
+  res.set({
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "frame-ancestors 'none'",
+  });
+  next();
+});
+app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
+app.use(express.static(here('./build/client'), { maxAge: '1h' }));
+app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip }) }));
+
+const server = app.listen(webEnv.WEB_PORT, () => {
+  const { port } = server.address();
+  console.log(`herald web listening on http://localhost:${port}`);
+});
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}
+
+/** "true"/"false", a hop count, or Express's names and subnets ("loopback", "10.0.0.0/8, …"). */
+function trustProxy(value) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
+}

@@ -1,4 +1,20 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
+import type { LinksFunction, MetaFunction } from '@remix-run/node';
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+} from '@remix-run/react';
+import stylesUrl from './styles.css?url';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesUrl }];
+
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? errorPage(error).title : 'Herald email preferences' },
+];
 
 export function Layout({ children }: { children: React.ReactNode }) {
   return (
@@ -6,11 +22,20 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
         <Meta />
         <Links />
       </head>
       <body>
-        {children}
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <p className="brand">Herald</p>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -20,4 +45,43 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App() {
   return <Outlet />;
+}
+
+const ERROR_PAGES: Record<number, { title: string; body: string }> = {
+  400: {
+    title: 'This link is not valid',
+    body: 'The link may have been cut short or changed. Open it again from the email, or copy the whole address into your browser.',
+  },
+  403: {
+    title: 'This form has expired',
+    body: 'Nothing was changed. Reload the page and try again.',
+  },
+  404: { title: 'Page not found', body: 'There is nothing at this address.' },
+  405: { title: 'Not allowed', body: 'This page does not accept that request.' },
+  429: {
+    title: 'Too many attempts',
+    body: 'Too many links that are not valid came from your address. Wait a minute, then try again.',
+  },
+};
+
+/** Every error a visitor can cause has its own page; nothing about contacts is revealed. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const page = errorPage(error);
+  return (
+    <>
+      <h1>{page.title}</h1>
+      <p>{page.body}</p>
+    </>
+  );
+}
+
+function errorPage(error: unknown) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    ERROR_PAGES[status] ?? {
+      title: 'Something went wrong',
+      body: 'Nothing was changed. Please try again in a few minutes.',
+    }
+  );
 }

@@ -3,3 +3,5 @@ export { CommonEnvSchema } from './common-env.js';
 export type { CommonEnv } from './common-env.js';
 export { ApiEnvSchema, WorkerEnvSchema } from './api-env.js';
 export type { ApiEnv, WorkerEnv } from './api-env.js';
+export { WebEnvSchema } from './web-env.js';
+export type { WebEnv } from './web-env.js';

@@ -1,12 +1,19 @@
 import type { MetaFunction } from '@remix-run/node';
+import { Link } from '@remix-run/react';
 
-export const meta: MetaFunction = () => [{ title: 'Herald' }];
+export const meta: MetaFunction = () => [{ title: 'Herald email preferences' }];
 
 export default function Index() {
   return (
-    <main>
-      <h1>Herald</h1>
-      <p>The preference center lives here. Its pages arrive with the preference-center issue.</p>
-    </main>
+    <>
+      <h1>Your email preferences</h1>
+      <p>
+        Every email we send has links at the bottom to unsubscribe or to choose what you receive. You can also
+        sign in to see and change all your choices.
+      </p>
+      <p>
+        <Link to="/account">Manage your email preferences</Link>
+      </p>
+    </>
   );
 }

@@ -1,0 +1,12 @@
+import '@remix-run/node';
+
+declare module '@remix-run/node' {
+  /** What server.js passes to every loader and action (see getLoadContext there). */
+  interface AppLoadContext {
+    /** The client's address as Express resolved it (WEB_TRUST_PROXY decides whose X-Forwarded-For counts). */
+    clientIp?: string;
+  }
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

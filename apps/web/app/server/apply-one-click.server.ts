@@ -1,0 +1,47 @@
+import { applyUnsubscribe, isPreferencesError } from '@herald/preferences';
+import type { Client } from './client.server';
+import { db } from './db.server';
+import { readLinkToken } from './read-link-token.server';
+
+export type OneClickOutcome = { status: 200 | 400 | 429; body: string };
+
+const NOT_VALID: OneClickOutcome = { status: 400, body: 'This unsubscribe link is not valid.\n' };
+
+/**
+ * RFC 8058 one-click: the token in the URL is the whole authority (no cookie, session or CSRF
+ * token), the body must be `List-Unsubscribe=One-Click`, and the answer is a short 200, never a
+ * redirect. One statement in the database; repeating it changes and logs nothing more.
+ */
+export async function applyOneClick(input: {
+  token: string | undefined;
+  body: FormData | null;
+  client: Client;
+}): Promise<OneClickOutcome> {
+  const token = await readLinkToken(input.token, input.client);
+  if (!token.ok) {
+    return token.status === 429
+      ? { status: 429, body: 'Too many links that are not valid from your address. Try again in a minute.\n' }
+      : NOT_VALID;
+  }
+  if (input.body?.get('List-Unsubscribe') !== 'One-Click') {
+    return { status: 400, body: 'Expected the body List-Unsubscribe=One-Click (RFC 8058).\n' };
+  }
+  const { payload } = token;
+  try {
+    await applyUnsubscribe(db, {
+      contactId: payload.contactId,
+      scope: payload.scope,
+      source: 'one-click',
+      ...(payload.messageId ? { messageId: payload.messageId } : {}),
+      ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
+      ipHash: input.client.ipHash,
+    });
+  } catch (error) {
+    // A well-signed token whose contact or category no longer exists: nothing to change.
+    if (isPreferencesError(error) && ['unknown-contact', 'unknown-category'].includes(error.code)) {
+      return NOT_VALID;
+    }
+    throw error;
+  }
+  return { status: 200, body: 'You are unsubscribed.\n' };
+}

@@ -1,0 +1,67 @@
+import { applyUnsubscribe, updatePreferences, type TokenPayload } from '@herald/preferences';
+import type { Client } from './client.server';
+import { db } from './db.server';
+import type { UnsubscribeTarget } from './load-unsubscribe-page.server';
+
+/** What the page shows after the button: which scopes changed ("category", "all-marketing"). */
+export type UnsubscribeOutcome = { result: 'unsubscribed' | 'resubscribed'; changed: UndoScope[] };
+export type UndoScope = 'category' | 'all-marketing';
+
+/**
+ * The page's two buttons. "Unsubscribe" uses applyUnsubscribe (source unsubscribe-page) for the
+ * token's category and, when chosen, all marketing, in one transaction. "Undo" resubscribes only
+ * within what the token reaches, through updatePreferences, so the undo is logged too.
+ */
+export async function submitUnsubscribePage(input: {
+  payload: TokenPayload;
+  target: UnsubscribeTarget;
+  form: FormData;
+  client: Client;
+}): Promise<UnsubscribeOutcome> {
+  const { payload, target, form, client } = input;
+  const context = {
+    contactId: payload.contactId,
+    ...(payload.messageId ? { messageId: payload.messageId } : {}),
+    ...(client.userAgent ? { userAgent: client.userAgent } : {}),
+    ipHash: client.ipHash,
+  };
+  const categoryKey = target.kind === 'category' && !target.required ? target.key : null;
+
+  if (form.get('intent') === 'undo') {
+    const scopes = form.getAll('undo').map(String);
+    const changes = categoryKey && scopes.includes('category') ? [{ categoryKey, subscribed: true }] : [];
+    const { changed } = await updatePreferences(db, {
+      ...context,
+      changes,
+      ...(scopes.includes('all-marketing') ? { allPromotional: true } : {}),
+      source: 'unsubscribe-page',
+    });
+    return { result: 'resubscribed', changed: changed.map(toScope) };
+  }
+
+  const allMarketing = target.kind === 'all-promotional' || form.get('allMarketing') === 'on';
+  const changed = await db.$transaction(async (tx) => {
+    const done: UndoScope[] = [];
+    if (categoryKey) {
+      const result = await applyUnsubscribe(tx, {
+        ...context,
+        scope: { kind: 'category', categoryKey },
+        source: 'unsubscribe-page',
+      });
+      if (result.changed.length > 0) done.push('category');
+    }
+    if (allMarketing) {
+      const result = await applyUnsubscribe(tx, {
+        ...context,
+        scope: { kind: 'all-promotional' },
+        source: 'unsubscribe-page',
+      });
+      if (result.changed.length > 0) done.push('all-marketing');
+    }
+    return done;
+  });
+  return { result: 'unsubscribed', changed };
+}
+
+const toScope = (change: { categoryKey: string | null }): UndoScope =>
+  change.categoryKey === null ? 'all-marketing' : 'category';

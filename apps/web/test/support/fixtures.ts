@@ -1,0 +1,31 @@
+import { createPrismaClient, type Db } from '@herald/db';
+import { signToken, type SigningKey, type TokenScope } from '@herald/preferences';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DATABASE_URL } from './web-server.js';
+
+export function connect(): Db {
+  return createPrismaClient({ databaseUrl: DATABASE_URL, maxConnections: 4 });
+}
+
+/** A contact with a unique address, so test files can run in parallel on one database. */
+export async function createContact(db: Db, label = 'web') {
+  const email = `${label}-${randomBytes(6).toString('hex')}@example.test`;
+  return db.contact.create({ data: { email, name: 'Robin Example' } });
+}
+
+export function tokenFor(
+  keys: SigningKey[],
+  contactId: string,
+  scope: TokenScope = { kind: 'category', categoryKey: 'newsletter' },
+  messageId: string | undefined = randomUUID(),
+) {
+  return signToken({ contactId, scope, ...(messageId ? { messageId } : {}) }, keys);
+}
+
+export async function consentLog(db: Db, contactId: string) {
+  return db.consentLogEntry.findMany({ where: { contactId }, orderBy: { id: 'asc' } });
+}
+
+export async function preferenceRows(db: Db, contactId: string) {
+  return db.preference.findMany({ where: { contactId }, orderBy: { categoryKey: 'asc' } });
+}

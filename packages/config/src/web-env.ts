@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { CommonEnvSchema, port, url } from './common-env.js';
+
+export const WebEnvSchema = CommonEnvSchema.extend({
+  WEB_PORT: port(3000),
+  /** Internal address of the API; the web app sends its sign-in mail through it. */
+  HERALD_API_URL: url(['http:', 'https:'], 'http://127.0.0.1:3001'),
+  HERALD_API_KEY: z
+    .string({ error: 'is required: the API key the web app uses to send sign-in mail' })
+    .min(16, 'must be at least 16 characters'),
+  /**
+   * Signs the account session cookie. Optional: without it a key is derived from HERALD_SECRET
+   * (HMAC with a fixed label), so rotating the first signing key also signs everyone out.
+   */
+  HERALD_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Failed token verifications a client address may make per minute before it gets 429 pages. */
+  TOKEN_FAILURE_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  /**
+   * Express's "trust proxy": which hops may set X-Forwarded-For (the client address that rate
+   * limits and consent-log hashes use). "loopback" trusts a proxy on the same machine only.
+   */
+  WEB_TRUST_PROXY: z.string().min(1).default('loopback'),
+});
+
+export type WebEnv = z.output<typeof WebEnvSchema>;
