@@ -28,3 +28,8 @@ export function textOf(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
 }
+
+/** The whole `<input …>` tag with this id, to assert on its attributes whatever their order. */
+export function inputTag(html: string, id: string): string {
+  return html.match(new RegExp(`<input[^>]*\\bid="${id}"[^>]*>`))?.[0] ?? '';
+}

@@ -1,0 +1,107 @@
+import { Form } from '@remix-run/react';
+import type { CategoryPreference, Preferences } from '@herald/preferences';
+
+export type SavedChange = { label: string; subscribed: boolean };
+
+/**
+ * The preference center: used by `/preferences/:token` and, with a CSRF token, by `/account`.
+ * A plain form that posts the whole state, so it works without JavaScript.
+ */
+export function PreferenceForm(props: {
+  maskedAddress: string;
+  preferences: Preferences;
+  saved?: SavedChange[] | undefined;
+  csrfToken?: string;
+}) {
+  const { preferences, saved } = props;
+  const transactional = preferences.categories.filter((category) => category.class === 'transactional');
+  const promotional = preferences.categories.filter((category) => category.class === 'promotional');
+
+  return (
+    <>
+      <h1>Your email preferences</h1>
+      <p>
+        Choose which emails we send to <strong>{props.maskedAddress}</strong>.
+      </p>
+      {saved && <SavedNotice changes={saved} />}
+      <Form method="post">
+        <input type="hidden" name="form" value="preferences" />
+        {props.csrfToken && <input type="hidden" name="csrf" value={props.csrfToken} />}
+        <fieldset>
+          <legend>About your account (transactional)</legend>
+          {transactional.map((category) => (
+            <CategoryChoice key={category.key} category={category} />
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Marketing (promotional)</legend>
+          <div className="choice">
+            <input
+              type="checkbox"
+              id="allPromotional"
+              name="allPromotional"
+              defaultChecked={preferences.allPromotional.subscribed}
+              aria-describedby="allPromotional-hint"
+            />
+            <label htmlFor="allPromotional">All marketing email</label>
+            <p id="allPromotional-hint" className="hint">
+              Turn this off to stop every marketing email at once, whatever is chosen below.
+            </p>
+          </div>
+          {promotional.map((category) => (
+            <CategoryChoice key={category.key} category={category} />
+          ))}
+        </fieldset>
+        <div className="actions">
+          <button type="submit">Save my preferences</button>
+        </div>
+      </Form>
+    </>
+  );
+}
+
+function CategoryChoice({ category }: { category: CategoryPreference }) {
+  const id = `category-${category.key}`;
+  return (
+    <div className="choice">
+      {!category.locked && <input type="hidden" name="shown" value={category.key} />}
+      <input
+        type="checkbox"
+        id={id}
+        name="category"
+        value={category.key}
+        defaultChecked={category.subscribed}
+        disabled={category.locked}
+        aria-describedby={`${id}-hint`}
+      />
+      <label htmlFor={id}>{category.name}</label>
+      <p id={`${id}-hint`} className="hint">
+        {category.description}
+        {category.locked &&
+          ' Always on: we must be able to reach you about your account’s security and changes to our terms, and these emails never contain marketing.'}
+      </p>
+    </div>
+  );
+}
+
+function SavedNotice({ changes }: { changes: SavedChange[] }) {
+  if (changes.length === 0) {
+    return (
+      <div role="status" className="notice">
+        Saved. Nothing changed.
+      </div>
+    );
+  }
+  return (
+    <div role="status" className="notice">
+      Saved. What changed:
+      <ul>
+        {changes.map((change) => (
+          <li key={change.label}>
+            {change.label}: {change.subscribed ? 'on' : 'off'}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { PreferenceForm } from '~/components/preference-form';
+import { describeClient } from '~/server/client.server';
+import { loadPreferenceCenter } from '~/server/load-preference-center.server';
+import { linkNoLongerValid, requireLinkToken } from '~/server/require-link-token.server';
+import { savePreferenceCenter } from '~/server/save-preference-center.server';
+
+export const meta: MetaFunction = () => [{ title: 'Your email preferences' }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const payload = await requireLinkToken(params.token, describeClient(request, context));
+  return (await loadPreferenceCenter(payload.contactId)) ?? linkNoLongerValid();
+}
+
+/** The token reaches the whole preference center of its own contact, and nothing else. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const client = describeClient(request, context);
+  const payload = await requireLinkToken(params.token, client);
+  return savePreferenceCenter({
+    contactId: payload.contactId,
+    form: await request.formData(),
+    source: 'preference-center',
+    ...(payload.messageId ? { messageId: payload.messageId } : {}),
+    client,
+  });
+}
+
+export default function PreferenceCenterPage() {
+  const center = useLoaderData<typeof loader>();
+  const saved = useActionData<typeof action>();
+  return (
+    <PreferenceForm
+      maskedAddress={center.maskedAddress}
+      preferences={center.preferences}
+      saved={saved?.changed}
+    />
+  );
+}

@@ -1,0 +1,59 @@
+import {
+  getPreferences,
+  isPreferencesError,
+  updatePreferences,
+  type ConsentSourceValue,
+} from '@herald/preferences';
+import { data } from '@remix-run/node';
+import type { Client } from './client.server';
+import { db } from './db.server';
+
+export type SavedChange = { label: string; subscribed: boolean };
+
+/**
+ * Saves the whole form in one transaction (updatePreferences) and says what changed. The form
+ * names the categories it showed (`shown`); a checked box means subscribed. Required categories
+ * are never in `shown`, and keys the contact was not shown are ignored, so a category created
+ * while the page was open is left alone.
+ */
+export async function savePreferenceCenter(input: {
+  contactId: string;
+  form: FormData;
+  source: Extract<ConsentSourceValue, 'preference-center' | 'account-page'>;
+  messageId?: string;
+  client: Client;
+}): Promise<{ changed: SavedChange[] }> {
+  const { form } = input;
+  if (form.get('form') !== 'preferences') throw data(null, { status: 400 });
+  const current = await getPreferences(db, { contactId: input.contactId }).catch((error: unknown) => {
+    // The contact was erased (or never existed) after the link was sent: the same 400 page.
+    if (isPreferencesError(error)) throw data(null, { status: 400 });
+    throw error;
+  });
+  const shown = new Set(form.getAll('shown').map(String));
+  const checked = new Set(form.getAll('category').map(String));
+  const changeable = current.categories.filter((category) => !category.locked && shown.has(category.key));
+
+  const { changed } = await updatePreferences(db, {
+    contactId: input.contactId,
+    changes: changeable.map((category) => ({
+      categoryKey: category.key,
+      subscribed: checked.has(category.key),
+    })),
+    allPromotional: form.get('allPromotional') === 'on',
+    source: input.source,
+    ...(input.messageId ? { messageId: input.messageId } : {}),
+    ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
+    ipHash: input.client.ipHash,
+  });
+  const names = new Map(current.categories.map((category) => [category.key, category.name]));
+  return {
+    changed: changed.map((change) => ({
+      label:
+        change.categoryKey === null
+          ? 'All marketing email'
+          : (names.get(change.categoryKey) ?? change.categoryKey),
+      subscribed: change.subscribed,
+    })),
+  };
+}
