@@ -56,3 +56,4 @@ export type { SuppressAddressOptions } from './suppress-address.js';
 export { eraseContact, EraseContactOptionsSchema } from './erase-contact.js';
 export type { EraseContactOptions } from './erase-contact.js';
 export { isAddressSuppressed } from './is-address-suppressed.js';
+export { waitForInFlightDeliveries } from './wait-for-in-flight-deliveries.js';
