@@ -30,6 +30,7 @@ app.use((_req, res, next) => {
   });
   next();
 });
+app.use(refuseCrossSitePosts);
 app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
 app.use(express.static(here('./build/client'), { maxAge: '1h' }));
 app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip }) }));
@@ -40,6 +41,33 @@ const server = app.listen(webEnv.WEB_PORT, () => {
 });
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.once(signal, () => server.close(() => process.exit(0)));
+}
+
+/**
+ * Remix aborts a page-route POST whose Origin is another host (its CSRF guard) by answering 500
+ * with no body. Answer the same requests here, by the same rule, with a 403 page instead.
+ * The one-click route is exempt: mail providers post to it cross-site, and Remix does not
+ * guard resource routes either.
+ */
+function refuseCrossSitePosts(req, res, next) {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/u/')) return next();
+  const origin = req.get('origin');
+  if (!origin || origin === 'null') return next();
+  const host = (req.get('x-forwarded-host') ?? '').split(',')[0].trim() || req.get('host');
+  let originHost = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    // a malformed Origin is refused below
+  }
+  if (originHost && originHost === host) return next();
+  res
+    .status(403)
+    .type('html')
+    .send(
+      '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not allowed</title></head>' +
+        '<body><main><h1>Not allowed</h1><p>This form can only be sent from this site. Nothing was changed.</p></main></body></html>',
+    );
 }
 
 /** "true"/"false", a hop count, or Express's names and subnets ("loopback", "10.0.0.0/8, …"). */

@@ -119,4 +119,15 @@ describe('the preference center', () => {
     expect(notTheForm.status).toBe(400);
     expect(await consentLog(db, contact.id)).toEqual([]);
   });
+
+  it('refuses a post from another site with a 403 page (never a 500) and changes nothing', async () => {
+    const contact = await createContact(db);
+    const url = `${web.url}/preferences/${tokenFor(web.keys, contact.id)}`;
+    const crossSite = await postForm(url, without(everythingOn, 'newsletter'), {
+      origin: 'https://elsewhere.example',
+    });
+    expect(crossSite.status).toBe(403);
+    expect(textOf(crossSite.html)).toContain('Nothing was changed');
+    expect(await consentLog(db, contact.id)).toEqual([]);
+  });
 });

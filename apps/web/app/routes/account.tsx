@@ -1,0 +1,103 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { PreferenceForm } from '~/components/preference-form';
+import { describeClient } from '~/server/client.server';
+import { loadPreferenceCenter } from '~/server/load-preference-center.server';
+import { requestSignIn } from '~/server/request-sign-in.server';
+import { requireCsrf } from '~/server/require-csrf.server';
+import { savePreferenceCenter } from '~/server/save-preference-center.server';
+import { endAccountSession, readAccountSession } from '~/server/session.server';
+import { SIGN_IN_MINUTES } from '~/sign-in-lifetime';
+
+export const meta: MetaFunction = () => [{ title: 'Your account: email preferences' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const session = await readAccountSession(request);
+  if (!session) return { signedIn: false as const };
+  const center = await loadPreferenceCenter(session.contactId);
+  if (!center) {
+    // The contact was erased while signed in: the session ends with it.
+    return data(
+      { signedIn: false as const },
+      { headers: { 'Set-Cookie': await endAccountSession(request) } },
+    );
+  }
+  return { signedIn: true as const, csrfToken: session.csrf, ...center };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  if (form.get('intent') === 'request-link') {
+    const accepted = await requestSignIn(form.get('email'));
+    return accepted
+      ? { kind: 'link-requested' as const }
+      : data({ kind: 'invalid-email' as const }, { status: 400 });
+  }
+  const session = requireCsrf(await readAccountSession(request), form);
+  const saved = await savePreferenceCenter({
+    contactId: session.contactId,
+    form,
+    source: 'account-page',
+    client: describeClient(request, context),
+  });
+  return { kind: 'saved' as const, changed: saved.changed };
+}
+
+export default function AccountPage() {
+  const account = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+
+  if (account.signedIn) {
+    return (
+      <>
+        <PreferenceForm
+          maskedAddress={account.maskedAddress}
+          preferences={account.preferences}
+          saved={outcome?.kind === 'saved' ? outcome.changed : undefined}
+          csrfToken={account.csrfToken}
+        />
+        <Form method="post" action="/account/sign-out" className="sign-out">
+          <input type="hidden" name="csrf" value={account.csrfToken} />
+          <button type="submit" className="secondary">
+            Sign out
+          </button>
+        </Form>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <h1>Sign in to manage your email</h1>
+      {outcome?.kind === 'link-requested' && (
+        <p role="status" className="notice">
+          If an account uses that address, we have emailed it a sign-in link. The link works once and expires
+          in {SIGN_IN_MINUTES} minutes.
+        </p>
+      )}
+      <p>We will email you a link that signs you in. No password needed.</p>
+      <Form method="post">
+        <input type="hidden" name="intent" value="request-link" />
+        <div className="field">
+          <label htmlFor="email">Email address</label>
+          <input
+            type="email"
+            id="email"
+            name="email"
+            autoComplete="email"
+            required
+            aria-invalid={outcome?.kind === 'invalid-email' ? true : undefined}
+            aria-describedby={outcome?.kind === 'invalid-email' ? 'email-error' : undefined}
+          />
+          {outcome?.kind === 'invalid-email' && (
+            <p id="email-error" className="notice error">
+              Enter your email address, like name@example.com.
+            </p>
+          )}
+        </div>
+        <button type="submit">Email me a sign-in link</button>
+      </Form>
+    </>
+  );
+}
