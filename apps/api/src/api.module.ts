@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CoreModule } from './core/core.module.js';
@@ -24,6 +25,7 @@ export class ApiModule {
         CategoriesModule,
         TemplatesModule,
         MessagesModule,
+        CampaignsModule,
       ],
       controllers: [HealthController, DocsController],
     };

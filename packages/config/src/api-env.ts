@@ -35,6 +35,16 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   /** The mailto unsubscribe listener (unsubscribe+{token}@MAIL_DOMAIN); off when unset. */
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  /** Messages per campaign send-batch job: one claim, one state read and one Bull job for the lot. */
+  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Campaign send-batch jobs a worker runs at once (beside WORKER_CONCURRENCY single sends). */
+  CAMPAIGN_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  /** Contacts the fan-out reads per statement (keyset page); each page is one INSERT … SELECT. */
+  FANOUT_BATCH_SIZE: z.coerce.number().int().min(10).max(50_000).default(5000),
+  /** How often the scheduler looks for due, resumed, orphaned and finished campaigns. */
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** A worker renews its lease every third of this; a lapsed lease hands its claims and campaigns to others. */
+  WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),

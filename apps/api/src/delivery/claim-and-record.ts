@@ -16,7 +16,11 @@ export interface Outcome {
  * statement for the whole batch, so a status never changes without the event that explains it.
  * Answers, aligned with the input, whether each message was still claimed and so was moved.
  */
-export async function recordOutcomes(db: Db, outcomes: Outcome[]): Promise<boolean[]> {
+export async function recordOutcomes(
+  db: Db,
+  outcomes: Outcome[],
+  { workerId }: { workerId: string },
+): Promise<boolean[]> {
   if (outcomes.length === 0) return [];
   const moved = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
     WITH v AS (
@@ -35,9 +39,10 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[]): Promise<boole
              smtp_message_id = COALESCE(v.smtp_message_id, m.smtp_message_id),
              sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE m.sent_at END,
              claimed_at = NULL,
+             claimed_by = NULL,
              updated_at = now()
         FROM v
-       WHERE m.id = v.id AND m.status = 'sending'
+       WHERE m.id = v.id AND m.status = 'sending' AND m.claimed_by = ${workerId}::uuid
    RETURNING m.id, v.event, v.detail)
     INSERT INTO message_events (message_id, type, detail)
     SELECT id, event, detail::jsonb FROM moved
@@ -57,13 +62,14 @@ export interface Claim {
 }
 
 /**
- * Claims messages for sending. Only one claim can win, so a message is sent at most once even when
- * its job runs twice; a claim older than `staleAfterMs` (a worker died mid-send) can be taken over.
- * Answers, aligned with the input, the claim or null where the message was not claimable.
+ * Claims messages for sending, in the name of `workerId` (its lease in worker_leases). Only one claim
+ * can win, so a message is sent at most once even when its job runs twice. A claim whose worker's
+ * lease has lapsed (the worker died), or older than `staleAfterMs`, can be taken over. A message due
+ * later (`send_after`) is not claimable yet. Answers, aligned with the input, the claim or null.
  */
 export async function claimMessages(
   db: Db,
-  { messageIds, staleAfterMs }: { messageIds: string[]; staleAfterMs: number },
+  { messageIds, staleAfterMs, workerId }: { messageIds: string[]; staleAfterMs: number; workerId: string },
 ): Promise<(Claim | null)[]> {
   if (messageIds.length === 0) return [];
   const rows = await db.$queryRaw<
@@ -77,11 +83,17 @@ export async function claimMessages(
       campaign_id: string | null;
     }[]
   >(Prisma.sql`
-    UPDATE messages
-       SET status = 'sending', claimed_at = now(), attempts = attempts + 1, updated_at = now()
+    UPDATE messages m
+       SET status = 'sending', claimed_at = now(), claimed_by = ${workerId}::uuid,
+           attempts = attempts + 1, updated_at = now()
      WHERE id = ANY(${messageIds}::uuid[])
+       AND (send_after IS NULL OR send_after <= now() + interval '1 second')
        AND (status = 'queued'
-            OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000})))
+            OR (status = 'sending'
+                AND (claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000})
+                     OR (claimed_by IS NOT NULL
+                         AND NOT EXISTS (SELECT 1 FROM worker_leases l
+                                          WHERE l.id = m.claimed_by AND l.expires_at > now())))))
  RETURNING id::text, contact_id::text, template_id::text, category_key, class::text AS class, data,
            campaign_id::text`);
   const byId = new Map(rows.map((row) => [row.id, row]));

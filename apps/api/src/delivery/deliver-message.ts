@@ -11,6 +11,8 @@ import {
 import type { TemplateRenderer } from '@herald/templates';
 import type { TemplateWithCategory } from '../templates/template-source.js';
 import { toRenderSource } from '../templates/template-source.js';
+import type { CampaignGate, WorkerLeaseHolder } from './campaign-gate.js';
+import { passCampaignGate } from './pass-campaign-gate.js';
 import { classifySmtpError } from './classify-smtp-error.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { MailTransport } from './mail-transport.js';
@@ -24,12 +26,16 @@ export interface DeliveryDeps {
   sender: { publicWebUrl: string; mailDomain: string; mailFrom: string; postalAddress: string };
   /** Template versions never change, so rows are kept once loaded. */
   templates: Map<string, TemplateWithCategory>;
+  campaigns: CampaignGate;
+  lease: WorkerLeaseHolder;
 }
 
 export type DeliveryResult =
   | { outcome: 'skipped' }
   | { outcome: 'sent' | 'suppressed' | 'bounced' | 'failed'; reason?: string }
-  | { outcome: 'retry'; reason: string };
+  | { outcome: 'retry'; reason: string }
+  /** Left queued, unsent: its campaign is paused (the scheduler enqueues it again on resume). */
+  | { outcome: 'parked'; reason: string };
 
 /**
  * Delivers one queued message: claim it, decide with the contact's state as it is now, render,
@@ -37,11 +43,31 @@ export type DeliveryResult =
  */
 export async function deliverMessage(
   deps: DeliveryDeps,
-  { messageId, isFinalAttempt }: { messageId: string; isFinalAttempt: boolean },
+  {
+    messageId,
+    isFinalAttempt,
+    rateAcquired = false,
+  }: {
+    messageId: string;
+    isFinalAttempt: boolean;
+    /** The caller already took this message's share of its campaign's rate (a campaign batch). */
+    rateAcquired?: boolean;
+  },
 ): Promise<DeliveryResult> {
   const { store } = deps;
   const claim = await store.claim(messageId);
   if (!claim) return { outcome: 'skipped' };
+
+  let data = claim.data;
+  if (claim.campaignId) {
+    const gate = await passCampaignGate(deps.campaigns, claim.campaignId, rateAcquired);
+    if (gate.outcome !== 'send') {
+      const status = gate.outcome === 'suppressed' ? 'suppressed' : 'queued';
+      await store.record({ messageId, status, event: gate.outcome, reason: gate.reason });
+      return gate;
+    }
+    data = { ...gate.data, ...claim.data };
+  }
 
   const { state } = claim;
   const decision = state
@@ -64,7 +90,7 @@ export async function deliverMessage(
   try {
     const compiled = await deps.renderer.compile(toRenderSource(template));
     rendered = deps.renderer.render(compiled, {
-      ...claim.data,
+      ...data,
       name: state.contact.name ?? email.split('@')[0],
       email,
       unsubscribeUrl: links.unsubscribeUrl,
@@ -97,6 +123,12 @@ export async function deliverMessage(
     for (const [name, value] of Object.entries(list)) headers[name] = { prepared: true, value };
   }
 
+  if (!deps.lease.isHeld()) {
+    // Another worker may already have taken this claim over: sending now could send it twice.
+    const reason = 'worker lease lapsed before sending';
+    await store.record({ messageId, status: 'queued', event: 'deferred', reason });
+    return { outcome: 'retry', reason };
+  }
   try {
     const info = await deps.transport.sendMail({
       from: deps.sender.mailFrom,

@@ -14,19 +14,21 @@ export interface DeliveryStore {
 
 /**
  * The worker's database access. Concurrent jobs share round trips: their claims, state reads and
- * outcomes are batched (three queries to claim and read a batch, one to record one).
+ * outcomes are batched (three queries to claim and read a batch, one to record one). Claims are made
+ * and recorded in the name of `workerId`, this process's lease.
  */
 export function createDeliveryStore(
   db: Db,
   {
     staleClaimMs,
+    workerId,
     maxBatch = 100,
     maxWaitMs = 2,
-  }: { staleClaimMs: number; maxBatch?: number; maxWaitMs?: number },
+  }: { staleClaimMs: number; workerId: string; maxBatch?: number; maxWaitMs?: number },
 ): DeliveryStore {
   const claim = createBatcher<string, ClaimedMessage | null>(
     async (messageIds) => {
-      const claims = await claimMessages(db, { messageIds, staleAfterMs: staleClaimMs });
+      const claims = await claimMessages(db, { messageIds, staleAfterMs: staleClaimMs, workerId });
       const claimed = claims.filter((c): c is Claim => c !== null);
       const states = await loadDeliveryStates(
         db,
@@ -37,7 +39,7 @@ export function createDeliveryStore(
     },
     { maxBatch, maxWaitMs },
   );
-  const record = createBatcher<Outcome, boolean>((outcomes) => recordOutcomes(db, outcomes), {
+  const record = createBatcher<Outcome, boolean>((outcomes) => recordOutcomes(db, outcomes, { workerId }), {
     maxBatch,
     maxWaitMs,
   });

@@ -5,7 +5,8 @@ import { sendMessageJob } from './delivery-queue.js';
 /**
  * The database is the source of truth: every queued message (and every message whose claim went
  * stale because its worker died) gets a job. Job ids are message ids, so a message that still has a
- * job in Redis is not enqueued twice, and several workers may reconcile at once.
+ * job in Redis is not enqueued twice, and several workers may reconcile at once. Campaign messages
+ * are the scheduler's: it re-enqueues them in batches, and not while their campaign is paused.
  */
 export async function reconcileQueue(
   db: Db,
@@ -22,6 +23,7 @@ export async function reconcileQueue(
     const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
       SELECT id FROM messages
        WHERE id > ${after}::uuid
+         AND campaign_id IS NULL
          AND ((status = 'queued' AND updated_at < now() - make_interval(secs => ${olderThanMs / 1000}))
               OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${staleClaimMs / 1000})))
        ORDER BY id

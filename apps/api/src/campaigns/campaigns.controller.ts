@@ -1,0 +1,185 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { ApiEnv } from '@herald/config';
+import type { Db } from '@herald/db';
+import type { SigningKey } from '@herald/preferences';
+import type { TemplateRenderer } from '@herald/templates';
+import type { Queue } from 'bull';
+import { notFound } from '../core/api-error.js';
+import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { IdSchema } from '../core/common-schemas.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { parseInput } from '../core/parse-input.js';
+import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import { sampleSystemVariables, type SystemVariables } from '../templates/system-variables.js';
+import { campaignCounts } from './campaign-stats.js';
+import { campaignTimeline } from './campaign-timeline.js';
+import { toCampaignView } from './campaign-view.js';
+import {
+  AudiencePreviewSchema,
+  CreateCampaignSchema,
+  ListCampaignsSchema,
+  PreviewCampaignSchema,
+  ScheduleCampaignSchema,
+  TestSendSchema,
+  TimelineSchema,
+} from './campaigns.schemas.js';
+import { type CampaignAction, changeCampaignStatus, scheduleCampaign } from './change-campaign-status.js';
+import { countAudience } from './count-audience.js';
+import { createCampaign } from './create-campaign.js';
+import { prepareCampaign } from './prepare-campaign.js';
+import { previewCampaign } from './preview-campaign.js';
+import { testSendCampaign } from './test-send-campaign.js';
+
+const withTemplate = { template: { select: { key: true, version: true } } } as const;
+
+@Controller('v1/campaigns')
+@UseGuards(ApiKeyGuard)
+export class CampaignsController {
+  private readonly sampleSystem: SystemVariables;
+
+  constructor(
+    @Inject(PRISMA) private readonly db: Db,
+    @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
+    @Inject(LATEST_TEMPLATES) private readonly templates: LatestTemplateCache,
+    @Inject(SIGNING_KEYS) private readonly keys: SigningKey[],
+    @Inject(API_ENV) private readonly env: ApiEnv,
+    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+  ) {
+    this.sampleSystem = sampleSystemVariables({
+      publicWebUrl: env.PUBLIC_WEB_URL,
+      postalAddress: env.HERALD_POSTAL_ADDRESS,
+    });
+  }
+
+  @Post()
+  async create(@Body() body: unknown) {
+    const campaign = await createCampaign(this.prepareDeps(), parseInput(CreateCampaignSchema, body));
+    return toCampaignView(campaign, undefined);
+  }
+
+  @Get()
+  async list(@Query() query: unknown) {
+    const { status, limit, after } = parseInput(ListCampaignsSchema, query, 'query');
+    const campaigns = await this.db.campaign.findMany({
+      where: { ...(status && { status }), ...(after && { id: { lt: after } }) },
+      orderBy: { id: 'desc' },
+      take: limit,
+      include: withTemplate,
+    });
+    const counts = await campaignCounts(
+      this.db,
+      campaigns.map((c) => c.id),
+    );
+    const last = campaigns.at(-1);
+    return {
+      campaigns: campaigns.map((c) => toCampaignView(c, counts.get(c.id))),
+      next: campaigns.length === limit && last ? last.id : null,
+    };
+  }
+
+  /** How many contacts a campaign would target now: for the form, before scheduling. */
+  @Post('audience-preview')
+  @HttpCode(200)
+  async audiencePreview(@Body() body: unknown) {
+    const input = parseInput(AudiencePreviewSchema, body);
+    const { stored, resolved } = await prepareCampaign(this.prepareDeps(), input);
+    return { audience: stored, ...(await countAudience(this.db, resolved)) };
+  }
+
+  @Get(':id')
+  async read(@Param('id') id: string) {
+    return this.view(id);
+  }
+
+  @Get(':id/timeline')
+  async timeline(@Param('id') id: string, @Query() query: unknown) {
+    const { bucket } = parseInput(TimelineSchema, query, 'query');
+    const campaign = await this.find(id);
+    const start = campaign.fanoutStartedAt ?? campaign.createdAt;
+    const end = campaign.completedAt ?? new Date();
+    return campaignTimeline(this.db, { id, start, end, bucket });
+  }
+
+  @Post(':id/schedule')
+  @HttpCode(200)
+  async schedule(@Param('id') id: string, @Body() body: unknown) {
+    const input = parseInput(ScheduleCampaignSchema, body);
+    await scheduleCampaign(this.db, { id: parseInput(IdSchema, id, 'path'), input });
+    return this.view(id);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  pause(@Param('id') id: string) {
+    return this.change(id, 'pause');
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@Param('id') id: string) {
+    return this.change(id, 'resume');
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id') id: string) {
+    return this.change(id, 'cancel');
+  }
+
+  @Post(':id/preview')
+  @HttpCode(200)
+  async preview(@Param('id') id: string, @Body() body: unknown) {
+    const { contactId } = parseInput(PreviewCampaignSchema, body);
+    return previewCampaign(
+      {
+        db: this.db,
+        renderer: this.renderer,
+        sampleSystem: this.sampleSystem,
+        keys: this.keys,
+        publicWebUrl: this.env.PUBLIC_WEB_URL,
+      },
+      { id: parseInput(IdSchema, id, 'path'), contactId },
+    );
+  }
+
+  @Post(':id/test-send')
+  @HttpCode(202)
+  async testSend(@Param('id') id: string, @Body() body: unknown) {
+    const { email } = parseInput(TestSendSchema, body);
+    return testSendCampaign(
+      { db: this.db, queue: this.queue },
+      { id: parseInput(IdSchema, id, 'path'), email },
+    );
+  }
+
+  private async change(id: string, action: CampaignAction) {
+    await changeCampaignStatus(this.db, { id: parseInput(IdSchema, id, 'path'), action });
+    return this.view(id);
+  }
+
+  private async find(id: string) {
+    const campaign = await this.db.campaign.findUnique({
+      where: { id: parseInput(IdSchema, id, 'path') },
+      include: withTemplate,
+    });
+    if (!campaign) throw notFound('campaign', id);
+    return campaign;
+  }
+
+  private async view(id: string) {
+    const campaign = await this.find(id);
+    const counts = await campaignCounts(this.db, [campaign.id]);
+    return toCampaignView(campaign, counts.get(campaign.id));
+  }
+
+  private prepareDeps() {
+    return {
+      db: this.db,
+      templates: this.templates,
+      renderer: this.renderer,
+      sampleSystem: this.sampleSystem,
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { type Db, Prisma } from '@herald/db';
+import { ApiError, notFound } from '../core/api-error.js';
+import type { ScheduleCampaignInput } from './campaigns.schemas.js';
+import { resolveSendAt } from './resolve-send-at.js';
+
+export type CampaignAction = 'pause' | 'resume' | 'cancel';
+
+/**
+ * Each action is one conditional UPDATE, so it is atomic against the scheduler (a fan-out page holds
+ * the campaign row's lock; the action waits for that page and the fan-out writes nothing after it).
+ * The workers see the new state within ~250 ms (their cache of campaign states):
+ * - pause: nothing more is sent; queued messages stay queued.
+ * - resume: back to sending (or to scheduled if the fan-out never started); the queue epoch is
+ *   cleared, so the scheduler enqueues the queued messages again within a tick.
+ * - cancel: final. Workers finish any message they meet as suppressed ("campaign-cancelled"), the
+ *   scheduler does the same for every queued one, so every targeted contact ends with one status.
+ */
+const TRANSITIONS: Record<CampaignAction, { from: string[]; set: Prisma.Sql }> = {
+  pause: {
+    from: ['scheduled', 'sending'],
+    set: Prisma.sql`status = 'paused', paused_at = now()`,
+  },
+  resume: {
+    from: ['paused'],
+    set: Prisma.sql`status = CASE WHEN fanout_started_at IS NULL THEN 'scheduled'::"CampaignStatus"
+                                  ELSE 'sending'::"CampaignStatus" END,
+                    paused_at = NULL, queue_epoch = NULL`,
+  },
+  cancel: {
+    from: ['draft', 'scheduled', 'sending', 'paused'],
+    set: Prisma.sql`status = 'cancelled', cancelled_at = now(),
+                    completed_at = CASE WHEN fanout_started_at IS NULL THEN now() END`,
+  },
+};
+
+export async function changeCampaignStatus(db: Db, { id, action }: { id: string; action: CampaignAction }) {
+  const { from, set } = TRANSITIONS[action];
+  const changed = await db.$executeRaw(Prisma.sql`
+    UPDATE campaigns SET ${set}, updated_at = now()
+     WHERE id = ${id}::uuid AND status::text = ANY(${from}::text[])`);
+  if (changed === 0) await refuse(db, id, `${action} a campaign`, from);
+}
+
+/** A draft gets its send time (or uses the one it has) and becomes scheduled. */
+export async function scheduleCampaign(db: Db, { id, input }: { id: string; input: ScheduleCampaignInput }) {
+  const campaign = await db.campaign.findUnique({ where: { id } });
+  if (!campaign) throw notFound('campaign', id);
+  const timezone = input.timezone ?? campaign.timezone;
+  const sendAt = input.sendAt ? resolveSendAt(input.sendAt, timezone) : campaign.sendAt;
+  if (!sendAt) throw new ApiError(422, 'send_at_required', 'Give the campaign a sendAt to schedule it.');
+  const changed = await db.campaign.updateMany({
+    where: { id, status: 'draft' },
+    data: {
+      status: 'scheduled',
+      sendAt,
+      timezone,
+      ...(input.localTime !== undefined && { localTime: input.localTime }),
+    },
+  });
+  if (changed.count === 0) await refuse(db, id, 'schedule a campaign', ['draft']);
+}
+
+async function refuse(db: Db, id: string, what: string, from: string[]): Promise<never> {
+  const current = await db.campaign.findUnique({ where: { id }, select: { status: true } });
+  if (!current) throw notFound('campaign', id);
+  throw new ApiError(
+    409,
+    'invalid_transition',
+    `Cannot ${what} that is ${current.status}; it must be ${from.join(' or ')}.`,
+    {
+      status: current.status,
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import { Prisma } from '@herald/db';
+import { type DeliveryDeps, type DeliveryResult, deliverMessage } from '../delivery/deliver-message.js';
+
+export interface BatchSummary {
+  /** Outcome → number of messages. */
+  outcomes: Record<string, number>;
+  /** Messages whose SMTP trouble was temporary: the caller retries each as a single send. */
+  retry: string[];
+  /** Messages not due yet (local-time mode), with the instant they are due. */
+  early: { id: string; sendAfter: Date }[];
+  /** True when the campaign was paused: the rest of the batch stays queued for the resume. */
+  parked: boolean;
+}
+
+/**
+ * Sends one batch of a campaign's messages. Before each chunk it looks at the campaign (paused: stop,
+ * leaving the rest queued; cancelled: the send path finishes them as suppressed) and takes the
+ * chunk's share of the campaign's rate from Redis. Each message then goes through the same send path
+ * as a single message: claim, consent decision at send time, render, SMTP, record.
+ */
+export async function sendCampaignBatch(
+  deps: DeliveryDeps,
+  {
+    campaignId,
+    messageIds,
+    isFinalAttempt,
+  }: { campaignId: string; messageIds: string[]; isFinalAttempt: boolean },
+): Promise<BatchSummary> {
+  const summary: BatchSummary = { outcomes: {}, retry: [], early: [], parked: false };
+  const skipped: string[] = [];
+  let remaining = messageIds;
+  while (remaining.length > 0) {
+    const campaign = await deps.campaigns.state(campaignId);
+    if (campaign?.status === 'paused') {
+      summary.parked = true;
+      break;
+    }
+    let size = remaining.length;
+    if (campaign?.status === 'sending' && campaign.ratePerSecond !== null) {
+      size = await deps.campaigns.acquire(campaignId, campaign.ratePerSecond, remaining.length);
+      if (size === 0) continue;
+    }
+    const chunk = remaining.slice(0, size);
+    remaining = remaining.slice(size);
+    const results = await Promise.all(
+      chunk.map((messageId) => deliverMessage(deps, { messageId, isFinalAttempt, rateAcquired: true })),
+    );
+    results.forEach((result: DeliveryResult, index) => {
+      const messageId = chunk[index] as string;
+      summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
+      if (result.outcome === 'retry') summary.retry.push(messageId);
+      if (result.outcome === 'skipped') skipped.push(messageId);
+      if (result.outcome === 'parked') summary.parked = true;
+    });
+  }
+  if (skipped.length > 0) summary.early = await findEarly(deps, skipped);
+  return summary;
+}
+
+/**
+ * A message is skipped when another job already handled it, or when it is not due yet: a job that
+ * ran early (Redis lost its delay and the scheduler re-enqueued it) must wait for the right time.
+ */
+async function findEarly(deps: DeliveryDeps, messageIds: string[]) {
+  const rows = await deps.db.$queryRaw<{ id: string; send_after: Date }[]>(Prisma.sql`
+    SELECT id::text, send_after FROM messages
+     WHERE id = ANY(${messageIds}::uuid[]) AND status = 'queued' AND send_after > now()`);
+  return rows.map((row) => ({ id: row.id, sendAfter: row.send_after }));
+}

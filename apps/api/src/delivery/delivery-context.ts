@@ -1,0 +1,51 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { WorkerEnv } from '@herald/config';
+import type { Db } from '@herald/db';
+import type { SigningKey } from '@herald/preferences';
+import type { TemplateRenderer } from '@herald/templates';
+import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, WORKER_ENV } from '../core/env.token.js';
+import { CAMPAIGN_GATE, type CampaignGate, WORKER_LEASE, type WorkerLeaseHolder } from './campaign-gate.js';
+import type { DeliveryDeps } from './deliver-message.js';
+import { createDeliveryStore } from './delivery-store.js';
+import { createMailTransport, type MailTransport } from './mail-transport.js';
+
+/**
+ * What every send in this worker shares, whichever job it comes from (a single message or a campaign
+ * batch): one pooled SMTP transport, one batched store, the template cache, the campaign gate.
+ */
+@Injectable()
+export class DeliveryContext implements OnApplicationShutdown {
+  readonly deps: DeliveryDeps;
+  private readonly transport: MailTransport;
+
+  constructor(
+    @Inject(WORKER_ENV) env: WorkerEnv,
+    @Inject(PRISMA) db: Db,
+    @Inject(TEMPLATE_RENDERER) renderer: TemplateRenderer,
+    @Inject(SIGNING_KEYS) keys: SigningKey[],
+    @Inject(CAMPAIGN_GATE) campaigns: CampaignGate,
+    @Inject(WORKER_LEASE) lease: WorkerLeaseHolder,
+  ) {
+    this.transport = createMailTransport(env);
+    this.deps = {
+      db,
+      renderer,
+      transport: this.transport,
+      keys,
+      sender: {
+        publicWebUrl: env.PUBLIC_WEB_URL,
+        mailDomain: env.MAIL_DOMAIN,
+        mailFrom: env.MAIL_FROM,
+        postalAddress: env.HERALD_POSTAL_ADDRESS,
+      },
+      templates: new Map(),
+      store: createDeliveryStore(db, { staleClaimMs: env.STALE_CLAIM_MS, workerId: lease.workerId }),
+      campaigns,
+      lease,
+    };
+  }
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { WorkerEnv } from '@herald/config';
+import type { Db } from '@herald/db';
+import type { Queue } from 'bull';
+import { CAMPAIGN_QUEUE } from '../campaigns/campaign-queue.js';
+import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { WORKER_LEASE } from '../delivery/campaign-gate.js';
+import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
+import { currentRedisEpoch } from './redis-epoch.js';
+import { requeueOrphanedClaims } from './requeue-orphaned-claims.js';
+import { runCampaignWork } from './run-campaign-work.js';
+import type { WorkerLease } from './worker-lease.js';
+
+/**
+ * The campaign scheduler, in every worker. Each tick (SCHEDULER_INTERVAL_MS) it reconciles the
+ * database, the source of truth, with Redis: claims of dead workers go back to the queue; due,
+ * orphaned, resumed or cancelled campaigns are claimed (atomically, so one worker does each) and
+ * their fan-out, re-enqueue or finishing runs in the background; finished campaigns are closed.
+ * Nothing here is kept only in memory: a worker killed at any point is replaced by any other.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Scheduler');
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | null = null;
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    @Inject(PRISMA) private readonly db: Db,
+    @Inject(WORKER_ENV) private readonly env: WorkerEnv,
+    @Inject(WORKER_LEASE) private readonly lease: WorkerLease,
+    @InjectQueue(CAMPAIGN_QUEUE) private readonly campaignQueue: Queue,
+    @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.env.SCHEDULER_INTERVAL_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  /** Stops ticking and lets background work stop at a page boundary, then lets the queues finish their active jobs before the lease goes: what the worker held is then free at once. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.ticking;
+    await Promise.allSettled(this.running.values());
+    await Promise.allSettled([this.campaignQueue.close(), this.deliveryQueue.close()]);
+    await this.lease.stop().catch((error: Error) => this.logger.warn(`lease not released: ${error.message}`));
+  }
+
+  /** One pass; never two at once in one worker. */
+  tick(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    this.ticking ??= this.runTick().finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
+    try {
+      const requeued = await requeueOrphanedClaims(this.db, {
+        deliveryQueue: this.deliveryQueue,
+        campaignQueue: this.campaignQueue,
+        campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
+      });
+      if (requeued > 0) this.logger.log(`requeued ${requeued} message(s) claimed by a worker that stopped`);
+      const completed = await completeCampaigns(this.db);
+      if (completed.length > 0) this.logger.log(`campaign(s) finished: ${completed.join(', ')}`);
+      if (!this.lease.isHeld()) return;
+      const epoch = await currentRedisEpoch(this.campaignQueue.client, this.env.HERALD_QUEUE_PREFIX);
+      const claimed = await claimCampaignWork(this.db, {
+        workerId: this.lease.workerId,
+        epoch,
+        busy: [...this.running.keys()],
+      });
+      for (const campaign of claimed) {
+        const work = runCampaignWork(
+          {
+            db: this.db,
+            campaignQueue: this.campaignQueue,
+            workerId: this.lease.workerId,
+            epoch,
+            fanoutBatchSize: this.env.FANOUT_BATCH_SIZE,
+            campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
+            stopping: () => this.stopping || !this.lease.isHeld(),
+          },
+          campaign,
+        )
+          .catch((error: Error) => this.logger.error(`campaign ${campaign.id}: ${error.message}`))
+          .finally(async () => {
+            await releaseCampaign(this.db, { campaignId: campaign.id, workerId: this.lease.workerId }).catch(
+              () => undefined,
+            );
+            this.running.delete(campaign.id);
+          });
+        this.running.set(campaign.id, work);
+      }
+    } catch (error) {
+      this.logger.error(`scheduler tick failed: ${(error as Error).message}`);
+    }
+  }
+}
