@@ -10,6 +10,8 @@ import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.
 import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { NoticesModule } from './notices/notices.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 
 @Module({})
@@ -26,6 +28,8 @@ export class ApiModule {
         TemplatesModule,
         MessagesModule,
         CampaignsModule,
+        PoliciesModule,
+        NoticesModule,
       ],
       controllers: [HealthController, DocsController],
     };

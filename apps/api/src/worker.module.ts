@@ -9,6 +9,7 @@ import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.
 import { DeliveryProcessor } from './delivery/delivery.processor.js';
 import { ReconcilerService } from './delivery/reconciler.service.js';
 import { InboundSmtpService } from './inbound/inbound-smtp.service.js';
+import { PolicyWorkerModule } from './policies/policy-worker.module.js';
 import { campaignWorkerProviders } from './scheduler/campaign-worker-providers.js';
 
 @Module({})
@@ -24,6 +25,7 @@ export class WorkerModule {
         }),
         BullModule.forRoot(deliveryQueueOptions(env)),
         BullModule.registerQueue({ name: DELIVERY_QUEUE }, { name: CAMPAIGN_QUEUE }),
+        PolicyWorkerModule,
       ],
       providers: [
         DeliveryContext,

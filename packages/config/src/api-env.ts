@@ -48,6 +48,18 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
+  /** How often a worker sweeps announced policy versions: later contacts, failed deliveries, at-risk check. */
+  HERALD_POLICY_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60 * 1000),
+  /** A failed policy notice is sent again (as a new message) this long after it failed, until the effective date. */
+  HERALD_POLICY_RETRY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60 * 1000),
 });
 
 export type WorkerEnv = z.output<typeof WorkerEnvSchema>;

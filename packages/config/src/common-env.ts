@@ -48,6 +48,10 @@ export const CommonEnvSchema = z.object({
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
   /** Salt for hashing client IP addresses in the consent log (the addresses themselves are never stored). */
   HERALD_IP_SALT: z.string().min(8).default('herald-ip-salt'),
+  /** Least notice, in days, between publishing a policy version and its effective date (an override needs a reason). */
+  HERALD_POLICY_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(30),
+  /** Days before a policy version's effective date from which an undelivered reachable contact marks it at risk. */
+  HERALD_POLICY_AT_RISK_DAYS: z.coerce.number().min(0).max(365).default(7),
 });
 
 export { port, url };

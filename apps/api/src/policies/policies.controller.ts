@@ -1,0 +1,101 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Logger,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { ApiEnv } from '@herald/config';
+import type { Db } from '@herald/db';
+import type { TemplateRenderer } from '@herald/templates';
+import type { Queue } from 'bull';
+import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { IdSchema } from '../core/common-schemas.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { parseInput } from '../core/parse-input.js';
+import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import { sampleSystemVariables } from '../templates/system-variables.js';
+import { announcePolicyVersion } from './announce-policy-version.js';
+import { createPolicyVersion } from './create-policy-version.js';
+import { getPolicyCoverage } from './get-policy-coverage.js';
+import { listPolicyVersions } from './list-policy-versions.js';
+import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './policies.schemas.js';
+import { POLICY_QUEUE } from './policy-queue.js';
+import { toPolicyView } from './policy-view.js';
+import { readPolicyVersion } from './read-policy-version.js';
+
+@Controller('v1/policies')
+@UseGuards(ApiKeyGuard)
+export class PoliciesController {
+  private readonly logger = new Logger('PoliciesController');
+
+  constructor(
+    @Inject(PRISMA) private readonly db: Db,
+    @Inject(API_ENV) private readonly env: ApiEnv,
+    @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
+    @Inject(LATEST_TEMPLATES) private readonly templates: LatestTemplateCache,
+    @InjectQueue(POLICY_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  @Post()
+  async create(@Body() body: unknown) {
+    const input = parseInput(CreatePolicySchema, body);
+    const version = await createPolicyVersion(
+      {
+        db: this.db,
+        templates: this.templates,
+        renderer: this.renderer,
+        sampleSystem: sampleSystemVariables({
+          publicWebUrl: this.env.PUBLIC_WEB_URL,
+          postalAddress: this.env.HERALD_POSTAL_ADDRESS,
+        }),
+        noticeDays: this.env.HERALD_POLICY_NOTICE_DAYS,
+      },
+      input,
+    );
+    const { previous } = await readPolicyVersion(this.db, version.id);
+    return toPolicyView(version, previous);
+  }
+
+  @Get()
+  async list(@Query() query: unknown) {
+    const { status } = parseInput(ListPoliciesSchema, query, 'query');
+    return { policies: await listPolicyVersions(this.db, { ...(status && { statuses: status }) }) };
+  }
+
+  @Get(':id')
+  async read(@Param('id') id: string) {
+    const { version, previous } = await readPolicyVersion(this.db, parseInput(IdSchema, id, 'path'));
+    return toPolicyView(version, previous);
+  }
+
+  @Post(':id/announce')
+  @HttpCode(202)
+  async announce(@Param('id') id: string, @Body() body: unknown) {
+    const policyVersionId = parseInput(IdSchema, id, 'path');
+    const input = parseInput(AnnouncePolicySchema, body);
+    const { version, announcedNow } = await announcePolicyVersion(
+      {
+        db: this.db,
+        queue: this.queue,
+        noticeDays: this.env.HERALD_POLICY_NOTICE_DAYS,
+        log: (message) => this.logger.warn(message),
+      },
+      { id: policyVersionId, input },
+    );
+    const { previous } = await readPolicyVersion(this.db, version.id);
+    return { ...toPolicyView(version, previous), alreadyAnnounced: !announcedNow };
+  }
+
+  @Get(':id/coverage')
+  async coverage(@Param('id') id: string) {
+    const { version } = await readPolicyVersion(this.db, parseInput(IdSchema, id, 'path'));
+    return getPolicyCoverage(this.db, { version, atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS });
+  }
+}
