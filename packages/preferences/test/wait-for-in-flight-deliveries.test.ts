@@ -45,7 +45,10 @@ describe('waitForInFlightDeliveries', () => {
   it('waits until the send in flight is recorded', async () => {
     const contact = await createContact(db);
     const message = await messageBeingSent(contact.id);
-    setTimeout(() => void db.message.update({ where: { id: message.id }, data: { status: 'sent' } }), 150);
+    // Prisma queries run only when awaited: the update is awaited inside the timer.
+    setTimeout(async () => {
+      await db.message.update({ where: { id: message.id }, data: { status: 'sent' } });
+    }, 150);
     const result = await waitForInFlightDeliveries(db, { contactId: contact.id, timeoutMs: 5000 });
     expect(result.inFlight).toBe(0);
     expect(result.waitedMs).toBeGreaterThanOrEqual(100);
