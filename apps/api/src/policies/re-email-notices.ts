@@ -47,17 +47,25 @@ export async function reEmailNotices(
   let retried = 0;
   let firstEmails = 0;
   for (;;) {
+    // Two narrow reads rather than one scan of every notice: failed messages are few (the status
+    // index finds them), and so are notices without an email.
     const rows = await db.$queryRaw<NoticeRow[]>(Prisma.sql`
-      SELECT n.id::text AS notice_id, n.contact_id::text, n.message_id::text AS previous_message_id,
-             n.email_attempts, c.locale, c.timezone
-        FROM notices n
-        JOIN contacts c ON c.id = n.contact_id
-        LEFT JOIN messages m ON m.id = n.message_id
-       WHERE n.policy_version_id = ${version.id}::uuid AND n.id > ${after}::uuid
-         AND c.email IS NOT NULL AND c.erased_at IS NULL
-         AND (n.message_id IS NULL
-              OR (m.status = 'failed' AND m.updated_at < now() - make_interval(secs => ${retryAfterMs / 1000})))
-       ORDER BY n.id
+      SELECT notice_id::text, contact_id, previous_message_id, email_attempts, locale, timezone FROM (
+        SELECT n.id AS notice_id, n.contact_id::text, n.message_id::text AS previous_message_id,
+               n.email_attempts, c.locale, c.timezone
+          FROM messages m
+          JOIN notices n ON n.message_id = m.id
+          JOIN contacts c ON c.id = n.contact_id
+         WHERE m.status = 'failed' AND m.updated_at < now() - make_interval(secs => ${retryAfterMs / 1000})
+           AND n.policy_version_id = ${version.id}::uuid AND c.email IS NOT NULL AND c.erased_at IS NULL
+        UNION ALL
+        SELECT n.id, n.contact_id::text, NULL, n.email_attempts, c.locale, c.timezone
+          FROM notices n
+          JOIN contacts c ON c.id = n.contact_id
+         WHERE n.policy_version_id = ${version.id}::uuid AND n.message_id IS NULL
+           AND c.email IS NOT NULL AND c.erased_at IS NULL) due
+       WHERE notice_id > ${after}::uuid
+       ORDER BY notice_id
        LIMIT ${batchSize}`);
     if (rows.length === 0) return { retried, firstEmails };
     after = (rows.at(-1) as NoticeRow).notice_id;
