@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Bull from 'bull';
 import type { CaughtMessage } from '@herald/mail-catcher';
+import { randomUUID } from 'node:crypto';
+import { enqueuePolicyEmails } from '../src/policies/enqueue-policy-emails.js';
 import { fanOutNotices } from '../src/policies/fan-out-notices.js';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
@@ -179,5 +181,43 @@ describe('two fan-outs of one version at once', () => {
     for (const email of emails) await h.catcher.waitFor(ofThisVersion(email));
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const email of emails) expect(h.catcher.messages().filter(ofThisVersion(email))).toHaveLength(1);
+  });
+});
+
+describe('a throttled announcement', () => {
+  it('spaces its emails at the rate, each page after the slots the previous ones reserved', async () => {
+    const version = await scratch.db.policyVersion.create({
+      data: {
+        version: `throttled-${Date.now()}`,
+        title: 'Privacy Policy',
+        summary: 'We shorten log retention.',
+        url: 'https://example.com/legal/privacy/throttled',
+        effectiveAt: new Date(Date.now() + 45 * DAY_MS),
+        requiredNoticeDays: 30,
+        ratePerSecond: 4,
+      },
+    });
+    // A queue of its own with no worker: the jobs stay where the schedule put them.
+    const queue = new Bull('delivery', h.env.REDIS_URL as string, {
+      prefix: `throttle-${version.id.slice(-8)}`,
+    });
+    const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
+    await enqueuePolicyEmails(
+      { db: scratch.db, queue },
+      { policyVersionId: version.id, ratePerSecond: 4, messageIds: ids(5) },
+    );
+    await enqueuePolicyEmails(
+      { db: scratch.db, queue },
+      { policyVersionId: version.id, ratePerSecond: 4, messageIds: ids(3) },
+    );
+    const jobs = [...(await queue.getDelayed()), ...(await queue.getWaiting())];
+    await queue.obliterate({ force: true });
+    await queue.close();
+
+    expect(jobs).toHaveLength(8);
+    const due = jobs.map((job) => job.timestamp + (job.opts.delay ?? 0)).sort((x, y) => x - y);
+    const gaps = due.slice(1).map((at, i) => at - (due[i] as number));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(240);
+    expect((due.at(-1) as number) - (due[0] as number)).toBeGreaterThanOrEqual(7 * 240);
   });
 });
