@@ -105,6 +105,10 @@ describe('publishing a policy version', () => {
     const unknown = await h.request('POST', '/v1/policies', policyBody({ changes: 'x' }));
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain('changes');
+    const missing = '01900000-0000-7000-8000-000000000000';
+    expect((await h.request('POST', `/v1/policies/${missing}/announce`, {})).status).toBe(404);
+    expect((await h.request('GET', `/v1/policies/${missing}/coverage`)).status).toBe(404);
+    expect((await h.request('GET', '/v1/policies/not-a-uuid')).status).toBe(400);
   });
 });
 
