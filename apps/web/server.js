@@ -22,9 +22,11 @@ const app = express();
 app.disable('x-powered-by');
 app.set('trust proxy', trustProxy(webEnv.WEB_TRUST_PROXY));
 app.use((_req, res, next) => {
-  // Page URLs carry capability tokens: never send them on as a Referer, never frame the pages.
+  // Page URLs carry capability tokens: never send them to another site as a Referer, never frame
+  // the pages. ("no-referrer" would also make Chromium send `Origin: null` on the pages' own
+  // form posts, which Remix's CSRF guard refuses.)
   res.set({
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "frame-ancestors 'none'",
   });
@@ -52,13 +54,13 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
 function refuseCrossSitePosts(req, res, next) {
   if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/u/')) return next();
   const origin = req.get('origin');
-  if (!origin || origin === 'null') return next();
+  if (!origin) return next();
   const host = (req.get('x-forwarded-host') ?? '').split(',')[0].trim() || req.get('host');
   let originHost = null;
   try {
     originHost = new URL(origin).host;
   } catch {
-    // a malformed Origin is refused below
+    // "null" (an opaque origin) and malformed values are refused below, as Remix would
   }
   if (originHost && originHost === host) return next();
   res
