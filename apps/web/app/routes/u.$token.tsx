@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { applyOneClick } from '~/server/apply-one-click.server';
 import { describeClient } from '~/server/client.server';
+import { readOneClickBody } from '~/server/read-one-click-body.server';
 
 /**
  * RFC 8058 one-click unsubscribe. A resource route: mail providers post cross-site with no
@@ -9,10 +10,9 @@ import { describeClient } from '~/server/client.server';
  */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return text(405, 'Use POST.\n', { Allow: 'POST' });
-  const body = await request.formData().catch(() => null);
   const outcome = await applyOneClick({
     token: params.token,
-    body,
+    listUnsubscribe: await readOneClickBody(request),
     client: describeClient(request, context),
   });
   return text(outcome.status, outcome.body, outcome.status === 429 ? { 'Retry-After': '60' } : {});

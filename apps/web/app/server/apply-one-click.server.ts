@@ -14,7 +14,8 @@ const NOT_VALID: OneClickOutcome = { status: 400, body: 'This unsubscribe link i
  */
 export async function applyOneClick(input: {
   token: string | undefined;
-  body: FormData | null;
+  /** The body's List-Unsubscribe field (see readOneClickBody). */
+  listUnsubscribe: string | null;
   client: Client;
 }): Promise<OneClickOutcome> {
   const token = await readLinkToken(input.token, input.client);
@@ -23,7 +24,7 @@ export async function applyOneClick(input: {
       ? { status: 429, body: 'Too many links that are not valid from your address. Try again in a minute.\n' }
       : NOT_VALID;
   }
-  if (input.body?.get('List-Unsubscribe') !== 'One-Click') {
+  if (input.listUnsubscribe !== 'One-Click') {
     return { status: 400, body: 'Expected the body List-Unsubscribe=One-Click (RFC 8058).\n' };
   }
   const { payload } = token;
