@@ -5,7 +5,15 @@ import {
   UpdatePreferencesSchema,
   UpsertContactSchema,
 } from '../contacts/contacts.schemas.js';
+import {
+  AudiencePreviewSchema,
+  CreateCampaignSchema,
+  PreviewCampaignSchema,
+  ScheduleCampaignSchema,
+  TestSendSchema,
+} from '../campaigns/campaigns.schemas.js';
 import { SendMessageSchema } from '../messages/messages.schemas.js';
+import { AnnouncePolicySchema, CreatePolicySchema } from '../policies/policies.schemas.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from '../templates/templates.schemas.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -77,6 +85,56 @@ const operations: Record<string, Record<string, Operation>> = {
     get: { summary: 'List messages.', query: ['contactId', 'campaignId', 'status', 'limit', 'after'] },
   },
   '/v1/messages/{id}': { get: { summary: 'A message, its status, reason and events.' } },
+  '/v1/campaigns': {
+    post: {
+      summary: 'Create a campaign (scheduled when sendAt is given).',
+      body: CreateCampaignSchema,
+      status: 201,
+    },
+    get: { summary: 'List campaigns with their status and counts.', query: ['status', 'limit', 'after'] },
+  },
+  '/v1/campaigns/audience-preview': {
+    post: { summary: 'How many contacts an audience would reach now.', body: AudiencePreviewSchema },
+  },
+  '/v1/campaigns/{id}': {
+    get: {
+      summary:
+        'A campaign: status and counts (targeted, queued, sent, suppressed, failed, bounced, unsubscribes).',
+    },
+  },
+  '/v1/campaigns/{id}/timeline': { get: { summary: 'Messages over time, for the progress chart.' } },
+  '/v1/campaigns/{id}/schedule': { post: { summary: 'Schedule a draft.', body: ScheduleCampaignSchema } },
+  '/v1/campaigns/{id}/pause': { post: { summary: 'Pause sending (takes effect within a second).' } },
+  '/v1/campaigns/{id}/resume': { post: { summary: 'Resume a paused campaign.' } },
+  '/v1/campaigns/{id}/cancel': { post: { summary: 'Cancel: nothing more is sent.' } },
+  '/v1/campaigns/{id}/preview': {
+    post: { summary: 'Render the campaign email with sample data.', body: PreviewCampaignSchema },
+  },
+  '/v1/campaigns/{id}/test-send': {
+    post: { summary: 'Send the campaign email to one address.', body: TestSendSchema },
+  },
+  '/v1/policies': {
+    post: {
+      summary:
+        'A policy version; refused when effectiveAt is sooner than HERALD_POLICY_NOTICE_DAYS unless overridden with a reason.',
+      body: CreatePolicySchema,
+      status: 201,
+    },
+    get: { summary: 'List policy versions (filter by status).', query: ['status'] },
+  },
+  '/v1/policies/{id}': { get: { summary: 'A policy version and the version before it.' } },
+  '/v1/policies/{id}/announce': {
+    post: {
+      summary: 'Notify every contact (email and in-app notice); idempotent.',
+      body: AnnouncePolicySchema,
+      status: 202,
+    },
+  },
+  '/v1/policies/{id}/coverage': {
+    get: { summary: 'Who was notified, delivered, failed, in-app only, acknowledged; at risk.' },
+  },
+  '/v1/contacts/{contactId}/notices': { get: { summary: "A contact's in-app notices.", query: ['pending'] } },
+  '/v1/contacts/{contactId}/notices/{noticeId}/ack': { post: { summary: 'Acknowledge an in-app notice.' } },
 };
 
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate requests. */
