@@ -8,6 +8,7 @@ import { CAMPAIGN_GATE, type CampaignGate, WORKER_LEASE, type WorkerLeaseHolder 
 import type { DeliveryDeps } from './deliver-message.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
+import { createSendSlots } from './send-slots.js';
 
 /**
  * What every send in this worker shares, whichever job it comes from (a single message or a campaign
@@ -42,6 +43,7 @@ export class DeliveryContext implements OnApplicationShutdown {
       store: createDeliveryStore(db, { staleClaimMs: env.STALE_CLAIM_MS, workerId: lease.workerId }),
       campaigns,
       lease,
+      sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
     };
   }
 

@@ -11,11 +11,13 @@ export function localSendTimes(
   zones: string[],
 ): Map<string, Date> {
   const { hour, minute, second } = wallClock(sendAt, timezone);
+  // Wall clocks are read to the second; the milliseconds are the same in every zone.
+  const millis = sendAt.getUTCMilliseconds();
   const times = new Map<string, Date>();
   for (const zone of zones) {
     try {
       const today = wallClock(sendAt, zone);
-      let at = zonedTimeToInstant({ ...today, hour, minute, second }, zone);
+      let at = new Date(zonedTimeToInstant({ ...today, hour, minute, second }, zone).getTime() + millis);
       if (at.getTime() < sendAt.getTime()) {
         const next = new Date(Date.UTC(today.year, today.month - 1, today.day + 1));
         at = zonedTimeToInstant(
@@ -29,6 +31,7 @@ export function localSendTimes(
           },
           zone,
         );
+        at = new Date(at.getTime() + millis);
       }
       times.set(zone, at);
     } catch {
