@@ -1,6 +1,7 @@
 // Production server for the built Remix app (`npm run start:web` after `remix vite:build`).
 import { createRequestHandler } from '@remix-run/express';
 import express from 'express';
+import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -18,31 +19,55 @@ try {
 }
 const { webEnv } = build.entry.module;
 
-const app = express();
-app.disable('x-powered-by');
-app.set('trust proxy', trustProxy(webEnv.WEB_TRUST_PROXY));
-app.use((_req, res, next) => {
-  // Page URLs carry capability tokens: never send them to another site as a Referer, never frame
-  // the pages. ("no-referrer" would also make Chromium send `Origin: null` on the pages' own
-  // form posts, which Remix's CSRF guard refuses.)
-  res.set({
-    'Referrer-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "frame-ancestors 'none'",
+if (cluster.isPrimary && webEnv.WEB_WORKERS > 1) {
+  // Several processes share the port; a process that dies takes the server down with it, so the
+  // supervisor (systemd, a container runtime) restarts the whole thing rather than half of it.
+  let stopping = false;
+  for (let i = 0; i < webEnv.WEB_WORKERS; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`herald web: worker ${worker.process.pid} exited (${signal ?? code}); stopping`);
+    process.exit(1);
   });
-  next();
-});
-app.use(refuseCrossSitePosts);
-app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
-app.use(express.static(here('./build/client'), { maxAge: '1h' }));
-app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip }) }));
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
+      cluster.on('exit', () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+      setTimeout(() => process.exit(0), 5000).unref();
+    });
+  }
+} else {
+  serve();
+}
 
-const server = app.listen(webEnv.WEB_PORT, () => {
-  const { port } = server.address();
-  console.log(`herald web listening on http://localhost:${port}`);
-});
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+function serve() {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(webEnv.WEB_TRUST_PROXY));
+  app.use((_req, res, next) => {
+    // Page URLs carry capability tokens: never send them to another site as a Referer, never frame
+    // the pages. ("no-referrer" would also make Chromium send `Origin: null` on the pages' own
+    // form posts, which Remix's CSRF guard refuses.)
+    res.set({
+      'Referrer-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "frame-ancestors 'none'",
+    });
+    next();
+  });
+  app.use(refuseCrossSitePosts);
+  app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
+  app.use(express.static(here('./build/client'), { maxAge: '1h' }));
+  app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip }) }));
+
+  const server = app.listen(webEnv.WEB_PORT, () => {
+    const { port } = server.address();
+    console.log(`herald web listening on http://localhost:${port}`);
+  });
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.once(signal, () => server.close(() => process.exit(0)));
+  }
 }
 
 /**

@@ -13,6 +13,8 @@ export const WebEnvSchema = CommonEnvSchema.extend({
    * (HMAC with a fixed label), so rotating the first signing key also signs everyone out.
    */
   HERALD_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Server processes sharing WEB_PORT (node:cluster); 1 runs the server in the started process. */
+  WEB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Failed token verifications a client address may make per minute before it gets 429 pages. */
   TOKEN_FAILURE_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   /**

@@ -23,9 +23,15 @@ export function loader({ params }: LoaderFunctionArgs) {
   return redirect(`/unsubscribe/${encodeURIComponent(params.token ?? '')}`, 303);
 }
 
+/** Content-Length spares the response chunked encoding: fewer writes on the benchmarked path. */
 function text(status: number, body: string, headers: Record<string, string> = {}) {
   return new Response(body, {
     status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      'Cache-Control': 'no-store',
+      ...headers,
+    },
   });
 }
