@@ -4,6 +4,7 @@
  */
 import { createPrismaClient, type Db } from '@herald/db';
 import { seedCategories, seedTemplates, validateTemplateSource } from '@herald/templates';
+import { DEMO_ADMIN_EMAIL, seedAdmin } from './seed-admin.js';
 
 export async function seedStandardData(db: Db): Promise<{ categories: number; templateVersions: number }> {
   for (const category of seedCategories) {
@@ -81,6 +82,18 @@ if (isMain) {
     );
     if (process.env.HERALD_SEED_DEMO === '1')
       console.log(`seeded ${await seedDemoContacts(db)} demo contacts`);
+    // The console's admin: HERALD_ADMIN_EMAIL and HERALD_ADMIN_PASSWORD; in demo mode admin@example.com,
+    // with a generated password (printed) unless HERALD_ADMIN_PASSWORD gives one.
+    const demo = process.env.HERALD_SEED_DEMO === '1';
+    const adminEmail = process.env.HERALD_ADMIN_EMAIL || (demo ? DEMO_ADMIN_EMAIL : undefined);
+    const adminPassword = process.env.HERALD_ADMIN_PASSWORD || undefined;
+    if (adminEmail && (adminPassword || demo)) {
+      const admin = await seedAdmin(db, { email: adminEmail, password: adminPassword });
+      const generated = admin.generatedPassword ? `, password ${admin.generatedPassword}` : '';
+      console.log(`console admin ${admin.email}: ${admin.action}${generated}`);
+    } else if (adminEmail) {
+      console.warn('HERALD_ADMIN_EMAIL is set without HERALD_ADMIN_PASSWORD: no console admin seeded');
+    }
   } finally {
     await db.$disconnect();
   }

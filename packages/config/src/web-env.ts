@@ -17,6 +17,8 @@ export const WebEnvSchema = CommonEnvSchema.extend({
   WEB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Failed token verifications a client address may make per minute before it gets 429 pages. */
   TOKEN_FAILURE_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Failed console sign-ins per client address, and per account, in 15 minutes before sign-in is refused. */
+  ADMIN_SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
   /**
    * Express's "trust proxy": which hops may set X-Forwarded-For (the client address that rate
    * limits and consent-log hashes use). "loopback" trusts a proxy on the same machine only.

@@ -1,0 +1,40 @@
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import adminStyles from '~/components/admin/admin.css?url';
+import { requireAdmin } from '~/server/admin/require-admin.server';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
+
+/** The console's frame: who is signed in, the sections, sign-out. Each child checks sign-in too. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requireAdmin(request);
+  return { email: admin.email, csrf: admin.csrf };
+}
+
+export default function ConsoleLayout() {
+  const { email, csrf } = useLoaderData<typeof loader>();
+  return (
+    <div className="admin-console">
+      <div className="admin-bar">
+        <nav aria-label="Console">
+          <ul className="admin-nav">
+            <li>
+              <NavLink to="/admin/campaigns">Campaigns</NavLink>
+            </li>
+            <li>
+              <NavLink to="/admin/policies">Policies</NavLink>
+            </li>
+          </ul>
+        </nav>
+        <Form method="post" action="/admin/sign-out" className="admin-user">
+          <span className="muted">{email}</span>
+          <input type="hidden" name="csrf" value={csrf} />
+          <button type="submit" className="secondary">
+            Sign out
+          </button>
+        </Form>
+      </div>
+      <Outlet />
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { describeClient } from '~/server/client.server';
+import { db } from '~/server/db.server';
+import { readAdminSession, startAdminSession } from '~/server/admin/admin-session.server';
+import { safeNext } from '~/server/admin/require-admin.server';
+import { signInAdmin } from '~/server/admin/sign-in-admin.server';
+import { requireCsrf } from '~/server/require-csrf.server';
+
+export const meta: MetaFunction = () => [{ title: 'Sign in: Herald console' }];
+
+/**
+ * The form's CSRF token is set in the console cookie before anyone signs in, so a sign-in posted
+ * from another site (login CSRF) fails here as well as at server.js's Origin check.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const next = safeNext(new URL(request.url).searchParams.get('next'));
+  const session = await readAdminSession(request);
+  if (session?.adminId) {
+    const admin = await db.adminUser.findUnique({ where: { id: session.adminId }, select: { id: true } });
+    if (admin) return redirect(next, 303);
+  }
+  if (session) return { csrf: session.csrf, next };
+  const { cookie, csrf } = await startAdminSession(null);
+  return data({ csrf, next }, { headers: { 'Set-Cookie': cookie } });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  requireCsrf(await readAdminSession(request), form);
+  const result = await signInAdmin(form, describeClient(request, context));
+  const email = String(form.get('email') ?? '');
+  if (!result.ok) {
+    return data(
+      { problem: result.reason, email },
+      {
+        status: result.reason === 'limited' ? 429 : 401,
+        headers: result.reason === 'limited' ? { 'Retry-After': '900' } : {},
+      },
+    );
+  }
+  return redirect(safeNext(form.get('next')), {
+    status: 303,
+    headers: { 'Set-Cookie': (await startAdminSession(result.adminId)).cookie },
+  });
+}
+
+export default function AdminSignIn() {
+  const { csrf, next } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  const problem = outcome?.problem;
+  return (
+    <>
+      <h1>Sign in to the Herald console</h1>
+      <p>For the people who run campaigns and policy announcements.</p>
+      {problem && (
+        <p role="alert" className="notice error" id="sign-in-error">
+          {problem === 'limited'
+            ? 'Too many failed sign-ins from your address or for this account. Wait 15 minutes, then try again.'
+            : 'That email address and password do not match an account. Check both and try again.'}
+        </p>
+      )}
+      <Form method="post">
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="next" value={next} />
+        <div className="field">
+          <label htmlFor="email">Email address</label>
+          <input
+            type="email"
+            id="email"
+            name="email"
+            autoComplete="username"
+            required
+            defaultValue={outcome?.email}
+            aria-describedby={problem ? 'sign-in-error' : undefined}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input type="password" id="password" name="password" autoComplete="current-password" required />
+        </div>
+        <button type="submit">Sign in</button>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * The console's first account (docs/decisions/010-admin-console.md). The password is hashed by the
+ * web app's own function, so the seed and the sign-in page cannot disagree about the format.
+ */
+import type { Db } from '@herald/db';
+import { randomBytes } from 'node:crypto';
+import { hashPassword, verifyPassword } from '../apps/web/app/server/admin/password-hash.server.js';
+
+export const DEMO_ADMIN_EMAIL = 'admin@example.com';
+const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * Creates the admin, or sets its password when it changed; idempotent. Returns what it did, and the
+ * password when it generated one (demo mode without HERALD_ADMIN_PASSWORD), for the caller to print.
+ */
+export async function seedAdmin(
+  db: Db,
+  { email, password }: { email: string; password?: string | undefined },
+): Promise<{ email: string; action: 'created' | 'updated' | 'unchanged'; generatedPassword?: string }> {
+  const address = email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(address))
+    throw new Error(`HERALD_ADMIN_EMAIL "${email}" is not an email address`);
+  const generated = password ? undefined : randomBytes(12).toString('base64url');
+  const chosen = password ?? (generated as string);
+  if (chosen.length < MIN_PASSWORD_LENGTH) {
+    throw new Error(`HERALD_ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  const existing = await db.adminUser.findUnique({ where: { email: address } });
+  if (existing && (await verifyPassword(chosen, existing.passwordHash))) {
+    return { email: address, action: 'unchanged' };
+  }
+  const passwordHash = await hashPassword(chosen);
+  await db.adminUser.upsert({
+    where: { email: address },
+    create: { email: address, passwordHash },
+    update: { passwordHash },
+  });
+  return {
+    email: address,
+    action: existing ? 'updated' : 'created',
+    ...(generated && { generatedPassword: generated }),
+  };
+}
