@@ -1,0 +1,31 @@
+import { readApi } from '../api-client.server';
+import type { Category, Template } from '../api-types';
+import { timeZones } from '../time-zones.server';
+
+export type CampaignFormOptions = Awaited<ReturnType<typeof loadCampaignForm>>;
+
+/**
+ * What the new-campaign form offers: the promotional templates (campaigns send nothing else), the
+ * promotional categories an audience can be drawn from, the chosen template's fixture as the
+ * starting data, and the time zones.
+ */
+export async function loadCampaignForm(templateKey: string | null) {
+  const [{ templates }, { categories }] = await Promise.all([
+    readApi<{ templates: Template[] }>('/v1/templates'),
+    readApi<{ categories: Category[] }>('/v1/categories'),
+  ]);
+  const promotional = templates.filter((template) => template.class === 'promotional');
+  const chosen = promotional.find((template) => template.key === templateKey) ?? promotional[0] ?? null;
+  return {
+    templates: promotional.map((template) => ({ key: template.key, category: template.category })),
+    categories: categories
+      .filter((category) => category.class === 'promotional')
+      .map((category) => ({ key: category.key, name: category.name })),
+    template: chosen && {
+      key: chosen.key,
+      category: chosen.category,
+      fixture: JSON.stringify(chosen.fixture ?? {}, null, 2),
+    },
+    timezones: timeZones(),
+  };
+}

@@ -1,0 +1,31 @@
+import { callApi } from '../api-client.server';
+import type { AudienceSize, RenderedEmail } from '../api-types';
+import { timeZones } from '../time-zones.server';
+import { loadCampaignProgress } from './load-campaign-progress.server';
+
+/**
+ * The campaign page: its progress, the email as recipients get it (pinned template version, its
+ * data, sample recipient fields) and, while it is a draft, how many contacts its audience reaches
+ * now, right beside the button that schedules it.
+ */
+export async function loadCampaignPage(id: string) {
+  const progress = await loadCampaignProgress(id);
+  const { campaign } = progress;
+  const path = `/v1/campaigns/${campaign.id}`;
+  const [preview, audience] = await Promise.all([
+    callApi<RenderedEmail>('POST', `${path}/preview`, {}),
+    campaign.status === 'draft'
+      ? callApi<AudienceSize>('POST', '/v1/campaigns/audience-preview', {
+          template: campaign.template,
+          audience: campaign.audience,
+        })
+      : null,
+  ]);
+  return {
+    ...progress,
+    preview: preview.ok ? preview.body : null,
+    previewProblem: preview.ok ? null : preview.problem.message,
+    audience: audience?.ok ? audience.body : null,
+    timezones: campaign.status === 'draft' ? timeZones() : [],
+  };
+}
