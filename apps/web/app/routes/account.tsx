@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { data } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { PendingNotices } from '~/components/notices/pending-notices';
 import { PreferenceForm } from '~/components/preference-form';
 import { describeClient } from '~/server/client.server';
 import { loadPreferenceCenter } from '~/server/load-preference-center.server';
+import { acknowledgeNotice, listPendingNotices } from '~/server/notices/pending-notices.server';
 import { requestSignIn } from '~/server/request-sign-in.server';
 import { requireCsrf } from '~/server/require-csrf.server';
 import { savePreferenceCenter } from '~/server/save-preference-center.server';
@@ -23,7 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { headers: { 'Set-Cookie': await endAccountSession(request) } },
     );
   }
-  return { signedIn: true as const, csrfToken: session.csrf, ...center };
+  const notices = await listPendingNotices(session.contactId);
+  return { signedIn: true as const, csrfToken: session.csrf, ...center, notices };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -35,6 +38,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       : data({ kind: 'invalid-email' as const }, { status: 400 });
   }
   const session = requireCsrf(await readAccountSession(request), form);
+  if (form.get('intent') === 'acknowledge-notice') {
+    await acknowledgeNotice(session.contactId, form.get('noticeId'));
+    return redirect('/account', 303);
+  }
   const saved = await savePreferenceCenter({
     contactId: session.contactId,
     form,
@@ -51,6 +58,7 @@ export default function AccountPage() {
   if (account.signedIn) {
     return (
       <>
+        <PendingNotices notices={account.notices} csrfToken={account.csrfToken} />
         <PreferenceForm
           maskedAddress={account.maskedAddress}
           preferences={account.preferences}

@@ -1,0 +1,15 @@
+import { readApi } from '../api-client.server';
+import type { PolicyCoverage, PolicyVersion } from '../api-types';
+
+/**
+ * Every version with its coverage, so the list can say which are at risk now (the API computes
+ * it on each read; the sweep's `atRiskSince` only says since when). A policy has a handful of
+ * versions, so one coverage read each is cheap.
+ */
+export async function loadPolicyList() {
+  const { policies } = await readApi<{ policies: PolicyVersion[] }>('/v1/policies');
+  const coverages = await Promise.all(
+    policies.map((policy) => readApi<PolicyCoverage>(`/v1/policies/${policy.id}/coverage`)),
+  );
+  return policies.map((policy, index) => ({ policy, coverage: coverages[index] as PolicyCoverage }));
+}

@@ -1,0 +1,81 @@
+import { callApi } from '../api-client.server';
+import type { PolicyVersion } from '../api-types';
+import { formErrors, type FormErrors } from '../form-errors.server';
+import { zonedTimeToInstant } from '../zoned-time.server';
+
+export type PolicyFormValues = {
+  version: string;
+  title: string;
+  summary: string;
+  url: string;
+  effectiveAt: string;
+  timezone: string;
+  overrideReason: string;
+};
+
+export type NewPolicyOutcome =
+  | { kind: 'created'; id: string }
+  | {
+      kind: 'invalid';
+      values: PolicyFormValues;
+      errors: FormErrors;
+      tooSoon?: { earliestAllowed: string; noticeDays: number };
+    };
+
+const FIELDS = {
+  byPath: {
+    version: 'version',
+    title: 'title',
+    summary: 'summary',
+    url: 'url',
+    effectiveAt: 'effectiveAt',
+    'override.reason': 'overrideReason',
+  },
+  byCode: {
+    effective_date_too_soon: 'effectiveAt',
+    effective_date_in_past: 'effectiveAt',
+    version_exists: 'version',
+  },
+};
+
+/**
+ * Publishes a version through the API, which holds it to the notice period. A refusal for too
+ * short a notice comes back with the earliest allowed date, which the page shows beside the date
+ * together with the field for a written reason; sent again with a reason, the API records it.
+ */
+export async function submitNewPolicy(form: FormData): Promise<NewPolicyOutcome> {
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  const values: PolicyFormValues = {
+    version: text('version'),
+    title: text('title'),
+    summary: text('summary'),
+    url: text('url'),
+    effectiveAt: text('effectiveAt'),
+    timezone: text('timezone') || 'UTC',
+    overrideReason: text('overrideReason'),
+  };
+  const effectiveAt = zonedTimeToInstant(values.effectiveAt, values.timezone);
+  if (!effectiveAt) {
+    return {
+      kind: 'invalid',
+      values,
+      errors: { fields: { effectiveAt: 'Choose the date and time the version takes effect.' } },
+    };
+  }
+  const result = await callApi<PolicyVersion>('POST', '/v1/policies', {
+    version: values.version,
+    title: values.title,
+    summary: values.summary,
+    url: values.url,
+    effectiveAt: effectiveAt.toISOString(),
+    ...(values.overrideReason && { override: { reason: values.overrideReason } }),
+  });
+  if (result.ok) return { kind: 'created', id: result.body.id };
+  const { problem } = result;
+  const details = problem.details as { earliestAllowed?: unknown; noticeDays?: unknown } | undefined;
+  const tooSoon =
+    problem.code === 'effective_date_too_soon' && typeof details?.earliestAllowed === 'string'
+      ? { earliestAllowed: details.earliestAllowed, noticeDays: Number(details.noticeDays) }
+      : undefined;
+  return { kind: 'invalid', values, errors: formErrors(problem, FIELDS), ...(tooSoon && { tooSoon }) };
+}
