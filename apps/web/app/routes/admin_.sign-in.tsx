@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { describeClient } from '~/server/client.server';
@@ -9,6 +9,12 @@ import { signInAdmin } from '~/server/admin/sign-in-admin.server';
 import { requireCsrf } from '~/server/require-csrf.server';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in: Herald console' }];
+
+/** The document answer carries the action's Retry-After (Remix applies only what this returns). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After');
+  return retryAfter ? { 'Retry-After': retryAfter } : {};
+};
 
 /**
  * The form's CSRF token is set in the console cookie before anyone signs in, so a sign-in posted
