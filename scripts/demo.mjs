@@ -119,6 +119,37 @@ async function main() {
     },
   });
 
+  // A policy change announced to everyone (required transactional: no opt-out blocks it)…
+  const effectiveAt = new Date(Date.now() + 31 * 24 * 3600 * 1000).toISOString();
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const policy = await api('POST', '/v1/policies', {
+    version: `demo-${stamp}`,
+    title: 'Privacy policy update',
+    summary: 'We now keep delivery logs for 90 days instead of 30, and name our new email provider.',
+    url: `${env.PUBLIC_WEB_URL}/policy`,
+    effectiveAt,
+  });
+  await api('POST', `/v1/policies/${policy.id}/announce`, {});
+  // …and a small newsletter campaign to the newsletter's subscribers, now.
+  const campaign = await api('POST', '/v1/campaigns', {
+    name: `Demo newsletter ${stamp}`,
+    template: 'newsletter',
+    data: {
+      headline: 'Herald in the demo',
+      intro: 'A campaign to every subscriber of the newsletter, scheduled for now.',
+      articles: [
+        {
+          title: 'Preference center',
+          summary: 'Change what you get, in one place.',
+          url: `${env.PUBLIC_WEB_URL}/`,
+        },
+      ],
+    },
+    audience: { categories: ['newsletter'] },
+    sendAt: new Date().toISOString(),
+    ratePerSecond: 5,
+  });
+
   let status = 'queued';
   for (let i = 0; i < 60 && (status === 'queued' || status === 'sending'); i++) {
     await sleep(250);
@@ -127,7 +158,17 @@ async function main() {
   console.log('');
   console.log(`Herald is running. The sample service notice is ${status}.`);
   if (usesCatcher) console.log(`  mail catcher inbox   ${inboxUrl}  (read the notice and its headers there)`);
-  console.log(`  preference center    ${env.PUBLIC_WEB_URL}`);
+  console.log(
+    `  web app              ${env.PUBLIC_WEB_URL}  (unsubscribe from a newsletter in the inbox, or /account)`,
+  );
+  console.log(
+    `  console              ${env.PUBLIC_WEB_URL}/admin  (${env.HERALD_ADMIN_EMAIL ?? 'admin@example.com'} / ${env.HERALD_ADMIN_PASSWORD ?? 'see .env'})`,
+  );
+  console.log(`  campaign             ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}`);
+  console.log(
+    `  policy coverage      ${env.PUBLIC_WEB_URL}/admin/policies/${policy.id}  (public page: ${env.PUBLIC_WEB_URL}/policy)`,
+  );
+  console.log(`  mailto unsubscribe   smtp://127.0.0.1:${env.INBOUND_SMTP_PORT}`);
   console.log(
     `  API                  ${env.PUBLIC_API_URL}  (OpenAPI at ${env.PUBLIC_API_URL}/docs, health at /health)`,
   );

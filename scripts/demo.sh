@@ -12,6 +12,8 @@ if [ ! -f .env ]; then
     const kid = "k" + randomBytes(2).toString("hex");
     console.log(`HERALD_SECRET=${kid}:${randomBytes(32).toString("base64url")}`);
     console.log(`HERALD_API_KEY=hk_${randomBytes(24).toString("base64url")}`);
+    console.log(`HERALD_ADMIN_EMAIL=admin@example.com`);
+    console.log(`HERALD_ADMIN_PASSWORD=${randomBytes(9).toString("base64url")}`);
   ' > .env
 fi
 set -a
