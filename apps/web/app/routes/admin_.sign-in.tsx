@@ -13,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: 'Sign in: Herald console' }];
 /** The document answer carries the action's Retry-After (Remix applies only what this returns). */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get('Retry-After');
-  return retryAfter ? { 'Retry-After': retryAfter } : {};
+  return retryAfter ? { 'Retry-After': retryAfter } : new Headers();
 };
 
 /**

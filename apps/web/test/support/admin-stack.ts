@@ -1,9 +1,12 @@
-import { createPrismaClient } from '@herald/db';
+import { createPrismaClient, type Db } from '@herald/db';
+import { startMailCatcher, type MailCatcher } from '@herald/mail-catcher';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DATABASE_URL } from './web-server.js';
+import { seedAdmin } from '../../../../prisma/seed-admin.js';
+import { startHeraldApi, type HeraldApi } from './herald-api.js';
+import { DATABASE_URL, freePort, startWebServer, type WebServer } from './web-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -88,4 +91,68 @@ export async function startApiOnly(
     },
   };
   return api;
+}
+
+export interface ConsoleStack {
+  db: Db;
+  web: WebServer;
+  api: HeraldApi;
+  catcher: MailCatcher;
+  admin: { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything the console needs, as a deployment runs it, on a scratch database: the built API and
+ * a worker sending to a real SMTP server (addresses starting `bounce-` are refused with 550), the
+ * built web app, and one seeded admin.
+ */
+export async function startConsoleStack(
+  label: string,
+  extraApiEnv: Record<string, string> = {},
+): Promise<ConsoleStack> {
+  const scratch = await createScratchDatabase(label);
+  const db = createPrismaClient({ databaseUrl: scratch.url, maxConnections: 4 });
+  const admin = {
+    email: `operator-${randomBytes(4).toString('hex')}@example.test`,
+    password: randomBytes(12).toString('base64url'),
+  };
+  await seedAdmin(db, admin);
+  const catcher = await startMailCatcher({
+    smtpPort: 0,
+    httpPort: null,
+    rcptHandler: (address) =>
+      address.startsWith('bounce-') ? { code: 550, message: '5.1.1 No such user' } : null,
+  });
+  const apiPort = String(await freePort());
+  const shared = {
+    DATABASE_URL: scratch.url,
+    HERALD_SECRET: `c1:${randomBytes(32).toString('base64url')}`,
+    HERALD_API_KEY: `console-${randomBytes(12).toString('hex')}`,
+    HERALD_QUEUE_PREFIX: `console-${randomBytes(4).toString('hex')}`,
+  };
+  const web = await startWebServer({ ...shared, HERALD_API_URL: `http://127.0.0.1:${apiPort}` });
+  const api = await startHeraldApi({
+    ...web.env,
+    ...shared,
+    API_PORT: apiPort,
+    SMTP_URL: catcher.smtpUrl,
+    PUBLIC_WEB_URL: web.url,
+    SCHEDULER_INTERVAL_MS: '200',
+    HERALD_POLICY_SWEEP_INTERVAL_MS: '300',
+    ...extraApiEnv,
+  });
+  return {
+    db,
+    web,
+    api,
+    catcher,
+    admin,
+    async stop() {
+      await Promise.all([api.stop(), web.stop()]);
+      await catcher.close();
+      await db.$disconnect();
+      await scratch.drop();
+    },
+  };
 }
