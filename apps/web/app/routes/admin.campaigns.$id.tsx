@@ -91,7 +91,7 @@ export default function CampaignPage() {
       <TestSendForm
         sentTo={outcome?.kind === 'test-sent' ? outcome.email : undefined}
         error={
-          failed?.intent === 'test-send' ? failed.errors.fields.testEmail ?? failed.errors.form : undefined
+          failed?.intent === 'test-send' ? (failed.errors.fields.testEmail ?? failed.errors.form) : undefined
         }
         value={failed?.intent === 'test-send' ? failed.values.testEmail : undefined}
       />
