@@ -19,7 +19,10 @@ function startWith(env: Record<string, string>): Promise<{ code: number | null; 
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(HERALD_|WEB_|PUBLIC_|TOKEN_)/.test(name)),
   );
-  const child = spawn(process.execPath, ['server.js'], { cwd: WEB_DIR, env: { ...clean, ...env } });
+  const child = spawn(process.execPath, ['server.js'], {
+    cwd: WEB_DIR,
+    env: { ...clean, ...env } as NodeJS.ProcessEnv,
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

@@ -1,4 +1,4 @@
-import { applyUnsubscribe, isPreferencesError } from '@herald/preferences';
+import { applyUnsubscribe, isPreferencesError, waitForInFlightDeliveries } from '@herald/preferences';
 import type { Client } from './client.server';
 import { db } from './db.server';
 import { readLinkToken } from './read-link-token.server';
@@ -29,7 +29,7 @@ export async function applyOneClick(input: {
   }
   const { payload } = token;
   try {
-    await applyUnsubscribe(db, {
+    const { changed } = await applyUnsubscribe(db, {
       contactId: payload.contactId,
       scope: payload.scope,
       source: 'one-click',
@@ -37,6 +37,10 @@ export async function applyOneClick(input: {
       ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
       ipHash: input.client.ipHash,
     });
+    // A worker that read the old state just before this commit may be sending right now: let it
+    // finish, so that once this answer is out nothing more reaches the person (bounded wait).
+    if (changed.length > 0)
+      await waitForInFlightDeliveries(db, { contactId: payload.contactId, timeoutMs: 3000 });
   } catch (error) {
     // A well-signed token whose contact or category no longer exists: nothing to change.
     if (isPreferencesError(error) && ['unknown-contact', 'unknown-category'].includes(error.code)) {

@@ -1,0 +1,95 @@
+import { startMailCatcher, type MailCatcher } from '@herald/mail-catcher';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeraldApi, type HeraldApi } from './support/herald-api.js';
+import { freePort, startWebServer, type WebServer } from './support/web-server.js';
+
+/**
+ * The opt-out race (issue 3): newsletters to a contact wait in the queue behind other jobs while the
+ * contact one-clicks. Once the POST has returned, no newsletter reaches the SMTP server for that
+ * contact. The worker reads consent at send time, and the one-click route waits for any send that
+ * read the old state to finish before answering.
+ */
+let catcher: MailCatcher;
+let web: WebServer;
+let api: HeraldApi;
+
+const NEWSLETTER = {
+  headline: 'Race day',
+  intro: 'One of many.',
+  articles: [{ title: 'A', summary: 'B', url: 'https://example.test/a' }],
+};
+const NOTICE = { title: 'Filler', body: 'A job ahead of the newsletter in the queue.' };
+
+beforeAll(async () => {
+  catcher = await startMailCatcher({ smtpPort: 0, httpPort: null, keep: 'headers', maxMessages: 100_000 });
+  const apiPort = String(await freePort());
+  const shared = {
+    HERALD_SECRET: `r1:${randomBytes(32).toString('base64url')}`,
+    HERALD_API_KEY: `race-${randomBytes(12).toString('hex')}`,
+    HERALD_QUEUE_PREFIX: `race-${randomBytes(4).toString('hex')}`,
+  };
+  web = await startWebServer({ ...shared, HERALD_API_URL: `http://127.0.0.1:${apiPort}` });
+  api = await startHeraldApi({
+    ...web.env,
+    ...shared,
+    API_PORT: apiPort,
+    SMTP_URL: catcher.smtpUrl,
+    PUBLIC_WEB_URL: web.url,
+    WORKER_CONCURRENCY: '10',
+  });
+});
+afterAll(async () => {
+  await Promise.all([api?.stop(), web?.stop()]);
+  await catcher?.close();
+});
+
+describe('the opt-out race', () => {
+  it('delivers no newsletter to a contact after their one-click POST has returned', async () => {
+    const email = `race-${randomBytes(5).toString('hex')}@example.test`;
+    const send = async (template: string, to: object, data: object) => {
+      const response = await api.call('POST', '/v1/messages', { template, to, data });
+      expect(response.status, JSON.stringify(response.body)).toBe(202);
+      return response.body.id as string;
+    };
+
+    // A first newsletter gives the contact a real one-click link, as in their inbox.
+    const first = await send('newsletter', { email }, NEWSLETTER);
+    const caught = await catcher.waitFor((m) => m.heraldMessageId === first, { timeoutMs: 20_000 });
+    const oneClickUrl = /<(http[^>]+\/u\/[^>]+)>/.exec(caught.header('list-unsubscribe') ?? '')?.[1];
+    expect(oneClickUrl).toBeDefined();
+
+    // Newsletters to the contact spread among hundreds of other jobs, then the one-click while they drain.
+    const queued: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          send(
+            'service-notice',
+            { email: `filler-${round}-${i}-${randomBytes(3).toString('hex')}@example.test` },
+            NOTICE,
+          ),
+        ),
+      );
+      queued.push(await send('newsletter', { email }, NEWSLETTER));
+    }
+    const response = await fetch(oneClickUrl as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    const returnedAt = Date.now();
+    expect(response.status).toBe(200);
+
+    const outcomes = await Promise.all(queued.map((id) => api.settled(id)));
+    const lateArrivals = catcher
+      .messages()
+      .filter((m) => m.envelope.to.includes(email) && m.receivedAt > returnedAt);
+    expect(lateArrivals).toEqual([]);
+    // The race was real: some newsletters were still waiting when the person clicked.
+    const suppressed = outcomes.filter((o) => o.status === 'suppressed');
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed.every((o) => o.reason === 'category-opt-out')).toBe(true);
+    expect(outcomes.every((o) => ['sent', 'suppressed'].includes(o.status))).toBe(true);
+  });
+});
