@@ -66,8 +66,16 @@ describe('a campaign survives its worker and its Redis', () => {
     expect(atKill).toBeLessThan(300);
     scene.startWorker();
     const duplicated = await expectEveryContactOnce(id, contacts);
+    const events = await scene.db.messageEvent.findMany({
+      where: { message: { campaignId: id }, type: { in: ['sent', 'requeued'] } },
+      select: { type: true, detail: true },
+    });
+    const recovered = events.filter(
+      (e) => e.type === 'sent' && JSON.stringify(e.detail).includes('recovered'),
+    );
+    const requeued = events.filter((e) => e.type === 'requeued');
     console.log(
-      `worker kill: ${atKill}/300 delivered before the kill, ${duplicated} duplicate(s) after restart`,
+      `worker kill: ${atKill}/300 delivered before the kill; of the dead worker's claims ${recovered.length} were recorded as sent from its marks and ${requeued.length} requeued; ${duplicated} duplicate(s)`,
     );
   });
 

@@ -36,9 +36,12 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
   /** Messages per campaign send-batch job: one claim, one state read and one Bull job for the lot. */
-  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-  /** Campaign send-batch jobs a worker runs at once (beside WORKER_CONCURRENCY single sends). */
-  CAMPAIGN_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /**
+   * Campaign send-batch jobs a worker runs at once (beside WORKER_CONCURRENCY single sends). Two
+   * keep the SMTP pool busy while the next batch is claimed; more only hold more mail in memory.
+   */
+  CAMPAIGN_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
   /** Contacts the fan-out reads per statement (keyset page); each page is one INSERT … SELECT. */
   FANOUT_BATCH_SIZE: z.coerce.number().int().min(10).max(50_000).default(5000),
   /** How often the scheduler looks for due, resumed, orphaned and finished campaigns. */

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Job, Queue } from 'bull';
@@ -10,8 +16,9 @@ import { sendCampaignBatch } from './send-campaign-batch.js';
 
 /** Consumes send-batch jobs, CAMPAIGN_CONCURRENCY at a time, beside the single sends. */
 @Injectable()
-export class CampaignBatchProcessor implements OnModuleInit {
+export class CampaignBatchProcessor implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('CampaignBatchProcessor');
+  private stopping = false;
 
   constructor(
     @InjectQueue(CAMPAIGN_QUEUE) private readonly queue: Queue,
@@ -25,6 +32,11 @@ export class CampaignBatchProcessor implements OnModuleInit {
     this.queue.on('failed', (job, error) => this.logger.error(`job ${job.id} failed: ${error.message}`));
   }
 
+  /** A batch waiting for its campaign's rate must not hold the shutdown for minutes. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
   async handle(job: Job): Promise<Record<string, number>> {
     const payload = SendBatchJobSchema.safeParse(job.data);
     if (!payload.success) {
@@ -36,6 +48,7 @@ export class CampaignBatchProcessor implements OnModuleInit {
       campaignId,
       messageIds,
       isFinalAttempt: this.env.DELIVERY_ATTEMPTS <= 1,
+      stopping: () => this.stopping,
     });
     if (summary.retry.length > 0) {
       // Temporary SMTP trouble: each such message is retried alone, with the single-send backoff

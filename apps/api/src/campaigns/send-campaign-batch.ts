@@ -24,12 +24,19 @@ export async function sendCampaignBatch(
     campaignId,
     messageIds,
     isFinalAttempt,
-  }: { campaignId: string; messageIds: string[]; isFinalAttempt: boolean },
+    stopping = () => false,
+  }: {
+    campaignId: string;
+    messageIds: string[];
+    isFinalAttempt: boolean;
+    /** The worker is shutting down: the rest stays queued, the scheduler enqueues it again. */
+    stopping?: () => boolean;
+  },
 ): Promise<BatchSummary> {
   const summary: BatchSummary = { outcomes: {}, retry: [], early: [], parked: false };
   const skipped: string[] = [];
   let remaining = messageIds;
-  while (remaining.length > 0) {
+  while (remaining.length > 0 && !stopping()) {
     const campaign = await deps.campaigns.state(campaignId);
     if (campaign?.status === 'paused') {
       summary.parked = true;

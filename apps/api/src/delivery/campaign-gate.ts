@@ -24,6 +24,11 @@ export interface CampaignGate {
 export interface WorkerLeaseHolder {
   readonly workerId: string;
   isHeld(): boolean;
+  /**
+   * Notes, outside the database and at once, that the SMTP server accepted a message this worker
+   * claimed: if the worker dies before recording it, the message is recorded as sent, not sent again.
+   */
+  markSent(messageId: string): void;
 }
 
 /** Injection tokens: the worker's campaign and scheduler code provides both. */

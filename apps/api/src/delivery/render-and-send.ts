@@ -92,6 +92,9 @@ export async function renderAndSend(
       messageId: `<${messageId}@${deps.sender.mailDomain}>`,
       headers,
     });
+    // First a mark in Redis (written at once, no batching): should this worker die before the
+    // record below commits, whoever takes its claims over knows the message went out.
+    deps.lease.markSent(messageId);
     await store.record({
       messageId,
       status: 'sent',

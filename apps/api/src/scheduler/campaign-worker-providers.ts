@@ -10,6 +10,7 @@ import { createCampaignStateCache } from '../campaigns/campaign-state-cache.js';
 import { PRISMA, WORKER_ENV } from '../core/env.token.js';
 import { CAMPAIGN_GATE, type CampaignGate, WORKER_LEASE } from '../delivery/campaign-gate.js';
 import { SchedulerService } from './scheduler.service.js';
+import { createSentMarker } from './sent-marks.js';
 import { WorkerLease } from './worker-lease.js';
 
 /**
@@ -19,11 +20,12 @@ import { WorkerLease } from './worker-lease.js';
 export const campaignWorkerProviders: Provider[] = [
   {
     provide: WORKER_LEASE,
-    inject: [PRISMA, WORKER_ENV],
-    useFactory: async (db: Db, env: WorkerEnv) => {
+    inject: [PRISMA, WORKER_ENV, getQueueToken(CAMPAIGN_QUEUE)],
+    useFactory: async (db: Db, env: WorkerEnv, queue: Queue) => {
       const lease = new WorkerLease(db, env.WORKER_LEASE_MS, (error) =>
         console.error(`worker lease not renewed: ${error.message}`),
       );
+      lease.markSent = createSentMarker(queue.client, env.HERALD_QUEUE_PREFIX, lease.workerId);
       await lease.start();
       return lease;
     },

@@ -2,16 +2,21 @@ import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
 import { toSendBatchJobs } from '../campaigns/campaign-queue.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
+import { clearQueueEpochs } from './clear-queue-epochs.js';
+import { readSentMarks } from './sent-marks.js';
+
+type Orphan = { id: string; claimed_by: string; campaign_id: string | null; send_after: Date | null };
 
 /**
  * What a dead worker (its lease lapsed) leaves behind is taken over:
- * - messages it had claimed ("sending") go back to "queued", each with a `requeued` event, and get a
- *   job again. One it had already handed to the SMTP server but not yet recorded is sent again: the
- *   only way a message is sent twice, within a window of one SMTP reply plus one batched write;
+ * - messages it had claimed ("sending"): those its SMTP server had accepted (the worker's marks in
+ *   Redis) are recorded as sent; the others go back to "queued" with a `requeued` event and get a
+ *   job again. Only a message accepted in the instant between the SMTP reply and its mark is sent
+ *   twice (or any, if Redis lost the marks);
  * - the Bull jobs it was running would only come back when Bull notices them stalled (30 s or more),
  *   so every sending campaign's epoch is cleared and the scheduler enqueues its queued messages again
  *   (a message that still has a job is claimed by one of the two, never by both).
- * Safe in several workers at once: each row is moved, each lease deleted, by one statement only.
+ * Safe in several workers at once: each row moves in one conditional UPDATE, each lease is deleted once.
  */
 export async function requeueOrphanedClaims(
   db: Db,
@@ -19,27 +24,31 @@ export async function requeueOrphanedClaims(
     deliveryQueue,
     campaignQueue,
     campaignBatchSize,
-  }: { deliveryQueue: Queue; campaignQueue: Queue; campaignBatchSize: number },
-): Promise<number> {
-  const rows = await db.$queryRaw<{ id: string; campaign_id: string | null; send_after: Date | null }[]>(
-    Prisma.sql`
-    WITH moved AS (
-      UPDATE messages m
-         SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
-       WHERE m.status = 'sending' AND m.claimed_by IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.id = m.claimed_by AND l.expires_at > now())
-   RETURNING m.id, m.campaign_id, m.send_after),
-    events AS (
-      INSERT INTO message_events (message_id, type, detail)
-      SELECT id, 'requeued', '{"reason":"the worker holding the claim stopped"}'::jsonb FROM moved)
-    SELECT id::text, campaign_id::text, send_after FROM moved`,
-  );
+    keyPrefix,
+  }: { deliveryQueue: Queue; campaignQueue: Queue; campaignBatchSize: number; keyPrefix: string },
+): Promise<{ recovered: number; requeued: number }> {
   const dead = await db.$executeRaw`DELETE FROM worker_leases WHERE expires_at < now()`;
-  if (dead > 0) {
-    await db.$executeRaw`
-      UPDATE campaigns SET queue_epoch = NULL, updated_at = now() WHERE status = 'sending'`;
+  if (dead > 0) await clearQueueEpochs(db);
+  const orphans = await db.$queryRaw<Orphan[]>`
+    SELECT id::text, claimed_by::text, campaign_id::text, send_after FROM messages m
+     WHERE m.status = 'sending' AND m.claimed_by IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.id = m.claimed_by AND l.expires_at > now())
+     LIMIT 10000`;
+  if (orphans.length === 0) return { recovered: 0, requeued: 0 };
+
+  const marked = new Set<string>();
+  for (const workerId of new Set(orphans.map((o) => o.claimed_by))) {
+    const marks = await readSentMarks(campaignQueue.client, keyPrefix, workerId).catch(
+      () => new Set<string>(),
+    );
+    for (const id of marks) marked.add(id);
   }
-  if (rows.length === 0) return 0;
+  const sentIds = orphans.filter((o) => marked.has(o.id)).map((o) => o.id);
+  const recovered = sentIds.length === 0 ? 0 : await recordRecovered(db, sentIds);
+  const rows = await requeue(
+    db,
+    orphans.filter((o) => !marked.has(o.id)).map((o) => o.id),
+  );
 
   // A job id of its own: the dead worker's job for the message may still sit in Redis as active.
   const single = rows
@@ -59,5 +68,34 @@ export async function requeueOrphanedClaims(
   for (const [campaignId, messages] of byCampaign) {
     await campaignQueue.addBulk(toSendBatchJobs(campaignId, messages, campaignBatchSize));
   }
-  return rows.length;
+  return { recovered, requeued: rows.length };
+}
+
+const orphaned = Prisma.sql`m.status = 'sending' AND m.claimed_by IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.id = m.claimed_by AND l.expires_at > now())`;
+
+async function recordRecovered(db: Db, ids: string[]): Promise<number> {
+  return db.$executeRaw(Prisma.sql`
+    WITH moved AS (
+      UPDATE messages m
+         SET status = 'sent', sent_at = now(), claimed_at = NULL, claimed_by = NULL, updated_at = now()
+       WHERE m.id = ANY(${ids}::uuid[]) AND ${orphaned}
+   RETURNING m.id)
+    INSERT INTO message_events (message_id, type, detail)
+    SELECT id, 'sent', '{"recovered":"the SMTP server had accepted it before its worker stopped"}'::jsonb
+      FROM moved`);
+}
+
+async function requeue(db: Db, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.$queryRaw<{ id: string; campaign_id: string | null; send_after: Date | null }[]>(Prisma.sql`
+    WITH moved AS (
+      UPDATE messages m
+         SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
+       WHERE m.id = ANY(${ids}::uuid[]) AND ${orphaned}
+   RETURNING m.id, m.campaign_id, m.send_after),
+    events AS (
+      INSERT INTO message_events (message_id, type, detail)
+      SELECT id, 'requeued', '{"reason":"the worker holding the claim stopped"}'::jsonb FROM moved)
+    SELECT id::text, campaign_id::text, send_after FROM moved`);
 }

@@ -14,6 +14,7 @@ import { PRISMA, WORKER_ENV } from '../core/env.token.js';
 import { WORKER_LEASE } from '../delivery/campaign-gate.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
+import { clearQueueEpochs } from './clear-queue-epochs.js';
 import { currentRedisEpoch } from './redis-epoch.js';
 import { requeueOrphanedClaims } from './requeue-orphaned-claims.js';
 import { runCampaignWork } from './run-campaign-work.js';
@@ -48,14 +49,23 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     void this.tick();
   }
 
-  /** Stops ticking and lets background work stop at a page boundary, then lets the queues finish their active jobs before the lease goes: what the worker held is then free at once. */
+  /**
+   * Stops ticking and lets background work stop at a page boundary; lets the queues finish their
+   * active jobs (campaign batches stop early, leaving the rest queued); then gives up the lease and
+   * the campaigns' epochs, so another worker (or this one, restarted) takes over at once.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     await this.ticking;
     await Promise.allSettled(this.running.values());
     await Promise.allSettled([this.campaignQueue.close(), this.deliveryQueue.close()]);
-    await this.lease.stop().catch((error: Error) => this.logger.warn(`lease not released: ${error.message}`));
+    try {
+      await this.lease.stop();
+      await clearQueueEpochs(this.db);
+    } catch (error) {
+      this.logger.warn(`lease not released: ${(error as Error).message}`);
+    }
   }
 
   /** One pass; never two at once in one worker. */
@@ -67,12 +77,17 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
 
   private async runTick(): Promise<void> {
     try {
-      const requeued = await requeueOrphanedClaims(this.db, {
+      const orphans = await requeueOrphanedClaims(this.db, {
         deliveryQueue: this.deliveryQueue,
         campaignQueue: this.campaignQueue,
         campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
+        keyPrefix: this.env.HERALD_QUEUE_PREFIX,
       });
-      if (requeued > 0) this.logger.log(`requeued ${requeued} message(s) claimed by a worker that stopped`);
+      if (orphans.recovered + orphans.requeued > 0) {
+        this.logger.log(
+          `took over ${orphans.recovered + orphans.requeued} claim(s) of a worker that stopped: ${orphans.recovered} had been sent, ${orphans.requeued} requeued`,
+        );
+      }
       const completed = await completeCampaigns(this.db);
       if (completed.length > 0) this.logger.log(`campaign(s) finished: ${completed.join(', ')}`);
       if (!this.lease.isHeld()) return;

@@ -13,6 +13,8 @@ export class WorkerLease implements WorkerLeaseHolder {
   readonly workerId = randomUUID();
   private heldUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Set once the Redis connection exists (campaign-worker-providers); until then nothing is marked. */
+  markSent: (messageId: string) => void = () => {};
 
   constructor(
     private readonly db: Db,
