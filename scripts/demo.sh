@@ -16,6 +16,10 @@ if [ ! -f .env ]; then
     console.log(`HERALD_ADMIN_PASSWORD=${randomBytes(9).toString("base64url")}`);
   ' > .env
 fi
+if ! grep -q '^HERALD_ADMIN_PASSWORD=' .env; then
+  # A .env from an earlier version: add the console admin so its password stays the same between runs.
+  node -e 'console.log("HERALD_ADMIN_EMAIL=admin@example.com\nHERALD_ADMIN_PASSWORD=" + require("crypto").randomBytes(9).toString("base64url"))' >> .env
+fi
 set -a
 source .env
 set +a

@@ -14,6 +14,9 @@ export default function Index() {
       <p>
         <Link to="/account">Manage your email preferences</Link>
       </p>
+      <p>
+        <Link to="/policy">Our privacy policy and what changed</Link>
+      </p>
     </>
   );
 }
