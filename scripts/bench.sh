@@ -11,6 +11,10 @@ npx turbo run build --output-logs=errors-only
 node scripts/create-database.mjs "$BENCH_DATABASE_URL" --reset
 DATABASE_URL="$BENCH_DATABASE_URL" npx prisma migrate deploy
 DATABASE_URL="$BENCH_DATABASE_URL" npx prisma db seed
+if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = apply-unsubscribe ]; then
+  echo "== bench: apply-unsubscribe (the consent write of one-click, without HTTP)"
+  DATABASE_URL="$BENCH_DATABASE_URL" npm run bench --workspace @herald/preferences --silent
+fi
 for bench in bench/*.bench.ts; do
   name=$(basename "$bench" .bench.ts)
   if [ -n "${BENCH_ONLY:-}" ] && [ "$BENCH_ONLY" != "$name" ]; then continue; fi
