@@ -85,7 +85,7 @@ async function main() {
     await waitFor(inboxUrl, 'the mail catcher');
   }
   start('api', ['apps/api/dist/main.js']);
-  start('worker', ['apps/api/dist/worker.js']);
+  start('worker', ['--max-old-space-size=256', 'apps/api/dist/worker.js']);
   start('web', ['server.js'], 'apps/web');
   await waitFor(`${apiUrl}/health`, 'the API');
   await waitFor(`http://127.0.0.1:${env.WEB_PORT}/`, 'the web app');

@@ -29,7 +29,8 @@ export function createPrismaClient({ databaseUrl, maxConnections }: CreatePrisma
     {
       connectionString,
       ...(maxConnections !== undefined ? { max: maxConnections } : {}),
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // Timestamps are stored without a zone and compared with now() in SQL: sessions run in UTC.
+      options: `-c TimeZone=UTC${schema ? ` -c search_path=${schema}` : ''}`,
     },
     schema ? { schema } : undefined,
   );

@@ -29,6 +29,9 @@ type OutcomeRow = {
 };
 
 /**
+ * The campaign of the message the unsubscribe came from is recorded even when the caller only knows
+ * the message (one-click tokens carry the message id), so unsubscribes count against the campaign.
+ *
  * The one entry point of one-click, the unsubscribe page and mailto. It is the hot path,
  * so each scope is a single statement: atomic on its own, one round trip. Unsubscribing a
  * required category, an erased contact or an already unsubscribed scope changes nothing.
@@ -79,7 +82,8 @@ function unsubscribeCategory(db: DbClient | Tx, input: ApplyUnsubscribeInput, ca
     ), logged AS (
       INSERT INTO consent_log (contact_id, category_key, action, source, occurred_at, message_id, campaign_id, user_agent, ip_hash)
       SELECT ${input.contactId}::uuid, written.category_key, 'unsubscribe', ${input.source}::"ConsentSource",
-             now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid, ${input.campaignId ?? null}::uuid,
+             now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid,
+             COALESCE(${input.campaignId ?? null}::uuid, (SELECT m.campaign_id FROM messages m WHERE m.id = ${input.messageId ?? null}::uuid)),
              ${input.userAgent ?? null}, ${input.ipHash ?? null}
       FROM written JOIN category ON category.key = written.category_key
       WHERE NOT written.inserted OR category.default_subscribed
@@ -101,7 +105,8 @@ function unsubscribeAllPromotional(db: DbClient | Tx, input: ApplyUnsubscribeInp
     ), logged AS (
       INSERT INTO consent_log (contact_id, category_key, action, source, occurred_at, message_id, campaign_id, user_agent, ip_hash)
       SELECT changed.id, NULL, 'unsubscribe', ${input.source}::"ConsentSource",
-             now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid, ${input.campaignId ?? null}::uuid,
+             now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid,
+             COALESCE(${input.campaignId ?? null}::uuid, (SELECT m.campaign_id FROM messages m WHERE m.id = ${input.messageId ?? null}::uuid)),
              ${input.userAgent ?? null}, ${input.ipHash ?? null}
       FROM changed
       RETURNING id
