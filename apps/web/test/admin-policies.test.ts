@@ -101,10 +101,13 @@ describe('policy versions in the console', () => {
   it('announces it; the coverage page’s counts match the mail the SMTP server received', async () => {
     await submit(page, 'Announce to every contact');
     expect(await statusOf(page)).toBe('announced');
+    const contacts = await stack.db.contact.count({ where: { erasedAt: null } });
+    // The fan-out runs in the worker after the announce: wait until every contact has its notice.
     const counts = await reloadUntil(
       page,
       () => readCounts(page, 'coverage-counts'),
       (c) =>
+        c.Contacts === contacts &&
         c['Awaiting notice'] === 0 &&
         c['Still sending'] === 0 &&
         c.Emailed === (c.Delivered ?? 0) + (c.Bounced ?? 0) + (c.Failed ?? 0),
@@ -112,7 +115,6 @@ describe('policy versions in the console', () => {
     const received = stack.catcher
       .messages()
       .filter((message) => message.header('x-herald-category') === 'policy-updates');
-    const contacts = await stack.db.contact.count({ where: { erasedAt: null } });
     expect(counts).toMatchObject({
       Contacts: contacts,
       Emailed: contacts - 1,
