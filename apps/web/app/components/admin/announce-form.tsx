@@ -3,6 +3,7 @@ import type { FormErrors } from '~/server/admin/form-errors.server';
 import { CsrfField } from './csrf-field';
 import { Field } from './field';
 import { FormProblem } from './form-problem';
+import { OverrideReasonField } from './override-reason-field';
 
 /** Announcing: one email per contact with an address, an in-app notice for everyone. */
 export function AnnounceForm({
@@ -42,22 +43,12 @@ export function AnnounceForm({
         )}
       </Field>
       {(needsReason || fields.overrideReason) && (
-        <Field
-          id="overrideReason"
+        <OverrideReasonField
           label="Reason for announcing with less notice"
           hint="The notice period is no longer met. Recorded with the version; at least 10 characters."
           error={fields.overrideReason}
-        >
-          {(control) => (
-            <textarea
-              className="prose"
-              name="overrideReason"
-              rows={3}
-              defaultValue={values?.overrideReason}
-              {...control}
-            />
-          )}
-        </Field>
+          value={values?.overrideReason}
+        />
       )}
       <button type="submit" name="intent" value="announce">
         Announce to every contact

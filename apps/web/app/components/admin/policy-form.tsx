@@ -5,6 +5,7 @@ import { CsrfField } from './csrf-field';
 import { Field } from './field';
 import { formatInstant } from './format';
 import { FormProblem } from './form-problem';
+import { OverrideReasonField } from './override-reason-field';
 import { TimezoneSelect } from './timezone-select';
 
 /**
@@ -109,22 +110,12 @@ export function PolicyForm({
         </Field>
       </div>
       {offerOverride && (
-        <Field
-          id="overrideReason"
+        <OverrideReasonField
           label="Reason for publishing with less notice"
           hint="Recorded with the version. At least 10 characters: who decided, and why it cannot wait."
           error={fields.overrideReason}
-        >
-          {(control) => (
-            <textarea
-              className="prose"
-              name="overrideReason"
-              rows={3}
-              defaultValue={values?.overrideReason}
-              {...control}
-            />
-          )}
-        </Field>
+          value={values?.overrideReason}
+        />
       )}
       <button type="submit">Publish version</button>
       <p className="muted">Publishing does not notify anyone yet: announce the version from its page.</p>
