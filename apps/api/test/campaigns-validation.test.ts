@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSendAt } from '../src/campaigns/resolve-send-at.js';
-import { localSendTimes } from '../src/scheduler/local-send-times.js';
+import { localSendTimes } from '../src/campaigns/local-send-times.js';
 import { startHarness, type Harness } from './support/harness.js';
 import {
   campaignMessages,

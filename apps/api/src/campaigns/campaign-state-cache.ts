@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import type { CampaignSendState } from '../delivery/campaign-gate.js';
+import type { CampaignSendState } from './campaign-gate.js';
 
 /** Pause and cancel must take effect within a second: a worker looks again at most this often. */
 export const CAMPAIGN_STATE_TTL_MS = 250;

@@ -1,7 +1,7 @@
 import type { Db } from '@herald/db';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { WorkerLeaseHolder } from '../delivery/campaign-gate.js';
+import type { WorkerLeaseHolder } from './worker-lease-holder.js';
 
 /**
  * This worker's lease in worker_leases, renewed every third of `leaseMs`. Claims and campaign work
@@ -11,16 +11,25 @@ import type { WorkerLeaseHolder } from '../delivery/campaign-gate.js';
  */
 export class WorkerLease implements WorkerLeaseHolder {
   readonly workerId = randomUUID();
+  readonly markSent: (messageId: string) => void;
+  private readonly db: Db;
+  private readonly leaseMs: number;
+  private readonly onError: (error: Error) => void;
   private heldUntil = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Set once the Redis connection exists (campaign-worker-providers); until then nothing is marked. */
-  markSent: (messageId: string) => void = () => {};
 
-  constructor(
-    private readonly db: Db,
-    private readonly leaseMs: number,
-    private readonly onError: (error: Error) => void = () => {},
-  ) {}
+  /** `markSent` is made for this lease's worker id: the marks a dead worker left are found by it. */
+  constructor(options: {
+    db: Db;
+    leaseMs: number;
+    markSent: (workerId: string) => (messageId: string) => void;
+    onError?: (error: Error) => void;
+  }) {
+    this.db = options.db;
+    this.leaseMs = options.leaseMs;
+    this.markSent = options.markSent(this.workerId);
+    this.onError = options.onError ?? (() => {});
+  }
 
   isHeld(): boolean {
     return Date.now() < this.heldUntil;

@@ -1,7 +1,7 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
-import { resolveAudience, StoredAudienceSchema } from '../campaigns/audience.js';
-import { toSendBatchJobs } from '../campaigns/campaign-queue.js';
+import { resolveAudience, StoredAudienceSchema } from './audience.js';
+import { toSendBatchJobs } from './campaign-queue.js';
 import type { CampaignWork } from './claim-campaign-work.js';
 import { fanOutPage } from './fan-out-page.js';
 import { localSendTimes } from './local-send-times.js';

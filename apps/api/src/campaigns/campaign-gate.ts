@@ -20,17 +20,5 @@ export interface CampaignGate {
   acquire(campaignId: string, ratePerSecond: number, wanted: number): Promise<number>;
 }
 
-/** This worker's lease: a worker that cannot renew it must stop sending, since others may take its claims over. */
-export interface WorkerLeaseHolder {
-  readonly workerId: string;
-  isHeld(): boolean;
-  /**
-   * Notes, outside the database and at once, that the SMTP server accepted a message this worker
-   * claimed: if the worker dies before recording it, the message is recorded as sent, not sent again.
-   */
-  markSent(messageId: string): void;
-}
-
-/** Injection tokens: the worker's campaign and scheduler code provides both. */
+/** Injection token: the worker's campaign module provides the gate. */
 export const CAMPAIGN_GATE = Symbol('CAMPAIGN_GATE');
-export const WORKER_LEASE = Symbol('WORKER_LEASE');

@@ -2,7 +2,7 @@ import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
 import { toSendBatchJobs } from '../campaigns/campaign-queue.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
-import { clearQueueEpochs } from './clear-queue-epochs.js';
+import { clearQueueEpochs } from '../campaigns/clear-queue-epochs.js';
 import { readSentMarks } from './sent-marks.js';
 
 type Orphan = { id: string; claimed_by: string; campaign_id: string | null; send_after: Date | null };

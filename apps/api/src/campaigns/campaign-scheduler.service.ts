@@ -9,16 +9,16 @@ import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
-import { CAMPAIGN_QUEUE } from '../campaigns/campaign-queue.js';
+import { CAMPAIGN_QUEUE } from './campaign-queue.js';
 import { PRISMA, WORKER_ENV } from '../core/env.token.js';
-import { WORKER_LEASE } from '../delivery/campaign-gate.js';
+import { WORKER_LEASE } from '../worker-recovery/worker-lease-holder.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
 import { clearQueueEpochs } from './clear-queue-epochs.js';
 import { currentRedisEpoch } from './redis-epoch.js';
-import { requeueOrphanedClaims } from './requeue-orphaned-claims.js';
+import { requeueOrphanedClaims } from '../worker-recovery/requeue-orphaned-claims.js';
 import { runCampaignWork } from './run-campaign-work.js';
-import type { WorkerLease } from './worker-lease.js';
+import type { WorkerLease } from '../worker-recovery/worker-lease.js';
 
 /**
  * The campaign scheduler, in every worker. Each tick (SCHEDULER_INTERVAL_MS) it reconciles the
@@ -28,7 +28,7 @@ import type { WorkerLease } from './worker-lease.js';
  * Nothing here is kept only in memory: a worker killed at any point is replaced by any other.
  */
 @Injectable()
-export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;

@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
-import type { ResolvedAudience } from '../campaigns/audience.js';
-import { audienceConditions } from '../campaigns/audience-conditions.js';
+import type { ResolvedAudience } from './audience.js';
+import { audienceConditions } from './audience-conditions.js';
 
 export interface FanOutPageInput {
   campaignId: string;
