@@ -5,7 +5,7 @@ import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CoreModule } from './core/core.module.js';
-import { API_ENV } from './core/env.token.js';
+import { API_ENV } from './core/injection-tokens.js';
 import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DocsController } from './docs/docs.controller.js';
 import { HealthController } from './health/health.controller.js';

@@ -3,7 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import { CampaignWorkerModule } from './campaigns/campaign-worker.module.js';
 import { CoreModule } from './core/core.module.js';
-import { WORKER_ENV } from './core/env.token.js';
+import { WORKER_ENV } from './core/injection-tokens.js';
 import { deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module.js';
 import { InboundSmtpService } from './inbound/inbound-smtp.service.js';

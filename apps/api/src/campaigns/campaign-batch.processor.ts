@@ -8,7 +8,7 @@ import {
 import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Job, Queue } from 'bull';
-import { WORKER_ENV } from '../core/env.token.js';
+import { WORKER_ENV } from '../core/injection-tokens.js';
 import { DeliveryContext } from '../delivery/delivery-context.js';
 import { DELIVERY_QUEUE, sendMessageJob } from '../delivery/delivery-queue.js';
 import { CAMPAIGN_QUEUE, SEND_BATCH_JOB, SendBatchJobSchema, toSendBatchJobs } from './campaign-queue.js';

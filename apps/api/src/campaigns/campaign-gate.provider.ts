@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
-import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { CAMPAIGN_GATE, type CampaignGate } from './campaign-gate.js';
 import { CAMPAIGN_QUEUE } from './campaign-queue.js';
 import { createCampaignRateLimiter } from './campaign-rate-limiter.js';

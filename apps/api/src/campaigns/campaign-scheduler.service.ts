@@ -10,7 +10,7 @@ import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import { CAMPAIGN_QUEUE } from './campaign-queue.js';
-import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { WORKER_LEASE } from '../worker-recovery/worker-lease-holder.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';

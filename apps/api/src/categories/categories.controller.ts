@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { KebabKeySchema } from '../core/common-schemas.js';
-import { PRISMA } from '../core/env.token.js';
+import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 
 export const CreateCategorySchema = z

@@ -18,7 +18,7 @@ import type { Response } from 'express';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { notFound } from '../core/api-error.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { PRISMA } from '../core/env.token.js';
+import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { toContactView } from './contact-view.js';
 import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.schemas.js';

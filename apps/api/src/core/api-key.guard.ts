@@ -3,7 +3,7 @@ import type { ApiEnv } from '@herald/config';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './api-error.js';
-import { API_ENV } from './env.token.js';
+import { API_ENV } from './injection-tokens.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

@@ -4,7 +4,7 @@ import { createPrismaClient, type Db } from '@herald/db';
 import { parseSigningKeys } from '@herald/preferences';
 import { createTemplateRenderer } from '@herald/templates';
 import { LatestTemplateCache } from '../templates/latest-template-cache.js';
-import { LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './env.token.js';
+import { LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './injection-tokens.js';
 
 /** The clients every part of the API and the worker share: one Prisma pool, one renderer, the signing keys. */
 @Global()

@@ -3,7 +3,7 @@ import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import type { TemplateRenderer } from '@herald/templates';
-import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, WORKER_ENV } from '../core/injection-tokens.js';
 import { CAMPAIGN_GATE, type CampaignGate } from '../campaigns/campaign-gate.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryDeps } from './deliver-message.js';

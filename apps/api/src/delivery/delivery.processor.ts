@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Job, Queue } from 'bull';
-import { WORKER_ENV } from '../core/env.token.js';
+import { WORKER_ENV } from '../core/injection-tokens.js';
 import { deliverMessage } from './deliver-message.js';
 import { DeliveryContext } from './delivery-context.js';
 import { DELIVERY_QUEUE, SEND_MESSAGE_JOB, SendMessageJobSchema } from './delivery-queue.js';

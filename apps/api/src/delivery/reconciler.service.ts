@@ -9,7 +9,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
-import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { DELIVERY_QUEUE } from './delivery-queue.js';
 import { reconcileQueue } from './reconcile-queue.js';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { ApiEnv } from '@herald/config';
-import { API_ENV } from '../core/env.token.js';
+import { API_ENV } from '../core/injection-tokens.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 
 @Controller('docs')

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import type { Response } from 'express';
-import { PRISMA } from '../core/env.token.js';
+import { PRISMA } from '../core/injection-tokens.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 
 const within = <T>(promise: Promise<T>, ms: number) =>

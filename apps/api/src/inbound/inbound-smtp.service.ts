@@ -8,7 +8,7 @@ import {
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
-import { PRISMA, SIGNING_KEYS, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, SIGNING_KEYS, WORKER_ENV } from '../core/injection-tokens.js';
 import { startInboundSmtpServer } from './inbound-smtp-server.js';
 
 /** Runs the mailto unsubscribe listener in the worker process when INBOUND_SMTP_PORT is set. */

@@ -18,7 +18,7 @@ import type { Queue } from 'bull';
 import { notFound } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';

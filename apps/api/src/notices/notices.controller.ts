@@ -3,7 +3,7 @@ import type { Db } from '@herald/db';
 import { z } from 'zod';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { PRISMA } from '../core/env.token.js';
+import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { acknowledgeNotice } from './acknowledge-notice.js';
 import { listContactNotices } from './list-contact-notices.js';

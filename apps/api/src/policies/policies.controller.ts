@@ -17,7 +17,7 @@ import type { TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
 import { sampleSystemVariables } from '../templates/system-variables.js';

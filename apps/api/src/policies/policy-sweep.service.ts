@@ -10,7 +10,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Job, Queue } from 'bull';
-import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { markAtRiskVersions } from './mark-at-risk-versions.js';
 import { POLICY_QUEUE, SWEEP_POLICY_JOB, SweepPolicyJobSchema } from './policy-queue.js';

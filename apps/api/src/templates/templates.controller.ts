@@ -5,7 +5,7 @@ import type { TemplateRenderer } from '@herald/templates';
 import { ApiError } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { KebabKeySchema } from '../core/common-schemas.js';
-import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/env.token.js';
+import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import type { LatestTemplateCache } from './latest-template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { saveTemplateVersion } from './save-template-version.js';

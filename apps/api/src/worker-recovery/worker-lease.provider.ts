@@ -4,7 +4,7 @@ import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import { CAMPAIGN_QUEUE } from '../campaigns/campaign-queue.js';
-import { PRISMA, WORKER_ENV } from '../core/env.token.js';
+import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { createSentMarker } from './sent-marks.js';
 import { WORKER_LEASE } from './worker-lease-holder.js';
 import { WorkerLease } from './worker-lease.js';

@@ -1,4 +1,4 @@
-/** Injection tokens for the validated environment and shared clients. */
+/** Nest injection tokens: the validated environments and the clients every part of a process shares. */
 export const API_ENV = Symbol('API_ENV');
 export const WORKER_ENV = Symbol('WORKER_ENV');
 export const PRISMA = Symbol('PRISMA');
