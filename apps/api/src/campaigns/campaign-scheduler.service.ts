@@ -11,6 +11,7 @@ import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import { CAMPAIGN_QUEUE } from './campaign-queue.js';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
+import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
 import { WORKER_LEASE } from '../worker-recovery/worker-lease-holder.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
@@ -30,10 +31,8 @@ import type { WorkerLease } from '../worker-recovery/worker-lease.js';
 @Injectable()
 export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | null = null;
+  private task: PeriodicTask | undefined;
   private readonly running = new Map<string, Promise<void>>();
-  private stopping = false;
 
   constructor(
     @Inject(PRISMA) private readonly db: Db,
@@ -44,9 +43,11 @@ export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeA
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.env.SCHEDULER_INTERVAL_MS);
-    this.timer.unref();
-    void this.tick();
+    this.task = startPeriodicTask({
+      intervalMs: this.env.SCHEDULER_INTERVAL_MS,
+      run: () => this.tick(),
+      onError: (error) => this.logger.error(`scheduler tick failed: ${error.message}`),
+    });
   }
 
   /**
@@ -55,9 +56,7 @@ export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeA
    * the campaigns' epochs, so another worker (or this one, restarted) takes over at once.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.ticking;
+    await this.task?.stop();
     await Promise.allSettled(this.running.values());
     await Promise.allSettled([this.campaignQueue.close(), this.deliveryQueue.close()]);
     try {
@@ -68,59 +67,48 @@ export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeA
     }
   }
 
-  /** One pass; never two at once in one worker. */
-  tick(): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    this.ticking ??= this.runTick().finally(() => (this.ticking = null));
-    return this.ticking;
-  }
-
-  private async runTick(): Promise<void> {
-    try {
-      const orphans = await requeueOrphanedClaims(this.db, {
-        deliveryQueue: this.deliveryQueue,
-        campaignQueue: this.campaignQueue,
-        campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
-        keyPrefix: this.env.HERALD_QUEUE_PREFIX,
-      });
-      if (orphans.recovered + orphans.requeued > 0) {
-        this.logger.log(
-          `took over ${orphans.recovered + orphans.requeued} claim(s) of a worker that stopped: ${orphans.recovered} had been sent, ${orphans.requeued} requeued`,
-        );
-      }
-      const completed = await completeCampaigns(this.db);
-      if (completed.length > 0) this.logger.log(`campaign(s) finished: ${completed.join(', ')}`);
-      if (!this.lease.isHeld()) return;
-      const epoch = await currentRedisEpoch(this.campaignQueue.client, this.env.HERALD_QUEUE_PREFIX);
-      const claimed = await claimCampaignWork(this.db, {
-        workerId: this.lease.workerId,
-        epoch,
-        busy: [...this.running.keys()],
-      });
-      for (const campaign of claimed) {
-        const work = runCampaignWork(
-          {
-            db: this.db,
-            campaignQueue: this.campaignQueue,
-            workerId: this.lease.workerId,
-            epoch,
-            fanoutBatchSize: this.env.FANOUT_BATCH_SIZE,
-            campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
-            stopping: () => this.stopping || !this.lease.isHeld(),
-          },
-          campaign,
-        )
-          .catch((error: Error) => this.logger.error(`campaign ${campaign.id}: ${error.message}`))
-          .finally(async () => {
-            await releaseCampaign(this.db, { campaignId: campaign.id, workerId: this.lease.workerId }).catch(
-              () => undefined,
-            );
-            this.running.delete(campaign.id);
-          });
-        this.running.set(campaign.id, work);
-      }
-    } catch (error) {
-      this.logger.error(`scheduler tick failed: ${(error as Error).message}`);
+  private async tick(): Promise<void> {
+    const orphans = await requeueOrphanedClaims(this.db, {
+      deliveryQueue: this.deliveryQueue,
+      campaignQueue: this.campaignQueue,
+      campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
+      keyPrefix: this.env.HERALD_QUEUE_PREFIX,
+    });
+    if (orphans.recovered + orphans.requeued > 0) {
+      this.logger.log(
+        `took over ${orphans.recovered + orphans.requeued} claim(s) of a worker that stopped: ${orphans.recovered} had been sent, ${orphans.requeued} requeued`,
+      );
+    }
+    const completed = await completeCampaigns(this.db);
+    if (completed.length > 0) this.logger.log(`campaign(s) finished: ${completed.join(', ')}`);
+    if (!this.lease.isHeld()) return;
+    const epoch = await currentRedisEpoch(this.campaignQueue.client, this.env.HERALD_QUEUE_PREFIX);
+    const claimed = await claimCampaignWork(this.db, {
+      workerId: this.lease.workerId,
+      epoch,
+      busy: [...this.running.keys()],
+    });
+    for (const campaign of claimed) {
+      const work = runCampaignWork(
+        {
+          db: this.db,
+          campaignQueue: this.campaignQueue,
+          workerId: this.lease.workerId,
+          epoch,
+          fanoutBatchSize: this.env.FANOUT_BATCH_SIZE,
+          campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
+          stopping: () => this.task?.stopping === true || !this.lease.isHeld(),
+        },
+        campaign,
+      )
+        .catch((error: Error) => this.logger.error(`campaign ${campaign.id}: ${error.message}`))
+        .finally(async () => {
+          await releaseCampaign(this.db, { campaignId: campaign.id, workerId: this.lease.workerId }).catch(
+            () => undefined,
+          );
+          this.running.delete(campaign.id);
+        });
+      this.running.set(campaign.id, work);
     }
   }
 }

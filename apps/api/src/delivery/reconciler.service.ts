@@ -10,6 +10,7 @@ import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
+import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
 import { DELIVERY_QUEUE } from './delivery-queue.js';
 import { reconcileQueue } from './reconcile-queue.js';
 
@@ -17,7 +18,7 @@ import { reconcileQueue } from './reconcile-queue.js';
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Reconciler');
-  private timer: NodeJS.Timeout | undefined;
+  private task: PeriodicTask | undefined;
 
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
@@ -26,24 +27,24 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.run();
-    this.timer = setInterval(() => void this.run(), this.env.RECONCILE_INTERVAL_MS);
-    this.timer.unref();
+    this.task = startPeriodicTask({
+      intervalMs: this.env.RECONCILE_INTERVAL_MS,
+      run: () => this.run(),
+      onError: (error) => this.logger.error(`reconcile failed: ${error.message}`),
+    });
+    // The worker is ready once the first pass is done.
+    await this.task.runNow();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async onApplicationShutdown(): Promise<void> {
+    await this.task?.stop();
   }
 
   private async run(): Promise<void> {
-    try {
-      const enqueued = await reconcileQueue(this.db, this.queue, {
-        olderThanMs: 5000,
-        staleClaimMs: this.env.STALE_CLAIM_MS,
-      });
-      if (enqueued > 0) this.logger.log(`enqueued ${enqueued} stored message(s) that had no job`);
-    } catch (error) {
-      this.logger.error(`reconcile failed: ${(error as Error).message}`);
-    }
+    const enqueued = await reconcileQueue(this.db, this.queue, {
+      olderThanMs: 5000,
+      staleClaimMs: this.env.STALE_CLAIM_MS,
+    });
+    if (enqueued > 0) this.logger.log(`enqueued ${enqueued} stored message(s) that had no job`);
   }
 }

@@ -11,6 +11,7 @@ import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Job, Queue } from 'bull';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
+import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { markAtRiskVersions } from './mark-at-risk-versions.js';
 import { POLICY_QUEUE, SWEEP_POLICY_JOB, SweepPolicyJobSchema } from './policy-queue.js';
@@ -25,9 +26,7 @@ import { type SweepResult, sweepPolicyVersion } from './sweep-policy-version.js'
 export class PolicySweepService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PolicySweep');
   private readonly deps: PolicySweepDeps;
-  private timer: NodeJS.Timeout | undefined;
-  private stopping = false;
-  private periodic: Promise<void> | null = null;
+  private task: PeriodicTask | undefined;
 
   constructor(
     @InjectQueue(POLICY_QUEUE) private readonly policyQueue: Queue,
@@ -43,15 +42,15 @@ export class PolicySweepService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweepAll(), this.env.HERALD_POLICY_SWEEP_INTERVAL_MS);
-    this.timer.unref();
-    void this.sweepAll();
+    this.task = startPeriodicTask({
+      intervalMs: this.env.HERALD_POLICY_SWEEP_INTERVAL_MS,
+      run: () => this.sweepAll(),
+      onError: (error) => this.logger.error(`policy sweep failed: ${error.message}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.periodic;
+    await this.task?.stop();
   }
 
   async handle(job: Job): Promise<SweepResult | null> {
@@ -63,36 +62,31 @@ export class PolicySweepService implements OnModuleInit, OnApplicationBootstrap,
     return this.sweep(payload.data.policyVersionId);
   }
 
-  /** Every announced version not yet effective, then the at-risk check; one run at a time per worker. */
-  sweepAll(): Promise<void> {
-    this.periodic ??= this.runAll().finally(() => (this.periodic = null));
-    return this.periodic;
+  /** Every announced version not yet effective, then the at-risk check. */
+  private async sweepAll(): Promise<void> {
+    const versions = await this.db.policyVersion.findMany({
+      where: { announcedAt: { not: null }, effectiveAt: { gt: new Date() } },
+      select: { id: true },
+      orderBy: { effectiveAt: 'asc' },
+    });
+    for (const { id } of versions) {
+      if (this.stopping()) return;
+      await this.sweep(id);
+    }
+    await markAtRiskVersions(this.db, {
+      atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS,
+      warn: (message) => this.logger.warn(message),
+    });
   }
 
-  private async runAll(): Promise<void> {
-    try {
-      const versions = await this.db.policyVersion.findMany({
-        where: { announcedAt: { not: null }, effectiveAt: { gt: new Date() } },
-        select: { id: true },
-        orderBy: { effectiveAt: 'asc' },
-      });
-      for (const { id } of versions) {
-        if (this.stopping) return;
-        await this.sweep(id);
-      }
-      await markAtRiskVersions(this.db, {
-        atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS,
-        warn: (message) => this.logger.warn(message),
-      });
-    } catch (error) {
-      this.logger.error(`policy sweep failed: ${(error as Error).message}`);
-    }
+  private stopping(): boolean {
+    return this.task?.stopping === true;
   }
 
   private async sweep(policyVersionId: string): Promise<SweepResult | null> {
     const result = await sweepPolicyVersion(this.deps, policyVersionId, {
       retryAfterMs: this.env.HERALD_POLICY_RETRY_INTERVAL_MS,
-      isStopping: () => this.stopping,
+      stopping: () => this.stopping(),
     });
     if (result && (result.noticed > 0 || result.emailed > 0 || result.retried > 0)) {
       this.logger.log(

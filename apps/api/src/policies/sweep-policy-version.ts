@@ -10,7 +10,7 @@ export interface SweepOptions {
   leaseMs?: number;
   batchSize?: number;
   /** True once the worker is shutting down: the sweep stops between pages. */
-  isStopping?: () => boolean;
+  stopping?: () => boolean;
 }
 
 export type SweepResult = { noticed: number; emailed: number; retried: number; complete: boolean };
@@ -24,7 +24,7 @@ export type SweepResult = { noticed: number; emailed: number; retried: number; c
 export async function sweepPolicyVersion(
   deps: PolicySweepDeps,
   policyVersionId: string,
-  { retryAfterMs, leaseMs = 60_000, batchSize, isStopping = () => false }: SweepOptions,
+  { retryAfterMs, leaseMs = 60_000, batchSize, stopping = () => false }: SweepOptions,
 ): Promise<SweepResult | null> {
   const { db } = deps;
   // A fresh owner per run: two runs in one process must not share the lease either.
@@ -34,7 +34,7 @@ export async function sweepPolicyVersion(
     const version = await db.policyVersion.findUniqueOrThrow({ where: { id: policyVersionId } });
     const template = await latestPolicyTemplate(deps);
     const keepGoing = async () =>
-      !isStopping() && (await takeSweepLease(db, { policyVersionId, owner, leaseMs }));
+      !stopping() && (await takeSweepLease(db, { policyVersionId, owner, leaseMs }));
 
     const fanOut = await fanOutNotices(deps, {
       version,
