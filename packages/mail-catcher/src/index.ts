@@ -8,5 +8,6 @@ export type {
   MailCatcherOptions,
   RcptHandler,
   RcptRejection,
+  SmtpStage,
   WaitOptions,
 } from './types.js';

@@ -9,7 +9,7 @@ import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp
  * it off. Spam-bot detection is pointless for a local catcher and the delay dominates
  * unpooled sends (about 47 messages/s), so this server does what connect() does, minus the
  * timer. The reverse DNS lookup after it is skipped with `disableReverseLookup`.
- * Pinned to smtp-server 3.21.6: re-check connect() and init() when upgrading.
+ * Pinned to smtp-server 3.21.6: re-check connect(), init() and close() when upgrading.
  */
 export class PromptGreetingSMTPServer extends SMTPServer {
   override connect(socket: Socket | TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
@@ -18,5 +18,13 @@ export class PromptGreetingSMTPServer extends SMTPServer {
     connection.on('error', (error: Error) => this._onError(error));
     connection.on('connect', (data) => this._onClientConnect(data));
     connection._setListeners(() => connection.connectionReady());
+  }
+
+  /**
+   * close() leaves its `_closeTimeout` set, and while it is set every connection answers every
+   * command with "421 Server shutting down": clear it before listening again after a close().
+   */
+  forgetClose(): void {
+    (this as unknown as { _closeTimeout: unknown })._closeTimeout = false;
   }
 }

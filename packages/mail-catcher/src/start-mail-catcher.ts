@@ -3,7 +3,7 @@ import { startWebInbox } from './web/start-web-inbox.js';
 import { createMessageStore } from './message-store.js';
 import { PromptGreetingSMTPServer } from './prompt-greeting-smtp-server.js';
 import { receiveMessage } from './receive-message.js';
-import type { MailCatcher, MailCatcherOptions } from './types.js';
+import type { MailCatcher, MailCatcherOptions, SmtpStage } from './types.js';
 
 interface SmtpReplyError extends Error {
   responseCode?: number;
@@ -14,7 +14,13 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const host = options.host ?? '127.0.0.1';
   const keep = options.keep ?? 'all';
   const store = createMessageStore(options.maxMessages ?? 10_000);
-  const { rcptHandler } = options;
+  const { rcptHandler, replyDelayMs } = options;
+  // Holds a reply back when a test asked for a slow server; immediate otherwise.
+  const afterDelay = (stage: SmtpStage, reply: () => void) => {
+    const ms = replyDelayMs?.(stage) ?? 0;
+    if (ms > 0) setTimeout(reply, ms);
+    else reply();
+  };
 
   const smtp = new PromptGreetingSMTPServer({
     authOptional: true,
@@ -27,15 +33,23 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     maxAllowedUnauthenticatedCommands: false,
     // Close idle pooled client connections at once instead of after 30 s.
     closeTimeout: 1,
+    onConnect(_session, callback) {
+      afterDelay('greeting', () => callback());
+    },
+    onMailFrom(_address, _session, callback) {
+      afterDelay('mail', () => callback());
+    },
     onRcptTo(address, _session, callback) {
       const rejection = rcptHandler?.(address.address);
-      if (!rejection) return callback();
+      if (!rejection) return afterDelay('rcpt', () => callback());
       const error: SmtpReplyError = new Error(rejection.message);
       error.responseCode = rejection.code;
-      callback(error);
+      afterDelay('rcpt', () => callback(error));
     },
     onData(stream, session, callback) {
-      receiveMessage(stream, session, keep, store.add, callback);
+      receiveMessage(stream, session, keep, store.add, (error, reply) =>
+        afterDelay('data', () => callback(error, reply)),
+      );
     },
   });
   smtp.on('error', () => {
@@ -66,6 +80,11 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     waitForCount: store.waitForCount,
     clear: store.clear,
     onMessage: store.onMessage,
+    stopListening: closeSmtp,
+    async resumeListening() {
+      smtp.forgetClose();
+      await listen(smtp, smtpPort, host);
+    },
     async close() {
       await Promise.all([closeSmtp(), web?.close()]);
     },

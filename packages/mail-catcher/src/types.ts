@@ -17,6 +17,9 @@ export interface RcptRejection {
 /** Decides per RCPT TO whether to refuse it; null accepts. */
 export type RcptHandler = (address: string) => RcptRejection | null;
 
+/** The replies a test can hold back: the greeting, and the answers to MAIL FROM, RCPT TO and the end of DATA. */
+export type SmtpStage = 'greeting' | 'mail' | 'rcpt' | 'data';
+
 export interface MailCatcherOptions {
   /** 0 picks a free port. Default 1025. */
   smtpPort?: number;
@@ -29,6 +32,8 @@ export interface MailCatcherOptions {
   /** Oldest messages are dropped beyond this. Default 10 000. */
   maxMessages?: number;
   rcptHandler?: RcptHandler;
+  /** Milliseconds to wait before each reply of that stage, asked at every reply; none by default. */
+  replyDelayMs?: (stage: SmtpStage) => number;
   /** Messages larger than this are refused with 552. Default 25 MiB. */
   maxMessageBytes?: number;
 }
@@ -83,6 +88,10 @@ export interface MailCatcher {
   /** Resolves once count() >= n. */
   waitForCount(n: number, options?: WaitOptions): Promise<void>;
   clear(): void;
+  /** Stops accepting connections and drops the open ones (421), as a mail server going down. */
+  stopListening(): Promise<void>;
+  /** Listens again on the same SMTP port after stopListening(). */
+  resumeListening(): Promise<void>;
   close(): Promise<void>;
   /** Called for every accepted message; returns a function that unsubscribes. */
   onMessage(listener: (message: CaughtMessage) => void): () => void;

@@ -1,0 +1,16 @@
+export { createApiClient, type ApiClient, type ApiResponse } from './create-api-client.js';
+export { createScratchDatabase, type ScratchDatabase } from './create-scratch-database.js';
+export { flushQueuePrefix } from './flush-queue-prefix.js';
+export { freePort } from './free-port.js';
+export { heraldEnvironment } from './herald-environment.js';
+export type { JsonBody } from './json-body.js';
+export { REPO_ROOT } from './repo-root.js';
+export { startHerald, type Herald, type HeraldOptions } from './start-herald.js';
+export { startNodeProcess, type NodeProcess } from './start-node-process.js';
+export {
+  startTestSmtpServer,
+  type TestSmtpServer,
+  type TestSmtpServerOptions,
+} from './start-test-smtp-server.js';
+export { startWebServer, type WebServer } from './start-web-server.js';
+export { waitForHttp } from './wait-for-http.js';
