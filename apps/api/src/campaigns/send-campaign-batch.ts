@@ -1,5 +1,6 @@
 import { Prisma } from '@herald/db';
-import { type DeliveryDeps, type DeliveryResult, deliverMessage } from '../delivery/deliver-message.js';
+import { deliverMessage } from '../delivery/deliver-message.js';
+import type { DeliveryDeps, DeliveryResult } from '../delivery/delivery-deps.js';
 
 export interface BatchSummary {
   /** Outcome → number of messages. */

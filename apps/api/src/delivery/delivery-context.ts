@@ -6,7 +6,7 @@ import type { TemplateRenderer } from '@herald/templates';
 import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, WORKER_ENV } from '../core/injection-tokens.js';
 import { CAMPAIGN_GATE, type CampaignGate } from '../campaigns/campaign-gate.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
-import type { DeliveryDeps } from './deliver-message.js';
+import type { DeliveryDeps } from './delivery-deps.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { createSendSlots } from './send-slots.js';

@@ -9,7 +9,7 @@ import type { TemplateWithCategory } from '../templates/template-source.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { Claim } from './claim-and-record.js';
 import { classifySmtpError } from './classify-smtp-error.js';
-import type { DeliveryDeps, DeliveryResult } from './deliver-message.js';
+import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 
 /**
  * The second half of a delivery, once the message is claimed and allowed: render it for its

@@ -1,0 +1,34 @@
+import type { Db } from '@herald/db';
+import type { SigningKey } from '@herald/preferences';
+import type { TemplateRenderer } from '@herald/templates';
+import type { CampaignGate } from '../campaigns/campaign-gate.js';
+import type { TemplateWithCategory } from '../templates/template-source.js';
+import type { WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
+import type { DeliveryStore } from './delivery-store.js';
+import type { MailTransport } from './mail-transport.js';
+
+/** What a delivery needs, shared by every send in a worker (built once by DeliveryContext). */
+export interface DeliveryDeps {
+  db: Db;
+  store: DeliveryStore;
+  renderer: TemplateRenderer;
+  transport: Pick<MailTransport, 'sendMail'>;
+  keys: SigningKey[];
+  sender: { publicWebUrl: string; mailDomain: string; mailFrom: string; postalAddress: string };
+  /** Template versions never change, so rows are kept once loaded. */
+  templates: Map<string, TemplateWithCategory>;
+  campaigns: CampaignGate;
+  lease: WorkerLeaseHolder;
+  /**
+   * At most this many messages are rendered and handed to SMTP at once: enough to keep every pooled
+   * connection busy, few enough that a big batch does not sit rendered in memory.
+   */
+  sendSlots: () => Promise<() => void>;
+}
+
+export type DeliveryResult =
+  | { outcome: 'skipped' }
+  | { outcome: 'sent' | 'suppressed' | 'bounced' | 'failed'; reason?: string }
+  | { outcome: 'retry'; reason: string }
+  /** Left queued, unsent: its campaign is paused (the scheduler enqueues it again on resume). */
+  | { outcome: 'parked'; reason: string };
