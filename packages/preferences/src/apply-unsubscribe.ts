@@ -1,14 +1,14 @@
 import type { Tx } from '@herald/db';
 import { z } from 'zod';
-import type { ConsentChange } from './consent-change.js';
 import { ConsentSourceValueSchema } from './consent-source.js';
 import type { DbClient } from './db-client.js';
 import { parseInput } from './parse-input.js';
 import { PreferencesError } from './preferences-error.js';
-import { TokenScopeSchema } from './token-payload.js';
+import { TokenScopeSchema } from './url-token.js';
+import type { ConsentChange } from './update-preferences.js';
 import { UserAgentSchema } from './user-agent-schema.js';
 
-export const ApplyUnsubscribeOptionsSchema = z.object({
+const ApplyUnsubscribeOptionsSchema = z.object({
   contactId: z.guid(),
   scope: TokenScopeSchema,
   source: ConsentSourceValueSchema,
@@ -18,7 +18,7 @@ export const ApplyUnsubscribeOptionsSchema = z.object({
   ipHash: z.string().optional(),
 });
 
-export type ApplyUnsubscribeOptions = z.input<typeof ApplyUnsubscribeOptionsSchema>;
+type ApplyUnsubscribeOptions = z.input<typeof ApplyUnsubscribeOptionsSchema>;
 type ApplyUnsubscribeInput = z.infer<typeof ApplyUnsubscribeOptionsSchema>;
 
 type OutcomeRow = {

@@ -1,6 +1,6 @@
-import { trimTrailingSlash } from './trim-trailing-slash.js';
+import { preferenceLinks } from './preference-links.js';
 
-export type ListUnsubscribeHeadersInput = {
+type ListUnsubscribeHeadersInput = {
   publicWebUrl: string;
   mailDomain: string;
   categoryKey: string;
@@ -14,9 +14,9 @@ export type ListUnsubscribeHeadersInput = {
  * List-Unsubscribe is one header holding both URIs, https first: Gmail reads only one.
  */
 export function buildListUnsubscribeHeaders(input: ListUnsubscribeHeadersInput): Record<string, string> {
-  const baseUrl = trimTrailingSlash(input.publicWebUrl);
+  const { oneClickUrl } = preferenceLinks({ publicWebUrl: input.publicWebUrl, token: input.token });
   return {
-    'List-Unsubscribe': `<${baseUrl}/u/${input.token}>, <mailto:unsubscribe+${input.mailtoToken}@${input.mailDomain}>`,
+    'List-Unsubscribe': `<${oneClickUrl}>, <mailto:unsubscribe+${input.mailtoToken}@${input.mailDomain}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     'List-Id': `<${input.categoryKey}.${input.mailDomain}>`,
     'Feedback-ID': `${input.campaignId ?? 'tx'}:${input.categoryKey}:herald`,

@@ -1,8 +1,8 @@
 import type { ConsentSource } from '@herald/db';
 import { z } from 'zod';
 
-/** Consent sources as DESIGN.md and the database spell them. */
-export const CONSENT_SOURCES = [
+/** Consent sources as the consent log spells them (docs/architecture.md, "The consent log"). */
+export const ConsentSourceValueSchema = z.enum([
   'one-click',
   'unsubscribe-page',
   'preference-center',
@@ -13,9 +13,7 @@ export const CONSENT_SOURCES = [
   'bounce',
   'complaint',
   'import',
-] as const;
-
-export const ConsentSourceValueSchema = z.enum(CONSENT_SOURCES);
+]);
 export type ConsentSourceValue = z.infer<typeof ConsentSourceValueSchema>;
 
 // Prisma names enum members with identifiers (one_click) and maps them to the database's
@@ -35,8 +33,4 @@ const PRISMA_NAMES = {
 
 export function toPrismaConsentSource(source: ConsentSourceValue): ConsentSource {
   return PRISMA_NAMES[source];
-}
-
-export function fromPrismaConsentSource(source: ConsentSource): ConsentSourceValue {
-  return source.replace(/_/g, '-') as ConsentSourceValue;
 }

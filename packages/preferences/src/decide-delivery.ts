@@ -1,6 +1,6 @@
 export type MessageClassValue = 'transactional' | 'promotional';
 
-export type DeliveryBlockReason =
+type DeliveryBlockReason =
   | 'no-address'
   | 'hard-bounce'
   | 'complaint'
@@ -20,10 +20,10 @@ export type DeliveryDecisionInput = {
   hasAddress: boolean;
 };
 
-export type DeliveryDecision = { allowed: true } | { allowed: false; reason: DeliveryBlockReason };
+type DeliveryDecision = { allowed: true } | { allowed: false; reason: DeliveryBlockReason };
 
 /**
- * The one place that decides whether a message may be sent (DESIGN.md, "Delivery decision").
+ * The one place that decides whether a message may be sent (docs/architecture.md, "The delivery decision").
  * Reasons are checked from the most to the least fundamental, so a report shows why a
  * message could never have gone out before it shows a preference.
  */

@@ -5,13 +5,13 @@ import { hashAddress } from './hash-address.js';
 import { lockContact } from './lock-contact.js';
 import { parseInput } from './parse-input.js';
 
-export const EraseContactOptionsSchema = z.object({
+const EraseContactOptionsSchema = z.object({
   contactId: z.guid(),
   actor: z.string().min(1),
   source: z.enum(['admin', 'api']).default('api'),
 });
 
-export type EraseContactOptions = z.input<typeof EraseContactOptionsSchema>;
+type EraseContactOptions = z.input<typeof EraseContactOptionsSchema>;
 
 /**
  * Removes a contact's personal data in one transaction. What stays: the contact's id (the

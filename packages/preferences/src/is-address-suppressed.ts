@@ -3,9 +3,9 @@ import { hashAddress } from './hash-address.js';
 import { toPrismaSuppressionReason, type SuppressionReasonValue } from './suppression-reason.js';
 
 /**
- * Whether the address is on the suppression list, for any of `reasons` (default: any).
- * Contact creation and imports use it to refuse or flag an address that bounced,
- * complained or was erased, instead of quietly subscribing it again.
+ * Whether the address is on the suppression list, for any of `reasons` (default: any). The
+ * list is keyed by the address's hash, so a caller holding only an address asks here rather
+ * than hashing it itself.
  */
 export async function isAddressSuppressed(
   db: DbClient,

@@ -34,7 +34,7 @@ type StateRow = {
 
 const StateRequestSchema = z.object({ contactId: z.guid(), categoryKey: z.string().min(1) });
 const StateRequestsSchema = z.array(StateRequestSchema).max(10_000);
-export type DeliveryStateRequest = z.infer<typeof StateRequestSchema>;
+type DeliveryStateRequest = z.infer<typeof StateRequestSchema>;
 
 /**
  * Everything the worker needs to decide a send, read immediately before it: the contact,

@@ -1,7 +1,7 @@
 import type { Tx } from '@herald/db';
 import { PreferencesError } from './preferences-error.js';
 
-export type LockedContact = {
+type LockedContact = {
   id: string;
   email: string | null;
   promotionalOptOut: boolean;

@@ -1,4 +1,4 @@
-export type PreferencesErrorCode =
+type PreferencesErrorCode =
   | 'unknown-contact'
   | 'erased-contact'
   | 'unknown-category'

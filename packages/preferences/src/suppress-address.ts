@@ -5,7 +5,7 @@ import { hashAddress, normalizeAddress } from './hash-address.js';
 import { parseInput } from './parse-input.js';
 import { SuppressionReasonValueSchema, toPrismaSuppressionReason } from './suppression-reason.js';
 
-export const SuppressAddressOptionsSchema = z.object({
+const SuppressAddressOptionsSchema = z.object({
   email: z.string().min(1),
   contactId: z.guid().optional(),
   reason: SuppressionReasonValueSchema,
@@ -15,7 +15,7 @@ export const SuppressAddressOptionsSchema = z.object({
   campaignId: z.guid().optional(),
 });
 
-export type SuppressAddressOptions = z.input<typeof SuppressAddressOptionsSchema>;
+type SuppressAddressOptions = z.input<typeof SuppressAddressOptionsSchema>;
 
 /**
  * Adds the address to the suppression list (keyed by its hash and the reason) and, when

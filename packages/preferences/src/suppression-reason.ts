@@ -13,7 +13,3 @@ const PRISMA_NAMES = {
 export function toPrismaSuppressionReason(reason: SuppressionReasonValue): SuppressionReason {
   return PRISMA_NAMES[reason];
 }
-
-export function fromPrismaSuppressionReason(reason: SuppressionReason): SuppressionReasonValue {
-  return reason === 'hard_bounce' ? 'hard-bounce' : reason;
-}

@@ -1,6 +1,5 @@
 import type { Tx } from '@herald/db';
 import { z } from 'zod';
-import type { ConsentChange } from './consent-change.js';
 import { ConsentSourceValueSchema, toPrismaConsentSource } from './consent-source.js';
 import type { DbClient } from './db-client.js';
 import { lockContact } from './lock-contact.js';
@@ -8,7 +7,7 @@ import { parseInput } from './parse-input.js';
 import { PreferencesError } from './preferences-error.js';
 import { UserAgentSchema } from './user-agent-schema.js';
 
-export const UpdatePreferencesOptionsSchema = z.object({
+const UpdatePreferencesOptionsSchema = z.object({
   contactId: z.guid(),
   changes: z.array(z.object({ categoryKey: z.string().min(1), subscribed: z.boolean() })),
   /** true = receives promotional mail; false = the "all promotional" opt-out. */
@@ -22,7 +21,10 @@ export const UpdatePreferencesOptionsSchema = z.object({
   ipHash: z.string().optional(),
 });
 
-export type UpdatePreferencesOptions = z.input<typeof UpdatePreferencesOptionsSchema>;
+/** One change of a contact's consent state; categoryKey null means "all promotional". */
+export type ConsentChange = { categoryKey: string | null; subscribed: boolean };
+
+type UpdatePreferencesOptions = z.input<typeof UpdatePreferencesOptionsSchema>;
 type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesOptionsSchema>;
 
 /**

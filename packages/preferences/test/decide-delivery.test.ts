@@ -25,7 +25,7 @@ function everyInput(): DeliveryDecisionInput[] {
   return inputs;
 }
 
-// Written from DESIGN.md's table, row by row, independently of the implementation:
+// Written from docs/architecture.md's delivery table, row by row, independently of the implementation:
 // which conditions block which kind of message.
 function blockersFromTable(input: DeliveryDecisionInput): string[] {
   const undeliverable = [!input.hasAddress && 'no-address', input.hardBounced && 'hard-bounce'];

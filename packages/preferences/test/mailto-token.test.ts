@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeBase32, encodeBase32 } from '../src/base32.js';
+import { decodeBase32, encodeBase32 } from '../src/token-encoding.js';
 import { signMailtoToken, verifyMailtoToken } from '../src/mailto-token.js';
 import { parseSigningKeys } from '../src/signing-keys.js';
 

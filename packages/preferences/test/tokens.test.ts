@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSigningKeys } from '../src/signing-keys.js';
-import { signToken } from '../src/sign-token.js';
-import type { TokenPayload } from '../src/token-payload.js';
-import { verifyToken } from '../src/verify-token.js';
+import { signToken, verifyToken, type TokenPayload } from '../src/url-token.js';
 
 const oldKeys = parseSigningKeys(`k1:${'1'.repeat(32)}`);
 const rotatedKeys = parseSigningKeys(`k2:${'2'.repeat(32)},k1:${'1'.repeat(32)}`);
