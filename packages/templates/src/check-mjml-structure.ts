@@ -1,4 +1,3 @@
-import { lineLocator } from './line-locator.js';
 import type { TemplateSourceIssue } from './types.js';
 
 // MJML's XML parser silently closes unclosed tags and ignores stray ones, rendering a different
@@ -15,6 +14,22 @@ interface OpenTag {
 
 function issue(line: number, message: string): TemplateSourceIssue {
   return { field: 'mjml', line, message };
+}
+
+/** Maps character offsets in `text` to 1-based line numbers. */
+function lineLocator(text: string): (offset: number) => number {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
 }
 
 export function checkMjmlStructure(mjml: string): TemplateSourceIssue[] {

@@ -3,7 +3,6 @@ import { checkMjmlStructure } from './check-mjml-structure.js';
 import { compileMjml } from './compile-mjml.js';
 import { footerFor } from './footer-for.js';
 import { htmlToPlainText } from './html-to-plain-text.js';
-import { insertFooter } from './insert-footer.js';
 import { parseHandlebars, type HandlebarsProgram } from './parse-handlebars.js';
 import type { Requirement } from './requirement.js';
 import { isSystemVariable } from './system-variables.js';
@@ -74,6 +73,15 @@ function variablesOf(analyses: HandlebarsAnalysis[]): string[] {
     .map((parts) => parts.join('.'));
   const unique = [...new Set(paths)];
   return unique.filter((path) => !unique.some((other) => other.startsWith(`${path}.`)));
+}
+
+/** Puts the footer just before `</mj-body>`, on the same line, so later lines keep their numbers. */
+function insertFooter(mjml: string, footer: string): string {
+  const bodyEnd = mjml.lastIndexOf('</mj-body>');
+  if (bodyEnd === -1) {
+    throw new Error('MJML has no </mj-body>; check the structure before inserting the footer');
+  }
+  return mjml.slice(0, bodyEnd) + footer + mjml.slice(bodyEnd);
 }
 
 function throwIfAny(issues: TemplateSourceIssue[]): void {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTemplate } from './define-template.js';
 import { WebUrlSchema } from './web-url-schema.js';
 
-export const CollaborationInviteDataSchema = z.object({
+const CollaborationInviteDataSchema = z.object({
   inviterName: z.string().min(1).max(120),
   workspaceName: z.string().min(1).max(120),
   acceptUrl: WebUrlSchema,

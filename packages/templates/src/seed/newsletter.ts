@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { defineTemplate } from './define-template.js';
 import { WebUrlSchema } from './web-url-schema.js';
 
-export const NewsletterArticleSchema = z.object({
+const NewsletterArticleSchema = z.object({
   title: z.string().min(1).max(200),
   summary: z.string().min(1),
   url: WebUrlSchema,
 });
 
-export const NewsletterDataSchema = z.object({
+const NewsletterDataSchema = z.object({
   headline: z.string().min(1).max(200),
   intro: z.string().min(1),
   articles: z.array(NewsletterArticleSchema).min(1).max(20),

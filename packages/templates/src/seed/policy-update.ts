@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTemplate } from './define-template.js';
 import { WebUrlSchema } from './web-url-schema.js';
 
-export const PolicyUpdateDataSchema = z.object({
+const PolicyUpdateDataSchema = z.object({
   policyTitle: z.string().min(1).max(120),
   summary: z.string().min(1),
   /** Already formatted for the reader (the sender knows the locale and time zone). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTemplate } from './define-template.js';
 import { WebUrlSchema } from './web-url-schema.js';
 
-export const SecuritySignInDataSchema = z.object({
+const SecuritySignInDataSchema = z.object({
   signInUrl: WebUrlSchema,
   expiresInMinutes: z.number().int().positive(),
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTemplate } from './define-template.js';
 import { WebUrlSchema } from './web-url-schema.js';
 
-export const ServiceNoticeDataSchema = z.object({
+const ServiceNoticeDataSchema = z.object({
   title: z.string().min(1).max(200),
   body: z.string().min(1),
   actionUrl: WebUrlSchema.optional(),
