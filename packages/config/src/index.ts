@@ -1,5 +1,4 @@
 export { parseEnv, EnvError } from './parse-env.js';
-export { CommonEnvSchema } from './common-env.js';
 export type { CommonEnv } from './common-env.js';
 export { ApiEnvSchema, WorkerEnvSchema } from './api-env.js';
 export type { ApiEnv, WorkerEnv } from './api-env.js';

@@ -3,7 +3,7 @@ import { CommonEnvSchema, port, url } from './common-env.js';
 
 export const WebEnvSchema = CommonEnvSchema.extend({
   WEB_PORT: port(3000),
-  /** Internal address of the API; the web app sends its sign-in mail through it. */
+  /** Internal address of the API: sign-in mail, the console and the public policy page go through it. */
   HERALD_API_URL: url(['http:', 'https:'], 'http://127.0.0.1:3001'),
   HERALD_API_KEY: z
     .string({ error: 'is required: the API key the web app uses to send sign-in mail' })
