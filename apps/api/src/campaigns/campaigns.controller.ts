@@ -5,13 +5,12 @@ import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import type { TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
-import { notFound } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { API_ENV, LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
+import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
-import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import { sampleSystemVariables, type SystemVariables } from '../templates/system-variables.js';
 import { campaignCounts } from './campaign-stats.js';
 import { campaignTimeline } from './campaign-timeline.js';
@@ -28,11 +27,11 @@ import {
 import { type CampaignAction, changeCampaignStatus, scheduleCampaign } from './change-campaign-status.js';
 import { countAudience } from './count-audience.js';
 import { createCampaign } from './create-campaign.js';
+import { listCampaigns } from './list-campaigns.js';
 import { prepareCampaign } from './prepare-campaign.js';
 import { previewCampaign } from './preview-campaign.js';
+import { readCampaign } from './read-campaign.js';
 import { testSendCampaign } from './test-send-campaign.js';
-
-const withTemplate = { template: { select: { key: true, version: true } } } as const;
 
 @Controller('v1/campaigns')
 @UseGuards(ApiKeyGuard)
@@ -42,7 +41,7 @@ export class CampaignsController {
   constructor(
     @Inject(PRISMA) private readonly db: Db,
     @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
-    @Inject(LATEST_TEMPLATES) private readonly templates: LatestTemplateCache,
+    @Inject(TEMPLATES) private readonly templates: TemplateCache,
     @Inject(SIGNING_KEYS) private readonly keys: SigningKey[],
     @Inject(API_ENV) private readonly env: ApiEnv,
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
@@ -61,22 +60,12 @@ export class CampaignsController {
 
   @Get()
   async list(@Query() query: unknown) {
-    const { status, limit, after } = parseInput(ListCampaignsSchema, query, 'query');
-    const campaigns = await this.db.campaign.findMany({
-      where: { ...(status && { status }), ...(after && { id: { lt: after } }) },
-      orderBy: { id: 'desc' },
-      take: limit,
-      include: withTemplate,
-    });
+    const { campaigns, next } = await listCampaigns(this.db, parseInput(ListCampaignsSchema, query, 'query'));
     const counts = await campaignCounts(
       this.db,
       campaigns.map((c) => c.id),
     );
-    const last = campaigns.at(-1);
-    return {
-      campaigns: campaigns.map((c) => toCampaignView(c, counts.get(c.id))),
-      next: campaigns.length === limit && last ? last.id : null,
-    };
+    return { campaigns: campaigns.map((c) => toCampaignView(c, counts.get(c.id))), next };
   }
 
   /** How many contacts a campaign would target now: for the form, before scheduling. */
@@ -159,13 +148,8 @@ export class CampaignsController {
     return this.view(id);
   }
 
-  private async find(id: string) {
-    const campaign = await this.db.campaign.findUnique({
-      where: { id: parseInput(IdSchema, id, 'path') },
-      include: withTemplate,
-    });
-    if (!campaign) throw notFound('campaign', id);
-    return campaign;
+  private find(id: string) {
+    return readCampaign(this.db, parseInput(IdSchema, id, 'path'));
   }
 
   private async view(id: string) {

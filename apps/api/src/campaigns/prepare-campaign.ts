@@ -1,7 +1,7 @@
 import type { Db } from '@herald/db';
 import type { TemplateRenderer } from '@herald/templates';
 import { ApiError } from '../core/api-error.js';
-import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import type { SystemVariables } from '../templates/system-variables.js';
 import { toRenderSource } from '../templates/template-source.js';
 import {
@@ -13,7 +13,7 @@ import {
 
 export interface PrepareCampaignDeps {
   db: Db;
-  templates: LatestTemplateCache;
+  templates: TemplateCache;
   renderer: TemplateRenderer;
   sampleSystem: SystemVariables;
 }
@@ -28,7 +28,7 @@ export async function prepareCampaign(
   deps: PrepareCampaignDeps,
   input: { template: string; data?: Record<string, unknown>; audience: AudienceInput },
 ) {
-  const template = await deps.templates.get(input.template);
+  const template = await deps.templates.latest(input.template);
   if (!template) throw new ApiError(422, 'unknown_template', `No template with key "${input.template}".`);
   if (template.category.class !== 'promotional') {
     throw new ApiError(

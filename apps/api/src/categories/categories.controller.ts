@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
-import { type Category, type Db, Prisma } from '@herald/db';
+import type { Category, Db } from '@herald/db';
 import { z } from 'zod';
-import { ApiError } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { KebabKeySchema } from '../core/common-schemas.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
+import { createCategory } from './create-category.js';
+import { listCategories } from './list-categories.js';
 
 export const CreateCategorySchema = z
   .strictObject({
@@ -37,20 +38,11 @@ export class CategoriesController {
 
   @Get()
   async list() {
-    const categories = await this.db.category.findMany({ orderBy: [{ class: 'asc' }, { key: 'asc' }] });
-    return { categories: categories.map(toView) };
+    return { categories: (await listCategories(this.db)).map(toView) };
   }
 
   @Post()
   async create(@Body() body: unknown) {
-    const input = parseInput(CreateCategorySchema, body);
-    try {
-      return toView(await this.db.category.create({ data: input }));
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw new ApiError(409, 'conflict', `A category with key "${input.key}" already exists.`);
-      }
-      throw error;
-    }
+    return toView(await createCategory(this.db, parseInput(CreateCategorySchema, body)));
   }
 }

@@ -16,13 +16,13 @@ import type { Db } from '@herald/db';
 import { eraseContact, getPreferences, updatePreferences } from '@herald/preferences';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
-import { notFound } from '../core/api-error.js';
 import { IdSchema } from '../core/common-schemas.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { toContactView } from './contact-view.js';
 import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.schemas.js';
 import { listConsentLog } from './list-consent-log.js';
+import { readContact } from './read-contact.js';
 import { updateContact } from './update-contact.js';
 import { upsertContact } from './upsert-contact.js';
 
@@ -88,9 +88,7 @@ export class ContactsController {
     return { entries: await listConsentLog(this.db, { contactId: id }) };
   }
 
-  private async findContact(id: string) {
-    const contact = await this.db.contact.findUnique({ where: { id: parseInput(IdSchema, id, 'path') } });
-    if (!contact) throw notFound('contact', id);
-    return contact;
+  private findContact(id: string) {
+    return readContact(this.db, parseInput(IdSchema, id, 'path'));
   }
 }

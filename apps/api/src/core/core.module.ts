@@ -3,8 +3,8 @@ import type { CommonEnv } from '@herald/config';
 import { createPrismaClient, type Db } from '@herald/db';
 import { parseSigningKeys } from '@herald/preferences';
 import { createTemplateRenderer } from '@herald/templates';
-import { LatestTemplateCache } from '../templates/latest-template-cache.js';
-import { LATEST_TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './injection-tokens.js';
+import { TemplateCache } from '../templates/template-cache.js';
+import { TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from './injection-tokens.js';
 
 /** The clients every part of the API and the worker share: one Prisma pool, one renderer, the signing keys. */
 @Global()
@@ -31,9 +31,9 @@ export class CoreModule implements OnApplicationShutdown {
         },
         { provide: SIGNING_KEYS, useFactory: () => parseSigningKeys(env.HERALD_SECRET) },
         { provide: TEMPLATE_RENDERER, useFactory: () => createTemplateRenderer({ maxEntries: 500 }) },
-        { provide: LATEST_TEMPLATES, useFactory: (db: Db) => new LatestTemplateCache(db), inject: [PRISMA] },
+        { provide: TEMPLATES, useFactory: (db: Db) => new TemplateCache(db), inject: [PRISMA] },
       ],
-      exports: [envToken, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, LATEST_TEMPLATES],
+      exports: [envToken, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, TEMPLATES],
     };
   }
 

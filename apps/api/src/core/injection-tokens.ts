@@ -4,4 +4,4 @@ export const WORKER_ENV = Symbol('WORKER_ENV');
 export const PRISMA = Symbol('PRISMA');
 export const SIGNING_KEYS = Symbol('SIGNING_KEYS');
 export const TEMPLATE_RENDERER = Symbol('TEMPLATE_RENDERER');
-export const LATEST_TEMPLATES = Symbol('LATEST_TEMPLATES');
+export const TEMPLATES = Symbol('TEMPLATES');

@@ -3,8 +3,9 @@ import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import type { TemplateRenderer } from '@herald/templates';
-import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, WORKER_ENV } from '../core/injection-tokens.js';
+import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, TEMPLATES, WORKER_ENV } from '../core/injection-tokens.js';
 import { CAMPAIGN_GATE, type CampaignGate } from '../campaigns/campaign-gate.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryDeps } from './delivery-deps.js';
 import { createDeliveryStore } from './delivery-store.js';
@@ -24,6 +25,7 @@ export class DeliveryContext implements OnApplicationShutdown {
     @Inject(WORKER_ENV) env: WorkerEnv,
     @Inject(PRISMA) db: Db,
     @Inject(TEMPLATE_RENDERER) renderer: TemplateRenderer,
+    @Inject(TEMPLATES) templates: TemplateCache,
     @Inject(SIGNING_KEYS) keys: SigningKey[],
     @Inject(CAMPAIGN_GATE) campaigns: CampaignGate,
     @Inject(WORKER_LEASE) lease: WorkerLeaseHolder,
@@ -40,7 +42,7 @@ export class DeliveryContext implements OnApplicationShutdown {
         mailFrom: env.MAIL_FROM,
         postalAddress: env.HERALD_POSTAL_ADDRESS,
       },
-      templates: new Map(),
+      templates,
       store: createDeliveryStore(db, { staleClaimMs: env.STALE_CLAIM_MS, workerId: lease.workerId }),
       campaigns,
       lease,

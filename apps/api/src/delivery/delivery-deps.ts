@@ -2,7 +2,7 @@ import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import type { TemplateRenderer } from '@herald/templates';
 import type { CampaignGate } from '../campaigns/campaign-gate.js';
-import type { TemplateWithCategory } from '../templates/template-source.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import type { WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { MailTransport } from './mail-transport.js';
@@ -15,8 +15,7 @@ export interface DeliveryDeps {
   transport: Pick<MailTransport, 'sendMail'>;
   keys: SigningKey[];
   sender: { publicWebUrl: string; mailDomain: string; mailFrom: string; postalAddress: string };
-  /** Template versions never change, so rows are kept once loaded. */
-  templates: Map<string, TemplateWithCategory>;
+  templates: Pick<TemplateCache, 'version'>;
   campaigns: CampaignGate;
   lease: WorkerLeaseHolder;
   /**

@@ -5,7 +5,6 @@ import {
   signToken,
   suppressAddress,
 } from '@herald/preferences';
-import type { TemplateWithCategory } from '../templates/template-source.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { Claim } from './claim-and-record.js';
 import { classifySmtpError } from './classify-smtp-error.js';
@@ -33,7 +32,7 @@ export async function renderAndSend(
 ): Promise<DeliveryResult> {
   const { store } = deps;
   const { messageId } = claim;
-  const template = await loadTemplate(deps, claim.templateId);
+  const template = await deps.templates.version(claim.templateId);
   const token = signToken(
     { contactId: claim.contactId, scope: { kind: 'category', categoryKey: claim.categoryKey }, messageId },
     deps.keys,
@@ -148,15 +147,4 @@ async function handleSendError(
   }
   await store.record({ messageId: input.messageId, status: 'queued', event: 'deferred', reason });
   return { outcome: 'retry', reason };
-}
-
-async function loadTemplate(deps: DeliveryDeps, templateId: string): Promise<TemplateWithCategory> {
-  const cached = deps.templates.get(templateId);
-  if (cached) return cached;
-  const template = await deps.db.template.findUniqueOrThrow({
-    where: { id: templateId },
-    include: { category: true },
-  });
-  deps.templates.set(templateId, template);
-  return template;
 }

@@ -5,13 +5,13 @@ import { uuid7 } from '../core/uuid7.js';
 import { ApiError } from '../core/api-error.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import type { SystemVariables } from '../templates/system-variables.js';
-import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { SendMessageInput } from './messages.schemas.js';
 
 export interface SendMessageDeps {
   db: Db;
-  templates: LatestTemplateCache;
+  templates: TemplateCache;
   queue: Queue;
   renderer: TemplateRenderer;
   sampleSystem: SystemVariables;
@@ -25,7 +25,7 @@ export interface SendMessageDeps {
  */
 export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput) {
   const { db } = deps;
-  const template = await deps.templates.get(input.template);
+  const template = await deps.templates.latest(input.template);
   if (!template) throw new ApiError(422, 'unknown_template', `No template with key "${input.template}".`);
 
   const compiled = await deps.renderer.compile(toRenderSource(template));

@@ -2,7 +2,7 @@ import { type Db, Prisma } from '@herald/db';
 import type { TemplateRenderer } from '@herald/templates';
 import { ApiError } from '../core/api-error.js';
 import type { SystemVariables } from '../templates/system-variables.js';
-import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
 import { checkNoticePeriod } from './check-notice-period.js';
 import type { CreatePolicyInput } from './policies.schemas.js';
@@ -10,7 +10,7 @@ import { POLICY_TEMPLATE_KEY, policyEmailData } from './policy-email-data.js';
 
 export interface CreatePolicyDeps {
   db: Db;
-  templates: LatestTemplateCache;
+  templates: TemplateCache;
   renderer: TemplateRenderer;
   sampleSystem: SystemVariables;
   noticeDays: number;
@@ -32,7 +32,7 @@ export async function createPolicyVersion(deps: CreatePolicyDeps, input: CreateP
     overrideReason,
   });
 
-  const template = await deps.templates.get(POLICY_TEMPLATE_KEY);
+  const template = await deps.templates.latest(POLICY_TEMPLATE_KEY);
   if (!template) {
     throw new ApiError(
       422,

@@ -17,9 +17,9 @@ import type { TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { IdSchema } from '../core/common-schemas.js';
-import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
+import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
-import type { LatestTemplateCache } from '../templates/latest-template-cache.js';
+import type { TemplateCache } from '../templates/template-cache.js';
 import { sampleSystemVariables } from '../templates/system-variables.js';
 import { announcePolicyVersion } from './announce-policy-version.js';
 import { createPolicyVersion } from './create-policy-version.js';
@@ -39,7 +39,7 @@ export class PoliciesController {
     @Inject(PRISMA) private readonly db: Db,
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
-    @Inject(LATEST_TEMPLATES) private readonly templates: LatestTemplateCache,
+    @Inject(TEMPLATES) private readonly templates: TemplateCache,
     @InjectQueue(POLICY_QUEUE) private readonly queue: Queue,
   ) {}
 

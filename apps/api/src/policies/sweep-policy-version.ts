@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { findTemplate } from '../templates/find-template.js';
 import { fanOutNotices } from './fan-out-notices.js';
 import { POLICY_TEMPLATE_KEY } from './policy-email-data.js';
 import type { PolicySweepDeps, PolicyTemplate } from './policy-sweep-deps.js';
@@ -59,11 +60,7 @@ export async function sweepPolicyVersion(
 }
 
 async function latestPolicyTemplate({ db }: PolicySweepDeps): Promise<PolicyTemplate> {
-  const template = await db.template.findFirst({
-    where: { key: POLICY_TEMPLATE_KEY },
-    orderBy: { version: 'desc' },
-    include: { category: true },
-  });
+  const template = await findTemplate(db, { key: POLICY_TEMPLATE_KEY });
   if (!template)
     throw new Error(`the "${POLICY_TEMPLATE_KEY}" template is missing; run "npx prisma db seed"`);
   return { id: template.id, categoryKey: template.categoryKey, class: template.category.class };

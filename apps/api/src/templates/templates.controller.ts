@@ -2,15 +2,16 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from 
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { TemplateRenderer } from '@herald/templates';
-import { ApiError } from '../core/api-error.js';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { KebabKeySchema } from '../core/common-schemas.js';
-import { API_ENV, LATEST_TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
-import type { LatestTemplateCache } from './latest-template-cache.js';
+import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
+import type { TemplateCache } from './template-cache.js';
 import { parseInput } from '../core/parse-input.js';
+import { listLatestTemplates } from './list-latest-templates.js';
+import { previewTemplate } from './preview-template.js';
+import { readLatestTemplate } from './read-latest-template.js';
 import { saveTemplateVersion } from './save-template-version.js';
 import { sampleSystemVariables } from './system-variables.js';
-import { toRenderSource } from './template-source.js';
 import { toTemplateView } from './template-view.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.schemas.js';
 
@@ -21,18 +22,13 @@ export class TemplatesController {
     @Inject(PRISMA) private readonly db: Db,
     @Inject(TEMPLATE_RENDERER) private readonly renderer: TemplateRenderer,
     @Inject(API_ENV) private readonly env: ApiEnv,
-    @Inject(LATEST_TEMPLATES) private readonly latest: LatestTemplateCache,
+    @Inject(TEMPLATES) private readonly latest: TemplateCache,
   ) {}
 
   /** The latest version of every template. */
   @Get()
   async list() {
-    const templates = await this.db.template.findMany({
-      distinct: ['key'],
-      orderBy: [{ key: 'asc' }, { version: 'desc' }],
-      include: { category: true },
-    });
-    return { templates: templates.map(toTemplateView) };
+    return { templates: (await listLatestTemplates(this.db)).map(toTemplateView) };
   }
 
   @Post()
@@ -48,7 +44,7 @@ export class TemplatesController {
 
   @Get(':key')
   async read(@Param('key') key: string) {
-    return toTemplateView(await this.findLatest(key));
+    return toTemplateView(await readLatestTemplate(this.db, parseInput(KebabKeySchema, key, 'path')));
   }
 
   /** Renders the latest version with the given data (or its fixture), exactly as a recipient would get it. */
@@ -56,10 +52,10 @@ export class TemplatesController {
   @HttpCode(200)
   async preview(@Param('key') key: string, @Body() body: unknown) {
     const { data } = parseInput(PreviewTemplateSchema, body);
-    const template = await this.findLatest(key);
-    const compiled = await this.renderer.compile(toRenderSource(template));
-    const fixture = (template.fixture ?? {}) as Record<string, unknown>;
-    return this.renderer.render(compiled, { ...(data ?? fixture), ...this.sampleSystem() });
+    return previewTemplate(
+      { db: this.db, renderer: this.renderer, system: this.sampleSystem() },
+      { key: parseInput(KebabKeySchema, key, 'path'), data },
+    );
   }
 
   private sampleSystem() {
@@ -67,16 +63,5 @@ export class TemplatesController {
       publicWebUrl: this.env.PUBLIC_WEB_URL,
       postalAddress: this.env.HERALD_POSTAL_ADDRESS,
     });
-  }
-
-  private async findLatest(key: string) {
-    parseInput(KebabKeySchema, key, 'path');
-    const template = await this.db.template.findFirst({
-      where: { key },
-      orderBy: { version: 'desc' },
-      include: { category: true },
-    });
-    if (!template) throw new ApiError(404, 'not_found', `No template with key "${key}".`);
-    return template;
   }
 }
