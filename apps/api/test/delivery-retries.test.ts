@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { freePort } from '@herald/test-support';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
 const NOTICE = { title: 'Your export is ready', body: 'Download it within 7 days.' };
@@ -11,23 +11,17 @@ beforeAll(async () => {
     worker: true,
     env: { DELIVERY_ATTEMPTS: '5', DELIVERY_BACKOFF_MS: '50' },
     // The first two RCPT TO for a "flaky-" address get a temporary 451, like a greylisting server.
-    rcptHandler: (address) => {
-      if (!address.startsWith('flaky-')) return null;
-      const seen = rejections.get(address) ?? 0;
-      rejections.set(address, seen + 1);
-      return seen < 2 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : null;
+    smtp: {
+      rcptHandler: (address) => {
+        if (!address.startsWith('flaky-')) return null;
+        const seen = rejections.get(address) ?? 0;
+        rejections.set(address, seen + 1);
+        return seen < 2 ? { code: 451, message: '4.7.1 Greylisted, try again later' } : null;
+      },
     },
   });
 });
 afterAll(async () => h?.close());
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('temporary failures', () => {
   it('retries a 4xx reply with backoff and delivers exactly once', async () => {

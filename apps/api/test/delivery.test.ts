@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Bull from 'bull';
 import { hashAddress } from '@herald/preferences';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
@@ -15,10 +15,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     worker: true,
-    rcptHandler: (address) => {
-      if (address.startsWith('bounce-')) return { code: 550, message: '5.1.1 No such user' };
-      return null;
-    },
+    smtp: { unknownPrefixes: ['bounce-'] },
   });
 });
 afterAll(async () => h?.close());
@@ -136,17 +133,29 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
     await h.stopWorker();
     const id = await send('service-notice', { email: uniqueEmail('once') }, NOTICE);
     const queue = new Bull('delivery', h.env.REDIS_URL as string, { prefix: h.env.HERALD_QUEUE_PREFIX });
-    await queue.addBulk(
+    const jobs = await queue.addBulk(
       [1, 2, 3].map((n) => ({
         name: 'send-message',
         data: { version: 1, messageId: id },
         opts: { jobId: `${id}:dup${n}` },
       })),
     );
-    await queue.close();
     await h.startWorker();
     expect(await waitForStatus(h, id)).toMatchObject({ status: 'sent' });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every copy of the job has run: only then is the count at the SMTP server final.
+    await vi.waitFor(
+      async () => {
+        for (const job of jobs) {
+          const state = await (await queue.getJob(job.id))?.getState();
+          expect(
+            state === undefined || state === 'completed' || state === 'failed',
+            `${job.id} ${state}`,
+          ).toBe(true);
+        }
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    await queue.close();
     expect(h.catcher.messages().filter((m) => m.heraldMessageId === id)).toHaveLength(1);
   });
 
@@ -172,7 +181,6 @@ describe('the transactional delivery path: API → Redis → worker → SMTP', (
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
     await waitForStatus(h, first);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.catcher.messages().filter((m) => m.heraldMessageId === first)).toHaveLength(1);
   });
 });

@@ -1,31 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Bull from 'bull';
 import type { CaughtMessage } from '@herald/mail-catcher';
 import { randomUUID } from 'node:crypto';
 import { enqueuePolicyEmails } from '../src/policies/enqueue-policy-emails.js';
 import { fanOutNotices } from '../src/policies/fan-out-notices.js';
-import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let scratch: ScratchDatabase;
 let h: Harness;
 /** While true, "flaky-" recipients get a temporary refusal (451), as a full mailbox or a greylist would. */
 let refuseFlaky = true;
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase('policy_retries');
   h = await startHarness({
     worker: true,
-    rcptHandler: (address) => {
-      if (address.startsWith('down-') || (refuseFlaky && address.startsWith('flaky-'))) {
-        return { code: 451, message: '4.2.2 Mailbox full, try later' };
-      }
-      return null;
+    smtp: {
+      rcptHandler: (address) => {
+        if (address.startsWith('down-') || (refuseFlaky && address.startsWith('flaky-'))) {
+          return { code: 451, message: '4.2.2 Mailbox full, try later' };
+        }
+        return null;
+      },
     },
     env: {
-      DATABASE_URL: scratch.url,
       DELIVERY_ATTEMPTS: '2',
       DELIVERY_BACKOFF_MS: '50',
       HERALD_POLICY_SWEEP_INTERVAL_MS: '200',
@@ -36,7 +34,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await h?.close();
-  await scratch?.drop();
 });
 
 async function until<T>(
@@ -105,7 +102,7 @@ describe('deliveries that fail before the effective date', () => {
     refuseFlaky = false;
     const flakyNotice = await until(
       () =>
-        scratch.db.notice.findFirstOrThrow({
+        h.db.notice.findFirstOrThrow({
           where: { policyVersionId: policyId, contactId: contacts.flaky },
           include: { message: true },
         }),
@@ -113,7 +110,7 @@ describe('deliveries that fail before the effective date', () => {
       'flaky contact never delivered',
     );
     expect(flakyNotice.emailAttempts).toBeGreaterThanOrEqual(2);
-    const flakyMessages = await scratch.db.message.findMany({
+    const flakyMessages = await h.db.message.findMany({
       where: { contactId: contacts.flaky },
       include: { events: true },
       orderBy: { createdAt: 'asc' },
@@ -141,7 +138,7 @@ describe('two fan-outs of one version at once', () => {
   it('give each contact one notice and one email between them', async () => {
     const emails = Array.from({ length: 12 }, () => uniqueEmail('twice'));
     for (const email of emails) await h.request('POST', '/v1/contacts', { email });
-    const version = await scratch.db.policyVersion.create({
+    const version = await h.db.policyVersion.create({
       data: {
         version: `twice-${Date.now()}`,
         title: 'Terms of Service',
@@ -151,14 +148,14 @@ describe('two fan-outs of one version at once', () => {
         requiredNoticeDays: 30,
       },
     });
-    const template = await scratch.db.template.findFirstOrThrow({
+    const template = await h.db.template.findFirstOrThrow({
       where: { key: 'policy-update' },
       orderBy: { version: 'desc' },
       include: { category: true },
     });
     // The harness worker's own delivery queue, so what the fan-outs enqueue is really sent.
     const queue = new Bull('delivery', h.env.REDIS_URL as string, { prefix: h.env.HERALD_QUEUE_PREFIX });
-    const deps = { db: scratch.db, queue };
+    const deps = { db: h.db, queue };
     const policyTemplate = {
       id: template.id,
       categoryKey: template.categoryKey,
@@ -169,24 +166,35 @@ describe('two fan-outs of one version at once', () => {
     );
     await queue.close();
 
-    const contacts = await scratch.db.contact.count({ where: { erasedAt: null } });
+    const contacts = await h.db.contact.count({ where: { erasedAt: null } });
     expect(runs[0]!.noticed + runs[1]!.noticed).toBe(contacts);
-    expect(await scratch.db.notice.count({ where: { policyVersionId: version.id } })).toBe(contacts);
+    expect(await h.db.notice.count({ where: { policyVersionId: version.id } })).toBe(contacts);
     // The other announced version in this database reaches these contacts too: count this version's mail.
     const messageIds = new Set(
-      (await scratch.db.notice.findMany({ where: { policyVersionId: version.id } })).map((n) => n.messageId),
+      (await h.db.notice.findMany({ where: { policyVersionId: version.id } })).map((n) => n.messageId),
     );
     const ofThisVersion = (email: string) => (m: CaughtMessage) =>
       m.envelope.to.includes(email) && messageIds.has(m.heraldMessageId ?? '');
-    for (const email of emails) await h.catcher.waitFor(ofThisVersion(email));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only once every message of the version is final is the count at the SMTP server final.
+    await vi.waitFor(
+      async () => {
+        const open = await h.db.message.count({
+          where: {
+            id: { in: [...messageIds].flatMap((id) => (id ? [id] : [])) },
+            status: { in: ['queued', 'sending'] },
+          },
+        });
+        expect(open).toBe(0);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     for (const email of emails) expect(h.catcher.messages().filter(ofThisVersion(email))).toHaveLength(1);
   });
 });
 
 describe('a throttled announcement', () => {
   it('spaces its emails at the rate, each page after the slots the previous ones reserved', async () => {
-    const version = await scratch.db.policyVersion.create({
+    const version = await h.db.policyVersion.create({
       data: {
         version: `throttled-${Date.now()}`,
         title: 'Privacy Policy',
@@ -203,11 +211,11 @@ describe('a throttled announcement', () => {
     });
     const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
     await enqueuePolicyEmails(
-      { db: scratch.db, queue },
+      { db: h.db, queue },
       { policyVersionId: version.id, ratePerSecond: 4, messageIds: ids(5) },
     );
     await enqueuePolicyEmails(
-      { db: scratch.db, queue },
+      { db: h.db, queue },
       { policyVersionId: version.id, ratePerSecond: 4, messageIds: ids(3) },
     );
     const jobs = [...(await queue.getDelayed()), ...(await queue.getWaiting())];

@@ -2,6 +2,7 @@ import {
   startMailCatcher,
   type KeepMode,
   type MailCatcher,
+  type RcptHandler,
   type RcptRejection,
   type SmtpStage,
 } from '@herald/mail-catcher';
@@ -24,6 +25,8 @@ export interface TestSmtpServerOptions {
   answers?: Record<string, RcptRejection>;
   /** Refuses every recipient whose address starts with one of these with 550 5.1.1. */
   unknownPrefixes?: string[];
+  /** Asked for every other recipient, for rules a table cannot say (refuse the first two tries, …). */
+  rcptHandler?: RcptHandler;
   keep?: KeepMode;
   maxMessages?: number;
 }
@@ -49,9 +52,9 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
       const lower = address.toLowerCase();
       const answer = answers.get(lower);
       if (answer) return answer;
-      return unknown.some((prefix) => lower.startsWith(prefix))
-        ? { code: 550, message: '5.1.1 No such user' }
-        : null;
+      if (unknown.some((prefix) => lower.startsWith(prefix)))
+        return { code: 550, message: '5.1.1 No such user' };
+      return options.rcptHandler?.(address) ?? null;
     },
   });
   const received = new Map<string, number>();
