@@ -1,5 +1,5 @@
 # Checks that PostgreSQL and Redis answer; on a machine where we are root and they are installed
-# but stopped, starts them the way ../shared/STACK.md says. Otherwise says which one and how, and fails.
+# but stopped, starts them (docs/architecture.md, "Services"). Otherwise says which one and how, and fails.
 # shellcheck shell=bash
 
 pg_url_host_port() { node -e 'const u=new URL(process.argv[1]);console.log(`${u.hostname} ${u.port||5432}`)' "$1"; }

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { PreferencesError } from '@herald/preferences';
 import { TemplateDataError, TemplateSourceError } from '@herald/templates';
 import type { Response } from 'express';
-import { ApiError } from './api-error.js';
+import { DomainError } from './domain-error.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -16,7 +16,7 @@ const PREFERENCES_STATUS: Record<string, number> = {
   'invalid-input': 400,
 };
 
-/** Maps every error to DESIGN.md's error format, once, at the edge. Unexpected errors are logged and answered 500. */
+/** Maps every error to the API's error format (docs/architecture.md), once, at the edge. Unexpected errors are logged and answered 500. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
@@ -29,7 +29,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof ApiError) {
+    if (exception instanceof DomainError) {
       return [exception.status, body(exception.code, exception.message, exception.details)];
     }
     if (exception instanceof PreferencesError) {

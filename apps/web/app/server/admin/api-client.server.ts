@@ -1,7 +1,7 @@
 import { data } from '@remix-run/node';
 import { webEnv } from '../env.server';
 
-/** The API's error body for a caller's mistake (DESIGN.md): `{ error: { code, message, details? } }`. */
+/** The API's error body for a caller's mistake (docs/architecture.md): `{ error: { code, message, details? } }`. */
 export type ApiProblem = {
   status: number;
   code: string;
