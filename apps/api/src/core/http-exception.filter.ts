@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { PreferencesError } from '@herald/preferences';
 import { TemplateDataError, TemplateSourceError } from '@herald/templates';
 import type { Response } from 'express';
-import { DomainError } from './domain-error.js';
+import { ApiError } from './api-error.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -29,7 +29,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof DomainError) {
+    if (exception instanceof ApiError) {
       return [exception.status, body(exception.code, exception.message, exception.details)];
     }
     if (exception instanceof PreferencesError) {
