@@ -20,9 +20,9 @@ export type Preferences = {
   categories: CategoryPreference[];
 };
 
-/** The contact's effective state for every category, transactional ones first. */
 const GetPreferencesOptionsSchema = z.object({ contactId: z.guid() });
 
+/** The contact's effective state for every category, transactional ones first. */
 export async function getPreferences(db: DbClient, options: { contactId: string }): Promise<Preferences> {
   parseInput(GetPreferencesOptionsSchema, options, 'getPreferences');
   const contact = await db.contact.findUnique({
