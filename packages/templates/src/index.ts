@@ -10,6 +10,7 @@ export {
   SystemVariablesSchema,
   exampleSystemVariables,
   isSystemVariable,
+  sampleSystemVariables,
   type SystemVariableName,
   type SystemVariables,
 } from './system-variables.js';

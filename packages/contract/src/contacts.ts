@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  AttributesSchema,
-  EmailSchema,
-  KebabKeySchema,
-  LocaleSchema,
-  TimezoneSchema,
-} from '../core/common-schemas.js';
+import { AttributesSchema, EmailSchema, KebabKeySchema, LocaleSchema, TimezoneSchema } from './common.js';
 
 const ContactFields = {
   name: z.string().trim().min(1).max(200).nullable().optional(),
@@ -40,3 +34,16 @@ export const UpdatePreferencesSchema = z
     message: 'nothing to change: give changes or allPromotional',
     path: ['changes'],
   });
+
+export interface ContactView {
+  id: string;
+  email: string | null;
+  name: string | null;
+  locale: string;
+  timezone: string;
+  externalId: string | null;
+  attributes: unknown;
+  erased: boolean;
+  createdAt: string;
+  updatedAt: string;
+}

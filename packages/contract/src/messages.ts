@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmailSchema, IdSchema, KebabKeySchema } from '../core/common-schemas.js';
+import { EmailSchema, IdSchema, KebabKeySchema, type MessageClass } from './common.js';
 
 export const SendMessageSchema = z.strictObject({
   template: KebabKeySchema,
@@ -12,6 +12,7 @@ export const SendMessageSchema = z.strictObject({
 export type SendMessageInput = z.output<typeof SendMessageSchema>;
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'suppressed', 'failed', 'bounced'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const ListMessagesSchema = z.strictObject({
   contactId: IdSchema.optional(),
@@ -21,3 +22,28 @@ export const ListMessagesSchema = z.strictObject({
   /** The id of the last message of the previous page. */
   after: IdSchema.optional(),
 });
+
+export interface MessageEventView {
+  type: string;
+  at: string;
+  detail?: unknown;
+}
+
+export interface MessageView {
+  id: string;
+  status: MessageStatus;
+  class: MessageClass;
+  category: string;
+  contactId: string;
+  campaignId: string | null;
+  /** Present when the template was loaded with the message. */
+  template?: string;
+  templateVersion?: number;
+  /** Why it was suppressed, failed or bounced. */
+  reason?: string;
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+  /** Present on GET /v1/messages/{id}. */
+  events?: MessageEventView[];
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KebabKeySchema } from '../core/common-schemas.js';
+import { KebabKeySchema, type MessageClass } from './common.js';
 
 export const SaveTemplateSchema = z.strictObject({
   key: KebabKeySchema,
@@ -14,3 +14,22 @@ export type SaveTemplateInput = z.output<typeof SaveTemplateSchema>;
 export const PreviewTemplateSchema = z.strictObject({
   data: z.record(z.string(), z.unknown()).optional(),
 });
+
+export interface TemplateView {
+  key: string;
+  category: string;
+  class: MessageClass;
+  required: boolean;
+  version: number;
+  subject: string;
+  variables: unknown;
+  fixture: unknown;
+  createdAt: string;
+}
+
+/** A template or campaign email rendered for one recipient. */
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}

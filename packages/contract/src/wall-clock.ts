@@ -9,6 +9,7 @@ export interface WallClock {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** What a clock in `timeZone` shows at `instant`. */
 export function wallClock(instant: Date, timeZone: string): WallClock {
   let format = formatters.get(timeZone);
   if (!format) {
@@ -33,18 +34,4 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
     minute: parts.minute as number,
     second: parts.second as number,
   };
-}
-
-const asUtc = (w: WallClock) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-
-/** The instant a wall-clock time happens in a zone (a time skipped by a DST change moves forward). */
-export function zonedTimeToInstant(local: WallClock, timeZone: string): Date {
-  const target = asUtc(local);
-  let guess = target;
-  for (let i = 0; i < 3; i++) {
-    const diff = asUtc(wallClock(new Date(guess), timeZone)) - target;
-    if (diff === 0) break;
-    guess -= diff;
-  }
-  return new Date(guess);
 }

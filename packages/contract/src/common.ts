@@ -38,3 +38,21 @@ export const KebabKeySchema = z
 export const AttributesSchema = z
   .record(z.string().min(1).max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
   .refine((value) => Object.keys(value).length <= 100, { message: 'at most 100 attributes' });
+
+/**
+ * An ISO 8601 date-time: with an offset ("Z", "+02:00") it is an instant; without, a wall-clock
+ * time in the request's `timezone` (campaigns' sendAt, policies' effectiveAt).
+ */
+export const ZonedDateTimeSchema = z.iso.datetime({
+  offset: true,
+  local: true,
+  error: 'must be an ISO 8601 date-time such as "2026-12-01T09:00" (in `timezone`) or "2026-12-01T09:00:00Z"',
+});
+
+export const CLASSES = ['transactional', 'promotional'] as const;
+export type MessageClass = (typeof CLASSES)[number];
+
+/** What every refusal answers: nothing was changed. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}

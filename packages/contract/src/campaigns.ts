@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import {
+  AttributesSchema,
+  EmailSchema,
+  IdSchema,
+  KebabKeySchema,
+  LocaleSchema,
+  TimezoneSchema,
+  ZonedDateTimeSchema,
+} from './common.js';
+
+/**
+ * Who a campaign goes to: the contacts subscribed to every listed category (the template's own
+ * category is always one of them), optionally narrowed by locale ("en" matches en, en-GB, en-US…;
+ * "fr-CA" only fr-CA) and by equality on contact attributes.
+ */
+export const AudienceSchema = z.strictObject({
+  categories: z.array(KebabKeySchema).min(1).max(20).optional(),
+  locales: z.array(LocaleSchema).min(1).max(50).optional(),
+  attributes: AttributesSchema.optional(),
+});
+export type AudienceInput = z.output<typeof AudienceSchema>;
+
+const CampaignDataSchema = z.record(z.string(), z.unknown());
+
+export const CreateCampaignSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  template: KebabKeySchema,
+  data: CampaignDataSchema.default({}),
+  audience: AudienceSchema.default({}),
+  /** Left out: the campaign is a draft, scheduled later with POST /v1/campaigns/:id/schedule. */
+  sendAt: ZonedDateTimeSchema.optional(),
+  timezone: TimezoneSchema.default('UTC'),
+  /** Send at sendAt's wall-clock time in each contact's own time zone, within the 24 hours after sendAt. */
+  localTime: z.boolean().default(false),
+  ratePerSecond: z.number().int().min(1).max(100_000).optional(),
+});
+export type CreateCampaignInput = z.output<typeof CreateCampaignSchema>;
+
+export const ScheduleCampaignSchema = z.strictObject({
+  sendAt: ZonedDateTimeSchema.optional(),
+  timezone: TimezoneSchema.optional(),
+  localTime: z.boolean().optional(),
+});
+export type ScheduleCampaignInput = z.output<typeof ScheduleCampaignSchema>;
+
+export const AudiencePreviewSchema = z.strictObject({
+  template: KebabKeySchema,
+  audience: AudienceSchema.default({}),
+});
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const ListCampaignsSchema = z.strictObject({
+  status: z.enum(CAMPAIGN_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** The id of the last campaign of the previous page. */
+  after: IdSchema.optional(),
+});
+
+export const PreviewCampaignSchema = z.strictObject({
+  /** Render as this contact would get it; sample recipient data when left out. */
+  contactId: IdSchema.optional(),
+});
+
+export const TestSendSchema = z.strictObject({ email: EmailSchema });
+
+export const TimelineSchema = z.strictObject({
+  /** Seconds per point; chosen from the campaign's duration when left out. */
+  bucket: z.coerce.number().int().min(1).max(86_400).optional(),
+});
+
+export interface CampaignCounts {
+  targeted: number;
+  /** Not finished yet: waiting, or being sent right now. */
+  queued: number;
+  sent: number;
+  suppressed: number;
+  failed: number;
+  bounced: number;
+  /** Contacts who unsubscribed (from a category or all marketing) through this campaign's mail. */
+  unsubscribed: number;
+  complained: number;
+  suppressedByReason: Record<string, number>;
+}
+
+/** The audience as stored on the campaign: categories resolved, locales lower-cased. */
+export interface StoredAudienceView {
+  categories: string[];
+  locales?: string[];
+  attributes?: Record<string, string | number | boolean | null>;
+}
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  template: string;
+  templateVersion: number;
+  category: string;
+  data: Record<string, unknown>;
+  audience: StoredAudienceView;
+  sendAt: string | null;
+  timezone: string;
+  localTime: boolean;
+  ratePerSecond: number | null;
+  counts: CampaignCounts | null;
+  fanOut: { startedAt: string | null; completedAt: string | null };
+  createdAt: string;
+  pausedAt: string | null;
+  cancelledAt: string | null;
+  completedAt: string | null;
+}
+
+export interface TimelinePoint {
+  at: string;
+  sent: number;
+  suppressed: number;
+  failed: number;
+  bounced: number;
+}
+
+/** Messages finished per interval, for the progress chart. */
+export interface CampaignTimeline {
+  bucketSeconds: number;
+  points: TimelinePoint[];
+}
+
+/** How many contacts an audience reaches now: `size` of the `matching` ones; `excluded` by consent. */
+export interface AudienceSize {
+  audience: StoredAudienceView;
+  size: number;
+  matching: number;
+  excluded: number;
+}

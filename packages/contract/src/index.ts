@@ -1,0 +1,13 @@
+export * from './common.js';
+export * from './contacts.js';
+export * from './categories.js';
+export * from './templates.js';
+export * from './messages.js';
+export * from './campaigns.js';
+export * from './policies.js';
+export * from './notices.js';
+export { ROUTES, type Route } from './routes.js';
+export { buildOpenApiDocument } from './build-openapi-document.js';
+export { type WallClock, wallClock } from './wall-clock.js';
+export { zonedTimeToInstant } from './zoned-time-to-instant.js';
+export { dateTimeInstant } from './date-time-instant.js';

@@ -1,0 +1,265 @@
+import type { z } from 'zod';
+import {
+  AudiencePreviewSchema,
+  CreateCampaignSchema,
+  ListCampaignsSchema,
+  PreviewCampaignSchema,
+  ScheduleCampaignSchema,
+  TestSendSchema,
+  TimelineSchema,
+} from './campaigns.js';
+import { CreateCategorySchema } from './categories.js';
+import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.js';
+import { ListMessagesSchema, SendMessageSchema } from './messages.js';
+import { ListNoticesSchema } from './notices.js';
+import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './policies.js';
+import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
+
+export interface Route {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI form: `{id}` for a path parameter. */
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  /** The success status when it is not 200. */
+  status?: number;
+  /** What a success answers, naming the contract's type. */
+  response: string;
+}
+
+/** Every route of the HTTP API: the OpenAPI document at /docs is built from this table. */
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Whether PostgreSQL and Redis answer (no auth).',
+    response: '{ status, database, redis }',
+  },
+  {
+    method: 'post',
+    path: '/v1/contacts',
+    summary: 'Create or update a contact by email (or externalId).',
+    body: UpsertContactSchema,
+    status: 201,
+    response: 'ContactView',
+  },
+  { method: 'get', path: '/v1/contacts/{id}', summary: 'Read a contact.', response: 'ContactView' },
+  {
+    method: 'patch',
+    path: '/v1/contacts/{id}',
+    summary: 'Update a contact.',
+    body: UpdateContactSchema,
+    response: 'ContactView',
+  },
+  {
+    method: 'delete',
+    path: '/v1/contacts/{id}',
+    summary: 'Erase a contact: personal data removed, the address stays suppressed by its hash.',
+    response: '{ id, erased: true }',
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts/{id}/preferences',
+    summary: "A contact's preferences per category and the all-promotional switch.",
+    response: 'the preferences per category and allPromotional',
+  },
+  {
+    method: 'put',
+    path: '/v1/contacts/{id}/preferences',
+    summary: 'A support agent records a change (source "admin" in the consent log).',
+    body: UpdatePreferencesSchema,
+    response: '{ changed, preferences }',
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts/{id}/consent-log',
+    summary: "The contact's append-only consent history.",
+    response: '{ entries }',
+  },
+  {
+    method: 'get',
+    path: '/v1/categories',
+    summary: 'List categories.',
+    response: '{ categories: CategoryView[] }',
+  },
+  {
+    method: 'post',
+    path: '/v1/categories',
+    summary: 'Create a category.',
+    body: CreateCategorySchema,
+    response: 'CategoryView',
+  },
+  {
+    method: 'get',
+    path: '/v1/templates',
+    summary: 'List the latest version of each template.',
+    response: '{ templates: TemplateView[] }',
+  },
+  {
+    method: 'post',
+    path: '/v1/templates',
+    summary: 'Create a template or add a version (MJML validated strictly).',
+    body: SaveTemplateSchema,
+    response: 'TemplateView',
+  },
+  {
+    method: 'get',
+    path: '/v1/templates/{key}',
+    summary: 'Read the latest version, its variables and a fixture that renders.',
+    response: 'TemplateView',
+  },
+  {
+    method: 'post',
+    path: '/v1/templates/{key}/preview',
+    summary: 'Render with data (or the fixture).',
+    body: PreviewTemplateSchema,
+    response: 'RenderedEmail',
+  },
+  {
+    method: 'post',
+    path: '/v1/messages',
+    summary: 'Send one message; the class comes from the template category.',
+    body: SendMessageSchema,
+    status: 202,
+    response: '{ id, status }',
+  },
+  {
+    method: 'get',
+    path: '/v1/messages',
+    summary: 'List messages.',
+    query: ListMessagesSchema,
+    response: '{ messages: MessageView[], next }',
+  },
+  {
+    method: 'get',
+    path: '/v1/messages/{id}',
+    summary: 'A message, its status, reason and events.',
+    response: 'MessageView',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns',
+    summary: 'Create a campaign (scheduled when sendAt is given).',
+    body: CreateCampaignSchema,
+    status: 201,
+    response: 'CampaignView',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns',
+    summary: 'List campaigns with their status and counts.',
+    query: ListCampaignsSchema,
+    response: '{ campaigns: CampaignView[], next }',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/audience-preview',
+    summary: 'How many contacts an audience would reach now.',
+    body: AudiencePreviewSchema,
+    response: 'AudienceSize',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/{id}',
+    summary:
+      'A campaign: status and counts (targeted, queued, sent, suppressed, failed, bounced, unsubscribes).',
+    response: 'CampaignView',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/{id}/timeline',
+    summary: 'Messages over time, for the progress chart.',
+    query: TimelineSchema,
+    response: 'CampaignTimeline',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/{id}/schedule',
+    summary: 'Schedule a draft.',
+    body: ScheduleCampaignSchema,
+    response: 'CampaignView',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/{id}/pause',
+    summary: 'Pause sending (takes effect within a second).',
+    response: 'CampaignView',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/{id}/resume',
+    summary: 'Resume a paused campaign.',
+    response: 'CampaignView',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/{id}/cancel',
+    summary: 'Cancel: nothing more is sent.',
+    response: 'CampaignView',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/{id}/preview',
+    summary: 'Render the campaign email with sample data.',
+    body: PreviewCampaignSchema,
+    response: 'RenderedEmail',
+  },
+  {
+    method: 'post',
+    path: '/v1/campaigns/{id}/test-send',
+    summary: 'Send the campaign email to one address.',
+    body: TestSendSchema,
+    response: 'the test message',
+  },
+  {
+    method: 'post',
+    path: '/v1/policies',
+    summary:
+      'A policy version; refused when effectiveAt is sooner than HERALD_POLICY_NOTICE_DAYS unless overridden with a reason. ' +
+      'effectiveAt is an instant ("2026-03-01T00:00:00Z") or a wall-clock time in timezone ("2026-03-01T09:00").',
+    body: CreatePolicySchema,
+    status: 201,
+    response: 'PolicyVersionView',
+  },
+  {
+    method: 'get',
+    path: '/v1/policies',
+    summary: 'List policy versions (filter by status).',
+    query: ListPoliciesSchema,
+    response: '{ policies: PolicyVersionView[] }',
+  },
+  {
+    method: 'get',
+    path: '/v1/policies/{id}',
+    summary: 'A policy version and the version before it.',
+    response: 'PolicyVersionView',
+  },
+  {
+    method: 'post',
+    path: '/v1/policies/{id}/announce',
+    summary: 'Notify every contact (email and in-app notice); idempotent.',
+    body: AnnouncePolicySchema,
+    status: 202,
+    response: 'PolicyVersionView and alreadyAnnounced',
+  },
+  {
+    method: 'get',
+    path: '/v1/policies/{id}/coverage',
+    summary: 'Who was notified, delivered, failed, in-app only, acknowledged; at risk.',
+    response: 'PolicyCoverage',
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts/{contactId}/notices',
+    summary: "A contact's in-app notices.",
+    query: ListNoticesSchema,
+    response: '{ notices: NoticeView[] }',
+  },
+  {
+    method: 'post',
+    path: '/v1/contacts/{contactId}/notices/{noticeId}/ack',
+    summary: 'Acknowledge an in-app notice.',
+    response: 'NoticeView',
+  },
+];

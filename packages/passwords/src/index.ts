@@ -1,0 +1,3 @@
+export { hashPassword } from './hash-password.js';
+export { verifyPassword } from './verify-password.js';
+export { decoyHash } from './decoy-hash.js';
