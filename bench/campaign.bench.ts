@@ -3,23 +3,25 @@
  *  (a) a 100,000-contact newsletter campaign through the whole path (scheduler, fan-out, Bull,
  *      worker decision, render, pooled SMTP, status written back): fan-out time, end-to-end
  *      messages/s, each worker's peak RSS;
- *  (b) bare pooled nodemailer sending the campaign's rendered message to the same SMTP server in the
- *      same run, and the ratio of (a) to it;
+ *  (b) bare pooled nodemailer, in as many processes of its own as Herald has workers (each with
+ *      Herald's pool size), sending the campaign's rendered message to the same SMTP server process in
+ *      the same run, before and after (a), and the ratio of (a) to their mean;
  *  (c) a 50,000-contact campaign with every worker killed (SIGKILL) twice, during the fan-out and
  *      half way through the sending, and started again: lost and duplicated messages;
- *  (d) a 1,000,000-contact fan-out without sending: time and peak memory of the process doing it.
+ *  (d) a 1,000,000-contact fan-out by one freshly started worker, the campaign rate-limited to one
+ *      message a second so that the fan-out is nearly all the worker does: fan-out time as the API
+ *      reports it, and the worker's peak RSS.
+ * The SMTP server runs in a process of its own (bench/lib/smtp-sink-process.ts).
  * Options: BENCH_CAMPAIGN_CONTACTS, BENCH_KILL_CONTACTS, BENCH_FANOUT_CONTACTS, BENCH_CAMPAIGN_WORKERS,
  * BENCH_BARE_MESSAGES, BENCH_WORKER_NODE_OPTIONS, BENCH_SKIP_KILL=1, BENCH_SKIP_MILLION=1.
  */
 import { createPrismaClient, Prisma } from '@herald/db';
-import { startMailCatcher } from '@herald/mail-catcher';
-import nodemailer from 'nodemailer';
-import { execFile } from 'node:child_process';
+import { startHerald } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { startHerald } from './lib/herald-processes.js';
 import { writeResult } from './lib/results.js';
+import { runBareNodemailer } from './lib/run-bare-nodemailer.js';
+import { startSmtpSink } from './lib/start-smtp-sink.js';
 import { round } from './lib/stats.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench';
@@ -35,10 +37,12 @@ const WORKER_ENV = {
   CAMPAIGN_CONCURRENCY: process.env.CAMPAIGN_CONCURRENCY ?? '2',
   FANOUT_BATCH_SIZE: process.env.FANOUT_BATCH_SIZE ?? '5000',
   WORKER_LEASE_MS: '5000',
-  // V8 sizes its heap from the machine's memory (about 4 GB here) and collects lazily: a worker's
-  // live heap is ~60 MB, so a 256 MB cap keeps its RSS low for ~3% of throughput (decision 008).
-  NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=256',
 };
+// V8 sizes its heap from the machine's memory and collects lazily: a worker's live heap is ~60 MB,
+// so a 256 MB cap keeps its RSS low for ~3% of throughput (decision 008).
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=256')
+  .split(' ')
+  .filter(Boolean);
 const NEWSLETTER = {
   headline: 'What we shipped in November',
   intro: 'Three releases this month: faster search, shared templates and a calmer inbox.',
@@ -70,14 +74,8 @@ async function seedContacts(part: string, count: number, bench = run): Promise<v
   }
 }
 
-const catcher = await startMailCatcher({ smtpPort: 0, httpPort: null, keep: 'count', maxMessages: 1000 });
-const received = new Map<string, number>();
-let lastReceipt = 0;
-catcher.onMessage((m) => {
-  if (!m.heraldMessageId) return;
-  received.set(m.heraldMessageId, (received.get(m.heraldMessageId) ?? 0) + 1);
-  lastReceipt = m.receivedAt;
-});
+const sink = await startSmtpSink();
+const received = sink.received;
 
 log(`seeding ${CONTACTS} + ${KILL} + 1,000 contacts`);
 await seedContacts('w', 1000, `${run}-warm-up`);
@@ -85,19 +83,19 @@ await seedContacts('a', CONTACTS);
 if (process.env.BENCH_SKIP_KILL !== '1') await seedContacts('k', KILL);
 await db.$executeRaw`ANALYZE contacts`;
 const herald = await startHerald({
-  smtpUrl: catcher.smtpUrl,
-  databaseUrl: DATABASE_URL,
   workers: WORKERS,
-  extraEnv: WORKER_ENV,
+  env: { DATABASE_URL, SMTP_URL: sink.smtpUrl, ...WORKER_ENV },
+  workerNodeArgs: WORKER_NODE_ARGS,
 });
 
-async function createCampaign(name: string, part: string | null, bench = run) {
-  const response = await herald.call('POST', '/v1/campaigns', {
+async function createCampaign(name: string, part: string | null, bench = run, ratePerSecond?: number) {
+  const response = await herald.client.call('POST', '/v1/campaigns', {
     name,
     template: 'newsletter',
     data: NEWSLETTER,
     audience: { categories: ['newsletter'], attributes: { bench, ...(part && { part }) } },
     sendAt: new Date().toISOString(),
+    ...(ratePerSecond !== undefined && { ratePerSecond }),
   });
   if (response.status !== 201) throw new Error(`campaign not created: ${JSON.stringify(response.body)}`);
   return response.body.id as string;
@@ -106,26 +104,27 @@ async function createCampaign(name: string, part: string | null, bench = run) {
 /** A campaign as GET /v1/campaigns/:id answers it (the fields the benchmark reads). */
 interface CampaignView {
   status: string;
+  sendAt: string;
   counts: { targeted: number; sent: number };
+  fanOut: { startedAt: string | null; completedAt: string | null };
 }
 
 async function waitUntil(id: string, done: (c: CampaignView) => boolean, timeoutMs = 900_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await herald.call('GET', `/v1/campaigns/${id}`);
+    const { body } = await herald.client.call('GET', `/v1/campaigns/${id}`);
     if (done(body as CampaignView)) return body as CampaignView;
     if (Date.now() > deadline) throw new Error(`campaign ${id} timed out: ${JSON.stringify(body)}`);
     await sleep(250);
   }
 }
 
-async function fanOutSeconds(id: string) {
-  const campaign = await db.campaign.findUniqueOrThrow({ where: { id } });
-  return {
-    startedAt: campaign.fanoutStartedAt as Date,
-    seconds:
-      ((campaign.fanoutDoneAt as Date).getTime() - (campaign.fanoutStartedAt as Date).getTime()) / 1000,
-  };
+/** The fan-out's times as GET /v1/campaigns/:id reports them, once it has completed. */
+function fanOutTimes(campaign: CampaignView) {
+  const due = Date.parse(campaign.sendAt);
+  const startedAt = Date.parse(campaign.fanOut.startedAt as string);
+  const completedAt = Date.parse(campaign.fanOut.completedAt as string);
+  return { startedAt, seconds: (completedAt - startedAt) / 1000, fromDueSeconds: (completedAt - due) / 1000 };
 }
 
 function peakRssMiB(pid: number | undefined): number {
@@ -153,31 +152,10 @@ async function delivery(id: string) {
   return { targeted: rows.length, lost, duplicated, statuses };
 }
 
-/** The campaign's rendered message, sent by bare pooled nodemailer to the same SMTP server. */
-async function sendBare(message: { subject: string; html: string; text: string }, count: number) {
-  const transport = nodemailer.createTransport({
-    url: catcher.smtpUrl,
-    pool: true,
-    maxConnections: POOL * WORKERS,
-    maxMessages: Infinity,
-  });
-  const before = catcher.count();
-  const start = Date.now();
-  await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      transport.sendMail({
-        from: 'Herald <no-reply@herald.localhost>',
-        to: `bare-${i}@example.test`,
-        subject: message.subject,
-        html: message.html,
-        text: message.text,
-      }),
-    ),
-  );
-  const seconds = (Date.now() - start) / 1000;
-  transport.close();
-  if (catcher.count() - before < count) throw new Error('bare nodemailer lost messages');
-  return count / seconds;
+/** The campaign's rendered message, sent by bare pooled nodemailer to the same SMTP server process. */
+async function sendBare(message: { subject: string; html: string; text: string }, messages: number) {
+  const bare = await runBareNodemailer({ sink, processes: WORKERS, pool: POOL, messages, message });
+  return bare.perSecond;
 }
 
 const results: Record<string, unknown> = {};
@@ -187,17 +165,17 @@ try {
   await waitUntil(warmUpId, (c) => c.status === 'sent');
   // Bare nodemailer runs before and after the campaign: the ratio uses the mean of both, so a
   // change in the machine's load during the run does not favour either side.
-  const preview = await herald.call('POST', `/v1/campaigns/${warmUpId}/preview`, {});
+  const preview = await herald.client.call('POST', `/v1/campaigns/${warmUpId}/preview`, {});
   const bareBefore = await sendBare(preview.body, BARE / 2);
   log(`bare nodemailer before: ${round(bareBefore)}/s`);
-  const workerPids = herald.children.slice(1).map((child) => child.pid);
+  const workerPids = herald.workers.map((worker) => worker.child.pid);
 
   log(`(a) campaign of ${CONTACTS}`);
   const before = received.size;
   const mainId = await createCampaign('bench', 'a');
   const main = await waitUntil(mainId, (c) => c.status === 'sent');
-  const fanOut = await fanOutSeconds(mainId);
-  const endToEndSeconds = (lastReceipt - fanOut.startedAt.getTime()) / 1000;
+  const fanOut = fanOutTimes(main);
+  const endToEndSeconds = (sink.lastHeraldReceipt() - fanOut.startedAt) / 1000;
   const mainDelivery = await delivery(mainId);
   if (received.size - before !== CONTACTS) log(`warning: ${received.size - before} received`);
   results.campaign = {
@@ -205,6 +183,7 @@ try {
     targeted: main.counts.targeted,
     sent: main.counts.sent,
     fanOutSeconds: round(fanOut.seconds, 2),
+    dueToFanOutDoneSeconds: round(fanOut.fromDueSeconds, 2),
     endToEndSeconds: round(endToEndSeconds, 2),
     endToEndPerSecond: round(CONTACTS / endToEndSeconds),
     lost: mainDelivery.lost,
@@ -218,7 +197,8 @@ try {
   const barePerSecond = (bareBefore + bareAfter) / 2;
   results.bareNodemailer = {
     messages: BARE,
-    connections: POOL * WORKERS,
+    processes: WORKERS,
+    connectionsPerProcess: POOL,
     perSecondBefore: round(bareBefore),
     perSecondAfter: round(bareAfter),
     perSecond: round(barePerSecond),
@@ -232,9 +212,7 @@ try {
     const killId = await createCampaign('bench-kill', 'k');
     const killStart = Date.now();
     const killAll = async () => {
-      const workers = herald.children.slice(1).filter((c) => c.exitCode === null && c.signalCode === null);
-      for (const worker of workers) worker.kill('SIGKILL');
-      await Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve))));
+      await Promise.all(herald.workers.map((worker) => worker.kill()));
       for (let i = 0; i < WORKERS; i++) herald.startWorker();
     };
     await sleep(2000);
@@ -256,7 +234,7 @@ try {
       /** Dead workers' claims: recorded as sent from their Redis marks, or sent again. */
       claimsRecoveredFromMarks: takeover?.recovered,
       claimsRequeued: takeover?.requeued,
-      seconds: round((lastReceipt - killStart) / 1000, 1),
+      seconds: round((sink.lastHeraldReceipt() - killStart) / 1000, 1),
     };
     log(JSON.stringify(results.killAndRestart));
   }
@@ -267,23 +245,19 @@ try {
     const seeded = CONTACTS + (process.env.BENCH_SKIP_KILL !== '1' ? KILL : 0);
     await seedContacts('b', MILLION - seeded);
     await db.$executeRaw`ANALYZE contacts`;
-    const millionId = await createCampaign('bench-million', null);
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'bench/lib/campaign-fan-out.ts', millionId],
-      { env: { ...process.env, ...herald.env, ...WORKER_ENV }, maxBuffer: 1 << 20 },
-    );
-    const fanOutOnly = JSON.parse(stdout.trim().split('\n').at(-1) as string);
-    const million = await db.campaign.findUniqueOrThrow({ where: { id: millionId } });
+    // One message a second: the worker's send slots stay nearly idle while it fans out.
+    const millionId = await createCampaign('bench-million', null, run, 1);
+    const worker = herald.startWorker();
+    const million = await waitUntil(millionId, (c) => c.fanOut.completedAt !== null, 600_000);
+    const fanOut = fanOutTimes(million);
     results.fanOutOnly = {
       contacts: MILLION,
-      targeted: million.targeted,
-      seconds: round(fanOutOnly.seconds, 2),
-      peakRssMiB: round(fanOutOnly.peakRssMiB),
-      jobsInQueue: fanOutOnly.jobs,
+      targeted: million.counts.targeted,
+      seconds: round(fanOut.seconds, 2),
+      workerPeakRssMiB: peakRssMiB(worker.child.pid),
     };
     log(JSON.stringify(results.fanOutOnly));
-    await herald.call('POST', `/v1/campaigns/${millionId}/cancel`);
+    await herald.client.call('POST', `/v1/campaigns/${millionId}/cancel`);
   }
 
   writeResult('campaign', {
@@ -292,26 +266,14 @@ try {
     ...results,
     targets: { ratio: 0.8, fanOutSeconds: 10, workerPeakRssMiB: 300, lost: 0 },
   });
+} catch (error) {
+  // What Herald's processes said last, since they do not print to this terminal.
+  console.error(herald.output().slice(-5000));
+  throw error;
 } finally {
   await herald.stop();
-  await catcher.close();
+  await sink.close();
   // The benchmark's queues live under a prefix of their own: leave nothing behind in Redis.
-  const Bull = (await import('bull')).default;
-  const queue = new Bull('campaign-delivery', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    prefix: herald.env.HERALD_QUEUE_PREFIX,
-  });
-  let cursor = '0';
-  do {
-    const [next, keys] = await queue.client.scan(
-      cursor,
-      'MATCH',
-      `${herald.env.HERALD_QUEUE_PREFIX}:*`,
-      'COUNT',
-      1000,
-    );
-    if (keys.length > 0) await queue.client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await queue.close();
+  await herald.flushQueuePrefix();
   await db.$disconnect();
 }

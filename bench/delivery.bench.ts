@@ -1,17 +1,24 @@
 /**
- * Foundation benchmark (issue 2), through the built API and worker processes:
- *  (a) latency from `POST /v1/messages` accepted (202 received) to the SMTP server's receipt,
- *      p50/p99, at a steady 50 messages/s for 30 s;
- *  (b) a burst of 5,000 transactional messages through the whole path, against bare nodemailer
- *      (pooled, same pool size) sending the same rendered message to the same SMTP server in the
- *      same run: messages/s of each and their ratio.
- * Options: BENCH_RATE, BENCH_SECONDS, BENCH_BURST, BENCH_WORKERS.
+ * Foundation benchmark (issue 2), through the built API and worker processes, against an SMTP server
+ * in a process of its own (bench/lib/smtp-sink-process.ts):
+ *  (a) latency from the moment `POST /v1/messages` is sent to the SMTP server's receipt, p50/p99,
+ *      at a steady BENCH_RATE messages/s for BENCH_SECONDS, open loop (requests go out on schedule
+ *      whatever the answers take);
+ *  (b) a burst of BENCH_BURST transactional messages through the whole path (first POST sent → last
+ *      message at the SMTP server);
+ *  (b') the delivery half alone: the same burst queued while the delivery queue is paused, timed
+ *      from the moment it is resumed (the first job can be taken) to the last receipt;
+ *  and the baseline: as many bare pooled nodemailer processes as Herald has workers, each with
+ *  Herald's pool size, sending the same rendered message to the same SMTP server process, before
+ *  and after Herald's runs (their mean). Ratios are of figures taken in the same run.
+ * Options: BENCH_RATE (50), BENCH_SECONDS (30), BENCH_BURST (5000), BENCH_WORKERS (1).
  */
-import { startMailCatcher } from '@herald/mail-catcher';
-import nodemailer from 'nodemailer';
+import { startHerald } from '@herald/test-support';
+import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
-import { startHerald } from './lib/herald-processes.js';
 import { writeResult } from './lib/results.js';
+import { runBareNodemailer } from './lib/run-bare-nodemailer.js';
+import { startSmtpSink } from './lib/start-smtp-sink.js';
 import { round, summarize } from './lib/stats.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench';
@@ -20,170 +27,160 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const BURST = Number(process.env.BENCH_BURST ?? 5000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const POOL = 5;
+const WORKER_CONCURRENCY = 50;
 const NOTICE = {
   title: 'Your weekly usage report is ready',
   body: 'You sent 1,204 messages this week. '.repeat(20),
 };
+const log = (message: string) =>
+  console.error(`[delivery ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-const catcher = await startMailCatcher({
-  smtpPort: 0,
-  httpPort: null,
-  keep: 'count',
-  maxMessages: 1_000_000,
-});
-const receivedAt = new Map<string, number>();
-catcher.onMessage((m) => {
-  if (m.heraldMessageId) receivedAt.set(m.heraldMessageId, m.receivedAt);
-});
+const sink = await startSmtpSink();
 const herald = await startHerald({
-  smtpUrl: catcher.smtpUrl,
-  databaseUrl: DATABASE_URL,
   workers: WORKERS,
-  extraEnv: { SMTP_POOL_SIZE: String(POOL), WORKER_CONCURRENCY: '50' },
+  env: {
+    DATABASE_URL,
+    SMTP_URL: sink.smtpUrl,
+    SMTP_POOL_SIZE: String(POOL),
+    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+  },
+});
+// The queue the API fills and the workers take from ('delivery', under the run's prefix).
+const deliveryQueue = new Bull('delivery', herald.env.REDIS_URL as string, {
+  prefix: herald.env.HERALD_QUEUE_PREFIX,
 });
 const run = randomBytes(3).toString('hex');
+
+/** Sends one message; `sentAt` is taken before the request leaves. */
 const send = async (i: number) => {
-  const response = await herald.call('POST', '/v1/messages', {
+  const sentAt = Date.now();
+  const response = await herald.client.call('POST', '/v1/messages', {
     template: 'service-notice',
     to: { email: `bench-${run}-${i % 500}@example.test` },
     data: NOTICE,
   });
   if (response.status !== 202)
     throw new Error(`send failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return { id: response.body.id as string, acceptedAt: Date.now() };
+  return { id: response.body.id as string, sentAt };
 };
-const waitAll = async (ids: string[], timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (ids.some((id) => !receivedAt.has(id))) {
-    if (Date.now() > deadline)
-      throw new Error(`${ids.filter((id) => !receivedAt.has(id)).length} messages not received`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
-try {
-  // Warm up: compile the template, fill the pools.
-  const warm = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i)));
-  await waitAll(
-    warm.map((w) => w.id),
-    30_000,
-  );
-
-  // (a) steady rate, open loop: one request every 1000/RATE ms whatever the answers take.
-  console.error(`(a) ${RATE} messages/s for ${SECONDS} s …`);
-  const accepted: { id: string; acceptedAt: number }[] = [];
-  const pending: Promise<void>[] = [];
-  const startA = Date.now();
-  for (let i = 0; i < RATE * SECONDS; i++) {
-    const due = startA + (i * 1000) / RATE;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(send(100_000 + i).then((a) => void accepted.push(a)));
-  }
-  await Promise.all(pending);
-  await waitAll(
-    accepted.map((a) => a.id),
-    60_000,
-  );
-  const latency = summarize(accepted.map((a) => (receivedAt.get(a.id) as number) - a.acceptedAt));
-
-  // (b) burst through the whole path: 5,000 POSTs at up to 64 in flight, until the last is received.
-  console.error(`(b) burst of ${BURST} through Herald …`);
-  const startB = Date.now();
+/** Sends `count` messages with up to 64 requests in flight; their ids. */
+const burst = async (count: number, first: number) => {
   const ids: string[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 64 }, async () => {
-      while (next < BURST) {
-        const i = next++;
-        ids.push((await send(200_000 + i)).id);
-      }
+      while (next < count) ids.push((await send(first + next++)).id);
     }),
   );
+  return ids;
+};
+const waitAll = async (ids: string[], timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (ids.some((id) => !sink.receivedAt.has(id))) {
+    if (Date.now() > deadline)
+      throw new Error(`${ids.filter((id) => !sink.receivedAt.has(id)).length} messages not received`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return Math.max(...ids.map((id) => sink.receivedAt.get(id) as number));
+};
+
+try {
+  // Warm up: compile the template, fill the pools.
+  await waitAll(
+    (await Promise.all(Array.from({ length: 50 }, (_, i) => send(i)))).map((w) => w.id),
+    30_000,
+  );
+  const preview = await herald.client.call('POST', '/v1/templates/service-notice/preview', { data: NOTICE });
+  const bare = () =>
+    runBareNodemailer({ sink, processes: WORKERS, pool: POOL, messages: BURST, message: preview.body });
+  log(`bare nodemailer before: ${WORKERS} process(es), ${BURST} messages …`);
+  const bareBefore = await bare();
+
+  // (a) steady rate, open loop: one request every 1000/RATE ms whatever the answers take.
+  log(`(a) ${RATE} messages/s for ${SECONDS} s …`);
+  const sent: { id: string; sentAt: number }[] = [];
+  const pending: Promise<void>[] = [];
+  const startA = Date.now();
+  for (let i = 0; i < RATE * SECONDS; i++) {
+    const wait = startA + (i * 1000) / RATE - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(send(100_000 + i).then((s) => void sent.push(s)));
+  }
+  await Promise.all(pending);
+  await waitAll(
+    sent.map((s) => s.id),
+    60_000,
+  );
+  const latency = summarize(sent.map((s) => (sink.receivedAt.get(s.id) as number) - s.sentAt));
+
+  // (b) the whole path: POSTs at up to 64 in flight, until the last is received.
+  log(`(b) burst of ${BURST} through Herald …`);
+  const startB = Date.now();
+  const ids = await burst(BURST, 200_000);
   const submittedB = Date.now();
-  await waitAll(ids, 600_000);
-  const heraldSeconds = (Math.max(...ids.map((id) => receivedAt.get(id) as number)) - startB) / 1000;
-  const heraldRate = BURST / heraldSeconds;
+  const heraldSeconds = ((await waitAll(ids, 600_000)) - startB) / 1000;
 
-  // (b') the delivery half alone: the same burst queued while no worker runs, then one worker started.
-  console.error(`(b') ${BURST} queued, then delivered by a freshly started worker …`);
-  await herald.stopWorkers();
-  const queuedIds: string[] = [];
-  let nextQueued = 0;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (nextQueued < BURST) {
-        const i = nextQueued++;
-        queuedIds.push((await send(300_000 + i)).id);
-      }
-    }),
-  );
-  herald.startWorker();
-  const firstReceipt = await new Promise<number>((resolve) => {
-    const off = catcher.onMessage((m) => {
-      if (m.heraldMessageId && queuedIds.includes(m.heraldMessageId)) {
-        off();
-        resolve(m.receivedAt);
-      }
-    });
-  });
-  await waitAll(queuedIds, 600_000);
-  const deliverySeconds =
-    (Math.max(...queuedIds.map((id) => receivedAt.get(id) as number)) - firstReceipt) / 1000;
-  const deliveryRate = BURST / deliverySeconds;
+  // (b') the delivery half alone: the queue paused (every worker stays up and idle), filled through
+  // the API, then resumed; the clock starts at the resume, when the first job can be taken.
+  log(`(b') ${BURST} queued on a paused queue, then resumed …`);
+  await deliveryQueue.pause();
+  const queuedIds = await burst(BURST, 300_000);
+  const startDelivery = Date.now();
+  await deliveryQueue.resume();
+  const deliverySeconds = ((await waitAll(queuedIds, 600_000)) - startDelivery) / 1000;
 
-  // The same rendered message, sent by bare pooled nodemailer to the same SMTP server.
-  console.error(`(b) burst of ${BURST} through bare nodemailer …`);
-  const preview = await herald.call('POST', '/v1/templates/service-notice/preview', { data: NOTICE });
-  const transport = nodemailer.createTransport({
-    url: catcher.smtpUrl,
-    pool: true,
-    maxConnections: POOL,
-    maxMessages: Infinity,
-  });
-  const before = catcher.count();
-  const startBare = Date.now();
-  await Promise.all(
-    Array.from({ length: BURST }, (_, i) =>
-      transport.sendMail({
-        from: 'Herald <no-reply@herald.localhost>',
-        to: `bare-${i % 500}@example.test`,
-        subject: preview.body.subject,
-        html: preview.body.html,
-        text: preview.body.text,
-      }),
-    ),
-  );
-  const bareSeconds = (Date.now() - startBare) / 1000;
-  transport.close();
-  if (catcher.count() - before < BURST) throw new Error('bare nodemailer lost messages');
-  const bareRate = BURST / bareSeconds;
+  log(`bare nodemailer after …`);
+  const bareAfter = await bare();
+  const barePerSecond = (bareBefore.perSecond + bareAfter.perSecond) / 2;
 
   writeResult('delivery', {
-    command: 'npm run bench (bench/delivery.bench.ts)',
-    setup: { workers: WORKERS, workerConcurrency: 50, smtpPool: POOL, htmlBytes: preview.body.html.length },
+    command: 'npm run bench (bench/delivery.bench.ts); BENCH_ONLY=delivery npm run bench for this one',
+    setup: {
+      workers: WORKERS,
+      workerConcurrency: WORKER_CONCURRENCY,
+      smtpPool: POOL,
+      smtpServer: 'mail catcher in its own process (keep=count)',
+      htmlBytes: preview.body.html.length,
+    },
     steady: {
       ratePerSecond: RATE,
       seconds: SECONDS,
-      messages: accepted.length,
+      messages: sent.length,
+      latencyFrom: 'request sent',
       latencyMs: latency,
       targetP99Ms: 250,
+    },
+    bareNodemailer: {
+      processes: WORKERS,
+      connectionsPerProcess: POOL,
+      messages: BURST,
+      perSecondBefore: round(bareBefore.perSecond),
+      perSecondAfter: round(bareAfter.perSecond),
+      perSecond: round(barePerSecond),
     },
     burst: {
       messages: BURST,
       heraldSeconds: round(heraldSeconds, 2),
       heraldSubmitSeconds: round((submittedB - startB) / 1000, 2),
-      heraldPerSecond: round(heraldRate),
-      bareNodemailerSeconds: round(bareSeconds, 2),
-      bareNodemailerPerSecond: round(bareRate),
-      ratio: round(heraldRate / bareRate, 3),
+      heraldPerSecond: round(BURST / heraldSeconds),
+      ratio: round(BURST / heraldSeconds / barePerSecond, 3),
       targetRatio: 0.8,
-      deliveryOnlySeconds: round(deliverySeconds, 2),
-      deliveryOnlyPerSecond: round(deliveryRate),
-      deliveryOnlyRatio: round(deliveryRate / bareRate, 3),
+    },
+    deliveryOnly: {
+      messages: BURST,
+      clockFrom: 'queue resumed (workers up and idle)',
+      seconds: round(deliverySeconds, 2),
+      perSecond: round(BURST / deliverySeconds),
+      ratio: round(BURST / deliverySeconds / barePerSecond, 3),
     },
   });
+} catch (error) {
+  // What Herald's processes said last, since they do not print to this terminal.
+  console.error(herald.output().slice(-5000));
+  throw error;
 } finally {
+  await deliveryQueue.close();
   await herald.stop();
-  await catcher.close();
+  await herald.flushQueuePrefix();
+  await sink.close();
 }

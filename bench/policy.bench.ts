@@ -2,47 +2,41 @@
  * Policy announcement benchmark (issue 5), through the built API and worker processes: announce a
  * version to BENCH_POLICY_CONTACTS contacts (1% without an address, 1% whose address bounces) and
  * measure the time from the announce call until every reachable contact's notice has reached the
- * local SMTP server; also the fan-out's share of it, the coverage report's latency over that many
- * notices, and that a second announce sends nothing. It uses a database of its own: an announcement
- * reaches every contact in its database, and the other benchmarks leave a million contacts behind.
+ * SMTP server (a process of its own, bench/lib/smtp-sink-process.ts); also the fan-out's share of it, the coverage report's latency over that many
+ * notices, and that a second announce sends nothing. It uses a database of its own (the benchmark
+ * database's name + `_policy`): an announcement reaches every contact in its database, and the other
+ * benchmarks leave a million contacts behind.
  * Options: BENCH_POLICY_CONTACTS (100,000), BENCH_POLICY_WORKERS (2).
  */
 import { createPrismaClient, Prisma } from '@herald/db';
-import { startMailCatcher } from '@herald/mail-catcher';
+import { REPO_ROOT, startHerald } from '@herald/test-support';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { startHerald } from './lib/herald-processes.js';
 import { writeResult } from './lib/results.js';
+import { startSmtpSink } from './lib/start-smtp-sink.js';
 import { round, summarize } from './lib/stats.js';
 
 const CONTACTS = Number(process.env.BENCH_POLICY_CONTACTS ?? 100_000);
 const WORKERS = Number(process.env.BENCH_POLICY_WORKERS ?? 2);
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const server = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench');
-const DATABASE_URL = Object.assign(new URL(server), { pathname: '/herald_bench_policy' }).toString();
+const DATABASE_URL = Object.assign(new URL(server), { pathname: `${server.pathname}_policy` }).toString();
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
 
 const log = (message: string) =>
   console.error(`[policy ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A fresh database, migrated and seeded as `npm run bench` prepares its own. */
 async function prepareDatabase(): Promise<void> {
-  const admin = new pg.Client({
-    connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).toString(),
-  });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS herald_bench_policy WITH (FORCE)');
-  await admin.query('CREATE DATABASE herald_bench_policy');
-  await admin.end();
-  const env = { ...process.env, DATABASE_URL };
-  await promisify(execFile)('npx', ['prisma', 'migrate', 'deploy'], { cwd: ROOT, env });
-  await promisify(execFile)('npx', ['prisma', 'db', 'seed'], { cwd: ROOT, env });
+  const run = (command: string, args: string[]) =>
+    promisify(execFile)(command, args, { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL } });
+  await run(process.execPath, ['scripts/create-database.mjs', DATABASE_URL, '--reset']);
+  await run('npx', ['prisma', 'migrate', 'deploy']);
+  await run('npx', ['prisma', 'db', 'seed']);
 }
 
-log('preparing herald_bench_policy');
+log(`preparing ${new URL(DATABASE_URL).pathname.slice(1)}`);
 await prepareDatabase();
 const db = createPrismaClient({ databaseUrl: DATABASE_URL, maxConnections: 2 });
 const run = randomBytes(3).toString('hex');
@@ -59,25 +53,14 @@ await db.$executeRaw(Prisma.sql`
     FROM generate_series(1, ${CONTACTS}::int) AS g`);
 await db.$executeRaw`ANALYZE contacts`;
 
-const catcher = await startMailCatcher({
-  smtpPort: 0,
-  httpPort: null,
-  keep: 'count',
-  maxMessages: 1000,
-  rcptHandler: (address) =>
-    address.startsWith('bounce-') ? { code: 550, message: '5.1.1 No such user' } : null,
-});
-const received = new Map<string, number>();
-let lastReceipt = 0;
-catcher.onMessage((m) => {
-  if (!m.heraldMessageId) return;
-  received.set(m.heraldMessageId, (received.get(m.heraldMessageId) ?? 0) + 1);
-  lastReceipt = m.receivedAt;
-});
-const herald = await startHerald({ smtpUrl: catcher.smtpUrl, databaseUrl: DATABASE_URL, workers: WORKERS });
+const sink = await startSmtpSink({ bouncePrefix: 'bounce-' });
+const received = sink.received;
+/** Every acceptance by the SMTP server, repeats included. */
+const receipts = () => [...received.values()].reduce((sum, times) => sum + times, 0);
+const herald = await startHerald({ workers: WORKERS, env: { DATABASE_URL, SMTP_URL: sink.smtpUrl } });
 
 try {
-  const created = await herald.call('POST', '/v1/policies', {
+  const created = await herald.client.call('POST', '/v1/policies', {
     version: `bench-${run}`,
     title: 'Privacy Policy',
     summary:
@@ -90,33 +73,34 @@ try {
 
   log(`announcing to ${CONTACTS} contacts with ${WORKERS} worker(s)`);
   const start = Date.now();
-  const announced = await herald.call('POST', `/v1/policies/${policyId}/announce`, {});
+  const announced = await herald.client.call('POST', `/v1/policies/${policyId}/announce`, {});
   if (announced.status !== 202) throw new Error(`not announced: ${JSON.stringify(announced.body)}`);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answer
   let coverage: any;
   for (;;) {
-    coverage = (await herald.call('GET', `/v1/policies/${policyId}/coverage`)).body;
+    coverage = (await herald.client.call('GET', `/v1/policies/${policyId}/coverage`)).body;
     if (coverage.fanOutDone && coverage.awaitingNotice === 0 && coverage.pending === 0) break;
     if (Date.now() - start > 20 * 60_000) throw new Error(`not done: ${JSON.stringify(coverage)}`);
     await sleep(500);
   }
   const version = await db.policyVersion.findUniqueOrThrow({ where: { id: policyId } });
-  const deliveredSeconds = (lastReceipt - start) / 1000;
+  const deliveredSeconds = (sink.lastHeraldReceipt() - start) / 1000;
   log(`delivered in ${round(deliveredSeconds, 1)} s: ${JSON.stringify(coverage)}`);
 
   const coverageLatency: number[] = [];
   for (let i = 0; i < 20; i++) {
     const t = performance.now();
-    await herald.call('GET', `/v1/policies/${policyId}/coverage`);
+    await herald.client.call('GET', `/v1/policies/${policyId}/coverage`);
     coverageLatency.push(performance.now() - t);
   }
 
-  const countBefore = catcher.count();
-  const again = await herald.call('POST', `/v1/policies/${policyId}/announce`, {});
+  const countBefore = receipts();
+  const again = await herald.client.call('POST', `/v1/policies/${policyId}/announce`, {});
   await sleep(3000);
-  const duplicates = [...received.values()].reduce((sum, times) => sum + Math.max(0, times - 1), 0);
+  const duplicates = receipts() - received.size;
 
   writeResult('policy', {
+    command: 'npm run bench (bench/policy.bench.ts); BENCH_ONLY=policy npm run bench for this one',
     contacts: CONTACTS,
     workers: WORKERS,
     reachable: coverage.reachable,
@@ -133,11 +117,16 @@ try {
     coverageLatencyMs: summarize(coverageLatency),
     secondAnnounce: {
       alreadyAnnounced: again.body.alreadyAnnounced,
-      messagesSent: catcher.count() - countBefore,
+      messagesSent: receipts() - countBefore,
     },
   });
+} catch (error) {
+  // What Herald's processes said last, since they do not print to this terminal.
+  console.error(herald.output().slice(-5000));
+  throw error;
 } finally {
   await herald.stop();
-  await catcher.close();
+  await herald.flushQueuePrefix();
+  await sink.close();
   await db.$disconnect();
 }

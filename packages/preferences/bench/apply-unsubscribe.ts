@@ -10,7 +10,7 @@ import { applyUnsubscribe, parseSigningKeys, signToken, verifyToken } from '../s
 
 const requests = Number(process.argv[2] ?? 5000);
 const concurrency = Number(process.argv[3] ?? 32);
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_test';
+const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench';
 const db = createPrismaClient({ databaseUrl, maxConnections: 16 });
 const keys = parseSigningKeys(`b1:${randomBytes(32).toString('hex')}`);
 
