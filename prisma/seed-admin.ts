@@ -1,10 +1,11 @@
 /**
- * The console's first account (docs/decisions/010-admin-console.md). The password is hashed by the
- * web app's own function, so the seed and the sign-in page cannot disagree about the format.
+ * The console's first account (docs/decisions/010-admin-console.md). The password is hashed by
+ * @herald/passwords, the package the sign-in page verifies with, so the two cannot disagree about
+ * the format.
  */
 import type { Db } from '@herald/db';
+import { hashPassword, verifyPassword } from '@herald/passwords';
 import { randomBytes } from 'node:crypto';
-import { hashPassword, verifyPassword } from '../apps/web/app/server/admin/password-hash.server.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
 const MIN_PASSWORD_LENGTH = 12;

@@ -6,7 +6,9 @@ export default defineConfig({
   resolve: { alias: { '~': fileURLToPath(new URL('./app', import.meta.url)) } },
   // Workspace packages run from their own dist at run time, like the API's: not bundled, so the
   // generated Prisma client keeps its files beside it.
-  ssr: { external: ['@herald/config', '@herald/db', '@herald/preferences'] },
+  ssr: {
+    external: ['@herald/config', '@herald/contract', '@herald/db', '@herald/passwords', '@herald/preferences'],
+  },
   plugins: [
     !process.env.VITEST &&
       remix({

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../app/server/admin/password-hash.server.js';
 import { readCampaignForm, toCampaignRequest } from '../app/server/admin/campaigns/campaign-form.server.js';
 import { formErrors } from '../app/server/admin/form-errors.server.js';
-import { zonedTimeToInstant } from '../app/server/admin/zoned-time.server.js';
 
-/** The console's pure pieces: form parsing, error placement, zoned times, password hashes. */
+/** The console's pure pieces: form parsing and error placement. */
 describe('the campaign form', () => {
   const form = (fields: [string, string][]) => {
     const data = new FormData();
@@ -94,34 +92,5 @@ describe('API refusals placed beside their fields', () => {
       fields: { effectiveAt: 'effectiveAt must be on or after …' },
     });
     expect(formErrors(problem, {})).toEqual({ fields: {}, form: 'EffectiveAt must be on or after ….' });
-  });
-});
-
-describe('wall-clock times in a zone', () => {
-  it('finds the instant on both sides of a DST change, and refuses impossible input', () => {
-    expect(zonedTimeToInstant('2030-01-15T09:00', 'Europe/Paris')?.toISOString()).toBe(
-      '2030-01-15T08:00:00.000Z',
-    );
-    expect(zonedTimeToInstant('2030-07-15T09:00', 'Europe/Paris')?.toISOString()).toBe(
-      '2030-07-15T07:00:00.000Z',
-    );
-    expect(zonedTimeToInstant('2030-07-15T09:00', 'America/New_York')?.toISOString()).toBe(
-      '2030-07-15T13:00:00.000Z',
-    );
-    expect(zonedTimeToInstant('2030-02-30T09:00', 'UTC')).toBeNull();
-    expect(zonedTimeToInstant('2030-01-15T09:00', 'Not/AZone')).toBeNull();
-    expect(zonedTimeToInstant('next tuesday', 'UTC')).toBeNull();
-  });
-});
-
-describe('console password hashes', () => {
-  it('carry their own salt and cost, verify only the right password, and reject malformed hashes', async () => {
-    const [first, second] = await Promise.all([hashPassword('correct horse'), hashPassword('correct horse')]);
-    expect(first).not.toBe(second);
-    expect(first.startsWith('$scrypt$ln=15,r=8,p=1$')).toBe(true);
-    expect(await verifyPassword('correct horse', first)).toBe(true);
-    expect(await verifyPassword('correct horse!', first)).toBe(false);
-    expect(await verifyPassword('correct horse', first.replace('ln=15', 'ln=14'))).toBe(false);
-    expect(await verifyPassword('correct horse', 'plain-text-password')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { formatCount, formatInstant } from '~/components/admin/format';
 import { StatusBadge } from '~/components/admin/status-badge';
 import { readApi } from '~/server/admin/api-client.server';
-import type { Campaign } from '~/server/admin/api-types';
+import type { CampaignView as Campaign } from '@herald/contract';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
 export const meta: MetaFunction = () => [{ title: 'Campaigns: Herald console' }];

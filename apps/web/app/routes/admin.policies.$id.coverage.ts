@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { readApi } from '~/server/admin/api-client.server';
-import type { PolicyCoverage } from '~/server/admin/api-types';
+import type { PolicyCoverage } from '@herald/contract';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
 /** JSON for the policy page's live script: the version's coverage now, never cached. */

@@ -6,7 +6,7 @@ import { CoveragePanel, isCoverageLive } from '~/components/admin/coverage-panel
 import { formatInstant } from '~/components/admin/format';
 import { StatusBadge } from '~/components/admin/status-badge';
 import { usePolling } from '~/components/admin/use-polling';
-import type { PolicyCoverage } from '~/server/admin/api-types';
+import type { PolicyCoverage } from '@herald/contract';
 import { loadPolicyPage } from '~/server/admin/policies/load-policy-page.server';
 import { submitPolicyAction } from '~/server/admin/policies/submit-policy-action.server';
 import { requireAdmin, requireAdminForm } from '~/server/admin/require-admin.server';

@@ -3,7 +3,7 @@ import { useLoaderData } from '@remix-run/react';
 import adminStyles from '~/components/admin/admin.css?url';
 import { formatDate, formatInstant } from '~/components/admin/format';
 import { readApi } from '~/server/admin/api-client.server';
-import type { PolicyVersion } from '~/server/admin/api-types';
+import type { PolicyVersionView as PolicyVersion } from '@herald/contract';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
 

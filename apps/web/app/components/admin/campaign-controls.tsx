@@ -1,5 +1,5 @@
 import { Form } from '@remix-run/react';
-import type { CampaignStatus } from '~/server/admin/api-types';
+import type { CampaignStatus } from '@herald/contract';
 import { CsrfField } from './csrf-field';
 
 /** Pause, resume and cancel, offered only where the API allows them; each is a plain form. */

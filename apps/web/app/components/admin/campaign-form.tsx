@@ -1,5 +1,5 @@
 import { Form } from '@remix-run/react';
-import type { AudienceSize } from '~/server/admin/api-types';
+import type { AudienceSize } from '@herald/contract';
 import type { CampaignFormValues } from '~/server/admin/campaigns/campaign-form.server';
 import type { CampaignFormOptions } from '~/server/admin/campaigns/load-campaign-form.server';
 import type { FormErrors } from '~/server/admin/form-errors.server';

@@ -1,4 +1,4 @@
-import type { PolicyCoverage } from '~/server/admin/api-types';
+import type { PolicyCoverage } from '@herald/contract';
 import { formatCount, formatInstant } from './format';
 
 /** Still changing: announced, not yet in effect, and some notices or emails not settled. */

@@ -1,4 +1,4 @@
-import type { RenderedEmail } from '~/server/admin/api-types';
+import type { RenderedEmail } from '@herald/contract';
 
 const WIDTHS = [
   { width: 1280, label: 'Desktop' },

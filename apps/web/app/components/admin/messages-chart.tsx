@@ -1,4 +1,4 @@
-import type { Timeline } from '~/server/admin/api-types';
+import type { CampaignTimeline as Timeline } from '@herald/contract';
 import { formatClock, formatCount } from './format';
 
 const WIDTH = 640;

@@ -103,7 +103,7 @@ export function PolicyForm({
             />
           )}
         </Field>
-        <Field id="timezone" label="Time zone">
+        <Field id="timezone" label="Time zone" error={fields.timezone}>
           {(control) => (
             <TimezoneSelect zones={timezones} defaultValue={values?.timezone ?? 'UTC'} control={control} />
           )}

@@ -1,5 +1,5 @@
 import { Form } from '@remix-run/react';
-import type { AudienceSize, Campaign } from '~/server/admin/api-types';
+import type { AudienceSize, CampaignView as Campaign } from '@herald/contract';
 import type { FormErrors } from '~/server/admin/form-errors.server';
 import { CsrfField } from './csrf-field';
 import { Field } from './field';

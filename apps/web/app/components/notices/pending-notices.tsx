@@ -1,5 +1,5 @@
 import { Form } from '@remix-run/react';
-import type { Notice } from '~/server/admin/api-types';
+import type { NoticeView as Notice } from '@herald/contract';
 
 const effectiveDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 

@@ -1,7 +1,7 @@
+import { decoyHash, verifyPassword } from '@herald/passwords';
 import { z } from 'zod';
 import type { Client } from '../client.server';
 import { db } from '../db.server';
-import { decoyHash, verifyPassword } from './password-hash.server';
 import { isSignInLimited, recordSignInFailure } from './sign-in-limiter.server';
 
 export const SignInFormSchema = z.object({

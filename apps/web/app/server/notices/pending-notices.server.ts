@@ -1,5 +1,5 @@
 import { callApi } from '../admin/api-client.server';
-import type { Notice } from '../admin/api-types';
+import type { NoticeView as Notice } from '@herald/contract';
 
 /**
  * The contact's in-app policy notices not yet acknowledged (the policy's "post a notice"), read

@@ -1,5 +1,5 @@
 import { readApi } from '../api-client.server';
-import type { Category, Template } from '../api-types';
+import type { CategoryView as Category, TemplateView as Template } from '@herald/contract';
 import { timeZones } from '../time-zones.server';
 
 export type CampaignFormOptions = Awaited<ReturnType<typeof loadCampaignForm>>;

@@ -1,5 +1,5 @@
 import { callApi } from '../api-client.server';
-import type { AudienceSize, RenderedEmail } from '../api-types';
+import type { AudienceSize, RenderedEmail } from '@herald/contract';
 import { timeZones } from '../time-zones.server';
 import { loadCampaignProgress } from './load-campaign-progress.server';
 

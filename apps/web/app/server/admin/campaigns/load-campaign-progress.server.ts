@@ -1,5 +1,5 @@
 import { readApi } from '../api-client.server';
-import type { Campaign, CampaignCounts, CampaignStatus, Timeline } from '../api-types';
+import type { CampaignView as Campaign, CampaignCounts, CampaignStatus, CampaignTimeline as Timeline } from '@herald/contract';
 
 export type CampaignProgress = { status: CampaignStatus; counts: CampaignCounts | null; timeline: Timeline };
 

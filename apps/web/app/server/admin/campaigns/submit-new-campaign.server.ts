@@ -1,5 +1,5 @@
 import { callApi } from '../api-client.server';
-import type { AudienceSize, Campaign } from '../api-types';
+import type { AudienceSize, CampaignView as Campaign } from '@herald/contract';
 import { formErrors, type FormErrors } from '../form-errors.server';
 import {
   CAMPAIGN_FIELDS,

@@ -1,5 +1,5 @@
 import { readApi } from '../api-client.server';
-import type { PolicyCoverage, PolicyVersion } from '../api-types';
+import type { PolicyCoverage, PolicyVersionView as PolicyVersion } from '@herald/contract';
 
 /**
  * Every version with its coverage, so the list can say which are at risk now (the API computes

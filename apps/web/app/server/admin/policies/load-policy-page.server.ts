@@ -1,5 +1,5 @@
 import { readApi } from '../api-client.server';
-import type { PolicyCoverage, PolicyVersion } from '../api-types';
+import type { PolicyCoverage, PolicyVersionView as PolicyVersion } from '@herald/contract';
 
 /** One version and who has been notified of it. */
 export async function loadPolicyPage(id: string) {

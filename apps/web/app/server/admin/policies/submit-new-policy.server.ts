@@ -1,7 +1,6 @@
 import { callApi } from '../api-client.server';
-import type { PolicyVersion } from '../api-types';
+import type { PolicyVersionView as PolicyVersion } from '@herald/contract';
 import { formErrors, type FormErrors } from '../form-errors.server';
-import { zonedTimeToInstant } from '../zoned-time.server';
 
 export type PolicyFormValues = {
   version: string;
@@ -29,6 +28,7 @@ const FIELDS = {
     summary: 'summary',
     url: 'url',
     effectiveAt: 'effectiveAt',
+    timezone: 'timezone',
     'override.reason': 'overrideReason',
   },
   byCode: {
@@ -39,7 +39,8 @@ const FIELDS = {
 };
 
 /**
- * Publishes a version through the API, which holds it to the notice period. A refusal for too
+ * Publishes a version through the API, which holds it to the notice period and reads the form's
+ * wall-clock time in the chosen zone, as it reads a campaign's send time. A refusal for too
  * short a notice comes back with the earliest allowed date, which the page shows beside the date
  * together with the field for a written reason; sent again with a reason, the API records it.
  */
@@ -54,8 +55,7 @@ export async function submitNewPolicy(form: FormData): Promise<NewPolicyOutcome>
     timezone: text('timezone') || 'UTC',
     overrideReason: text('overrideReason'),
   };
-  const effectiveAt = zonedTimeToInstant(values.effectiveAt, values.timezone);
-  if (!effectiveAt) {
+  if (!values.effectiveAt) {
     return {
       kind: 'invalid',
       values,
@@ -67,7 +67,8 @@ export async function submitNewPolicy(form: FormData): Promise<NewPolicyOutcome>
     title: values.title,
     summary: values.summary,
     url: values.url,
-    effectiveAt: effectiveAt.toISOString(),
+    effectiveAt: values.effectiveAt,
+    timezone: values.timezone,
     ...(values.overrideReason && { override: { reason: values.overrideReason } }),
   });
   if (result.ok) return { kind: 'created', id: result.body.id };
