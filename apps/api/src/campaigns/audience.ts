@@ -1,17 +1,4 @@
 import { z } from 'zod';
-import { AttributesSchema, KebabKeySchema, LocaleSchema } from '../core/common-schemas.js';
-
-/**
- * Who a campaign goes to: the contacts subscribed to every listed category (the template's own
- * category is always one of them), optionally narrowed by locale ("en" matches en, en-GB, en-US…;
- * "fr-CA" only fr-CA) and by equality on contact attributes.
- */
-export const AudienceSchema = z.strictObject({
-  categories: z.array(KebabKeySchema).min(1).max(20).optional(),
-  locales: z.array(LocaleSchema).min(1).max(50).optional(),
-  attributes: AttributesSchema.optional(),
-});
-export type AudienceInput = z.output<typeof AudienceSchema>;
 
 /** The audience as stored on the campaign: categories resolved, locales lower-cased. */
 export const StoredAudienceSchema = z.object({

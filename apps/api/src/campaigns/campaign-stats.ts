@@ -1,18 +1,5 @@
+import type { CampaignCounts } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
-
-export interface CampaignCounts {
-  targeted: number;
-  /** Not finished yet: waiting, or being sent right now. */
-  queued: number;
-  sent: number;
-  suppressed: number;
-  failed: number;
-  bounced: number;
-  /** Contacts who unsubscribed (from a category or all marketing) through this campaign's mail. */
-  unsubscribed: number;
-  complained: number;
-  suppressedByReason: Record<string, number>;
-}
 
 const emptyCounts = (): CampaignCounts => ({
   targeted: 0,

@@ -1,3 +1,4 @@
+import type { CampaignTimeline, TimelinePoint } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 
 /**
@@ -7,7 +8,7 @@ import { type Db, Prisma } from '@herald/db';
 export async function campaignTimeline(
   db: Db,
   { id, start, end, bucket }: { id: string; start: Date; end: Date; bucket?: number | undefined },
-) {
+): Promise<CampaignTimeline> {
   const seconds = bucket ?? Math.max(1, Math.ceil((end.getTime() - start.getTime()) / 1000 / 300));
   const rows = await db.$queryRaw<{ at: Date; status: string; n: number }[]>(Prisma.sql`
     SELECT date_bin(make_interval(secs => ${seconds}), COALESCE(sent_at, updated_at), ${start}::timestamp) AS at,
@@ -15,10 +16,7 @@ export async function campaignTimeline(
       FROM messages
      WHERE campaign_id = ${id}::uuid AND status IN ('sent', 'suppressed', 'failed', 'bounced')
      GROUP BY 1, 2 ORDER BY 1`);
-  const points = new Map<
-    number,
-    { at: string; sent: number; suppressed: number; failed: number; bounced: number }
-  >();
+  const points = new Map<number, TimelinePoint>();
   for (const row of rows) {
     const key = row.at.getTime();
     const point = points.get(key) ?? {

@@ -1,9 +1,9 @@
+import type { CampaignCounts, CampaignView, StoredAudienceView } from '@herald/contract';
 import type { Campaign } from '@herald/db';
-import type { CampaignCounts } from './campaign-stats.js';
 
 export type CampaignWithTemplate = Campaign & { template: { key: string; version: number } };
 
-export function toCampaignView(campaign: CampaignWithTemplate, counts: CampaignCounts | undefined) {
+export function toCampaignView(campaign: CampaignWithTemplate, counts: CampaignCounts | undefined): CampaignView {
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
     id: campaign.id,
@@ -12,8 +12,9 @@ export function toCampaignView(campaign: CampaignWithTemplate, counts: CampaignC
     template: campaign.template.key,
     templateVersion: campaign.template.version,
     category: campaign.categoryKey,
-    data: campaign.data,
-    audience: campaign.audience,
+    // Both were validated by the contract's schemas before they were stored.
+    data: campaign.data as Record<string, unknown>,
+    audience: campaign.audience as unknown as StoredAudienceView,
     sendAt: iso(campaign.sendAt),
     timezone: campaign.timezone,
     localTime: campaign.localTime,

@@ -1,29 +1,28 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
-import type { Db } from '@herald/db';
-import type { SigningKey } from '@herald/preferences';
-import type { TemplateRenderer } from '@herald/templates';
-import type { Queue } from 'bull';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
-import { IdSchema } from '../core/common-schemas.js';
-import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
-import { parseInput } from '../core/parse-input.js';
-import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
-import type { TemplateCache } from '../templates/template-cache.js';
-import { sampleSystemVariables, type SystemVariables } from '../templates/system-variables.js';
-import { campaignCounts } from './campaign-stats.js';
-import { campaignTimeline } from './campaign-timeline.js';
-import { toCampaignView } from './campaign-view.js';
 import {
   AudiencePreviewSchema,
   CreateCampaignSchema,
+  IdSchema,
   ListCampaignsSchema,
   PreviewCampaignSchema,
   ScheduleCampaignSchema,
   TestSendSchema,
   TimelineSchema,
-} from './campaigns.schemas.js';
+} from '@herald/contract';
+import type { Db } from '@herald/db';
+import type { SigningKey } from '@herald/preferences';
+import { sampleSystemVariables, type SystemVariables, type TemplateRenderer } from '@herald/templates';
+import type { Queue } from 'bull';
+import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
+import { parseInput } from '../core/parse-input.js';
+import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import type { TemplateCache } from '../templates/template-cache.js';
+import { campaignCounts } from './campaign-stats.js';
+import { campaignTimeline } from './campaign-timeline.js';
+import { toCampaignView } from './campaign-view.js';
 import { type CampaignAction, changeCampaignStatus, scheduleCampaign } from './change-campaign-status.js';
 import { countAudience } from './count-audience.js';
 import { createCampaign } from './create-campaign.js';

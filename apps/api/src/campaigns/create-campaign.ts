@@ -1,5 +1,5 @@
+import type { CreateCampaignInput } from '@herald/contract';
 import type { Prisma } from '@herald/db';
-import type { CreateCampaignInput } from './campaigns.schemas.js';
 import { type PrepareCampaignDeps, prepareCampaign } from './prepare-campaign.js';
 import { resolveSendAt } from './resolve-send-at.js';
 

@@ -1,4 +1,4 @@
-import { wallClock, zonedTimeToInstant } from './zoned-time.js';
+import { wallClock, zonedTimeToInstant } from '@herald/contract';
 
 /**
  * "Recipient's local time": the campaign's wall-clock time of day (sendAt as seen in the campaign's

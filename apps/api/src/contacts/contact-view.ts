@@ -1,17 +1,5 @@
+import type { ContactView } from '@herald/contract';
 import type { Contact } from '@herald/db';
-
-export interface ContactView {
-  id: string;
-  email: string | null;
-  name: string | null;
-  locale: string;
-  timezone: string;
-  externalId: string | null;
-  attributes: unknown;
-  erased: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export function toContactView(contact: Contact): ContactView {
   return {

@@ -16,11 +16,15 @@ import type { Db } from '@herald/db';
 import { eraseContact, getPreferences, updatePreferences } from '@herald/preferences';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
-import { IdSchema } from '../core/common-schemas.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { toContactView } from './contact-view.js';
-import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.schemas.js';
+import {
+  IdSchema,
+  UpdateContactSchema,
+  UpdatePreferencesSchema,
+  UpsertContactSchema,
+} from '@herald/contract';
 import { listConsentLog } from './list-consent-log.js';
 import { readContact } from './read-contact.js';
 import { updateContact } from './update-contact.js';

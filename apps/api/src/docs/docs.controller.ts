@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { ApiEnv } from '@herald/config';
+import { buildOpenApiDocument } from '@herald/contract';
 import { API_ENV } from '../core/injection-tokens.js';
-import { buildOpenApiDocument } from './openapi-document.js';
 
 @Controller('docs')
 export class DocsController {

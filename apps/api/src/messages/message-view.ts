@@ -1,8 +1,9 @@
+import type { MessageView } from '@herald/contract';
 import type { Message, MessageEvent } from '@herald/db';
 
 export function toMessageView(
   message: Message & { template?: { key: string; version: number }; events?: MessageEvent[] },
-) {
+): MessageView {
   return {
     id: message.id,
     status: message.status,

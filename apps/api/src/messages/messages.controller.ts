@@ -13,19 +13,17 @@ import {
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
-import type { TemplateRenderer } from '@herald/templates';
+import { sampleSystemVariables, type TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
-import { IdSchema } from '../core/common-schemas.js';
 import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
-import { sampleSystemVariables } from '../templates/system-variables.js';
 import { listMessages } from './list-messages.js';
 import { toMessageView } from './message-view.js';
 import { readMessage } from './read-message.js';
-import { ListMessagesSchema, SendMessageSchema } from './messages.schemas.js';
+import { IdSchema, ListMessagesSchema, SendMessageSchema } from '@herald/contract';
 import { sendMessage } from './send-message.js';
 
 @Controller('v1/messages')

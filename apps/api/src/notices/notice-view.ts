@@ -1,3 +1,4 @@
+import type { NoticeView } from '@herald/contract';
 import type { Message, Notice, PolicyVersion } from '@herald/db';
 
 type NoticeWithPolicy = Notice & {
@@ -6,7 +7,7 @@ type NoticeWithPolicy = Notice & {
 };
 
 /** An in-app notice as the account page shows it: the policy change, and whether it was acknowledged. */
-export function toNoticeView(notice: NoticeWithPolicy) {
+export function toNoticeView(notice: NoticeWithPolicy): NoticeView {
   const policy = notice.policyVersion;
   return {
     id: notice.id,
@@ -22,7 +23,6 @@ export function toNoticeView(notice: NoticeWithPolicy) {
     postedAt: notice.createdAt.toISOString(),
     acknowledged: notice.acknowledgedAt !== null,
     acknowledgedAt: notice.acknowledgedAt?.toISOString() ?? null,
-    /** The notice's email, or null when the contact had no address (the in-app notice is the only one). */
     email: notice.message
       ? {
           messageId: notice.message.id,
@@ -32,7 +32,6 @@ export function toNoticeView(notice: NoticeWithPolicy) {
       : null,
   };
 }
-export type NoticeView = ReturnType<typeof toNoticeView>;
 
 export const NOTICE_INCLUDE = {
   policyVersion: true,

@@ -1,20 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import type { Db } from '@herald/db';
-import { z } from 'zod';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
-import { IdSchema } from '../core/common-schemas.js';
+import { IdSchema, ListNoticesSchema } from '@herald/contract';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { acknowledgeNotice } from './acknowledge-notice.js';
 import { listContactNotices } from './list-contact-notices.js';
-
-export const ListNoticesSchema = z.strictObject({
-  /** "true": only notices not yet acknowledged (the account page's list); "false": only acknowledged ones. */
-  pending: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
-});
 
 /** In-app notices: the policy's "post a notice", shown on the account page until acknowledged. */
 @Controller('v1/contacts/:contactId/notices')

@@ -1,3 +1,4 @@
+import type { PolicyCoverage } from '@herald/contract';
 import { type Db, type PolicyVersion, Prisma } from '@herald/db';
 import { DAY_MS } from './check-notice-period.js';
 import { policyStatus } from './policy-view.js';
@@ -23,7 +24,7 @@ interface NoticeCounts {
 export async function getPolicyCoverage(
   db: Db,
   { version, atRiskDays, now = new Date() }: { version: PolicyVersion; atRiskDays: number; now?: Date },
-) {
+): Promise<PolicyCoverage> {
   const [counts] = await db.$queryRaw<NoticeCounts[]>(Prisma.sql`
     SELECT count(*)::int AS noticed,
            count(n.message_id)::int AS emailed,
@@ -83,4 +84,3 @@ export async function getPolicyCoverage(
     fanOutDone: version.fannedOutAt !== null,
   };
 }
-export type PolicyCoverage = Awaited<ReturnType<typeof getPolicyCoverage>>;

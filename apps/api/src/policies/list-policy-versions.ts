@@ -1,5 +1,6 @@
+import type { PolicyStatus } from '@herald/contract';
 import type { Db, PolicyVersion } from '@herald/db';
-import { type PolicyStatus, policyStatus, toPolicyView } from './policy-view.js';
+import { policyStatus, toPolicyView } from './policy-view.js';
 
 /**
  * Every version, newest effective date first, each with the announced version it follows. A policy

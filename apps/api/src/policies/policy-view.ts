@@ -1,6 +1,5 @@
+import type { PolicyStatus, PolicyVersionView } from '@herald/contract';
 import type { PolicyVersion } from '@herald/db';
-
-export type PolicyStatus = 'draft' | 'announced' | 'effective';
 
 export function policyStatus(
   version: Pick<PolicyVersion, 'announcedAt' | 'effectiveAt'>,
@@ -16,7 +15,7 @@ type Previous = Pick<PolicyVersion, 'id' | 'version' | 'title' | 'effectiveAt'> 
  * A policy version as the API shows it. `summary` is what changes compared with `previousVersion`
  * (the announced version in force before this one), so the public page can show both.
  */
-export function toPolicyView(version: PolicyVersion, previous: Previous, now = new Date()) {
+export function toPolicyView(version: PolicyVersion, previous: Previous, now = new Date()): PolicyVersionView {
   return {
     id: version.id,
     version: version.version,
@@ -41,4 +40,3 @@ export function toPolicyView(version: PolicyVersion, previous: Previous, now = n
     createdAt: version.createdAt.toISOString(),
   };
 }
-export type PolicyView = ReturnType<typeof toPolicyView>;

@@ -1,8 +1,9 @@
+import type { TemplateView } from '@herald/contract';
 import type { TemplateWithCategory } from './template-source.js';
 
 export function toTemplateView(
   template: TemplateWithCategory & { version: number; variables: unknown; fixture: unknown; createdAt: Date },
-) {
+): TemplateView {
   return {
     key: template.key,
     category: template.category.key,

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
-import type { TemplateRenderer } from '@herald/templates';
+import { sampleSystemVariables, type TemplateRenderer } from '@herald/templates';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
-import { KebabKeySchema } from '../core/common-schemas.js';
 import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import type { TemplateCache } from './template-cache.js';
 import { parseInput } from '../core/parse-input.js';
@@ -11,9 +10,8 @@ import { listLatestTemplates } from './list-latest-templates.js';
 import { previewTemplate } from './preview-template.js';
 import { readLatestTemplate } from './read-latest-template.js';
 import { saveTemplateVersion } from './save-template-version.js';
-import { sampleSystemVariables } from './system-variables.js';
 import { toTemplateView } from './template-view.js';
-import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.schemas.js';
+import { KebabKeySchema, PreviewTemplateSchema, SaveTemplateSchema } from '@herald/contract';
 
 @Controller('v1/templates')
 @UseGuards(ApiKeyGuard)
