@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, Prisma, type Db } from '@herald/db';
+import { startHerald, startTestSmtpServer, type Herald, type TestSmtpServer } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
-import {
-  campaignOutcome,
-  type CampaignScene,
-  insertRunContacts,
-  NEWSLETTER_DATA,
-  sleep,
-  startCampaignScene,
-  waitForCampaignStatus,
-} from './support/campaign-processes.js';
 
 /**
  * Surviving failure with real process kills: a 300-contact campaign while the worker is killed with
@@ -18,20 +11,75 @@ import {
  */
 const SMTP_POOL_SIZE = 3;
 const IN_FLIGHT = SMTP_POOL_SIZE * 2; // the worker's send slots: messages between render and recorded outcome
-let scene: CampaignScene;
+const NEWSLETTER_DATA = {
+  headline: 'Kill-and-restart news',
+  intro: 'Nothing lost, nothing doubled.',
+  articles: [{ title: 'Survival', summary: 'Workers die; mail does not.', url: 'https://example.com/s' }],
+};
+let smtp: TestSmtpServer;
+let herald: Herald;
+let db: Db;
 beforeAll(async () => {
-  scene = await startCampaignScene({
-    SMTP_POOL_SIZE: String(SMTP_POOL_SIZE),
-    CAMPAIGN_BATCH_SIZE: '20',
-    CAMPAIGN_CONCURRENCY: '2',
+  smtp = await startTestSmtpServer({ keep: 'count', maxMessages: 100 });
+  herald = await startHerald({
+    env: {
+      SMTP_URL: smtp.smtpUrl,
+      WORKER_LEASE_MS: '2000',
+      SCHEDULER_INTERVAL_MS: '200',
+      SMTP_POOL_SIZE: String(SMTP_POOL_SIZE),
+      CAMPAIGN_BATCH_SIZE: '20',
+      CAMPAIGN_CONCURRENCY: '2',
+    },
   });
+  db = createPrismaClient({ databaseUrl: herald.env.DATABASE_URL ?? '', maxConnections: 2 });
 });
-afterAll(async () => scene?.close());
+afterAll(async () => {
+  await herald?.stop();
+  await herald?.flushQueuePrefix();
+  await smtp?.close();
+  await db?.$disconnect();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `count` contacts tagged with a run id of their own; the campaign's audience filters on it. */
+async function insertRunContacts(run: string, count: number): Promise<{ id: string; email: string }[]> {
+  const emails = Array.from(
+    { length: count },
+    (_, i) => `camp-${i}-${randomBytes(4).toString('hex')}@example.test`,
+  );
+  return db.$queryRaw(Prisma.sql`
+    INSERT INTO contacts (id, email, attributes, updated_at)
+    SELECT herald_uuid7(), e, jsonb_build_object('run', ${run}::text), now() FROM unnest(${emails}::text[]) AS e
+    RETURNING id::text, email`);
+}
+
+async function waitForCampaignStatus(id: string, status: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await herald.client.call('GET', `/v1/campaigns/${id}`);
+    if (body.status === status) return body;
+    if (Date.now() > deadline)
+      throw new Error(`campaign ${id} is ${body.status}, not ${status}: ${JSON.stringify(body.counts)}`);
+    await sleep(200);
+  }
+}
+
+/** What every targeted contact ended with, and what reached the SMTP server how often. */
+async function campaignOutcome(campaignId: string) {
+  const messages = await db.message.findMany({
+    where: { campaignId },
+    select: { id: true, contactId: true, status: true },
+  });
+  const duplicated = messages.reduce((sum, m) => sum + Math.max(0, (smtp.received.get(m.id) ?? 0) - 1), 0);
+  const neverReceived = messages.filter((m) => !smtp.received.has(m.id)).length;
+  return { messages, duplicated, neverReceived };
+}
 
 async function startCampaign(count: number) {
   const run = `kill-${randomBytes(5).toString('hex')}`;
-  const contacts = await insertRunContacts(scene.db, run, count);
-  const created = await scene.call('POST', '/v1/campaigns', {
+  const contacts = await insertRunContacts(run, count);
+  const created = await herald.client.call('POST', '/v1/campaigns', {
     name: `Survival ${run}`,
     template: 'newsletter',
     data: NEWSLETTER_DATA,
@@ -44,8 +92,8 @@ async function startCampaign(count: number) {
 }
 
 async function expectEveryContactOnce(id: string, contacts: { id: string }[]) {
-  const done = await waitForCampaignStatus(scene, id, 'sent');
-  const { messages, duplicated, neverReceived } = await campaignOutcome(scene, id);
+  const done = await waitForCampaignStatus(id, 'sent');
+  const { messages, duplicated, neverReceived } = await campaignOutcome(id);
   expect(done.counts).toMatchObject({ targeted: contacts.length, sent: contacts.length, queued: 0 });
   expect(new Set(messages.map((m) => m.contactId))).toEqual(new Set(contacts.map((c) => c.id)));
   expect(messages.every((m) => m.status === 'sent')).toBe(true);
@@ -57,16 +105,14 @@ async function expectEveryContactOnce(id: string, contacts: { id: string }[]) {
 describe('a campaign survives its worker and its Redis', () => {
   it('worker killed with SIGKILL mid-campaign and started again: nobody lost, nobody twice (within in-flight)', async () => {
     const { id, contacts } = await startCampaign(300);
-    const before = scene.received.size;
-    while (scene.received.size - before < 60) await sleep(20);
-    const exited = new Promise((resolve) => scene.worker.child.once('exit', resolve));
-    scene.worker.child.kill('SIGKILL');
-    await exited;
-    const atKill = scene.received.size - before;
+    const before = smtp.received.size;
+    while (smtp.received.size - before < 60) await sleep(20);
+    await herald.workers[0]?.kill();
+    const atKill = smtp.received.size - before;
     expect(atKill).toBeLessThan(300);
-    scene.startWorker();
+    herald.startWorker();
     const duplicated = await expectEveryContactOnce(id, contacts);
-    const events = await scene.db.messageEvent.findMany({
+    const events = await db.messageEvent.findMany({
       where: { message: { campaignId: id }, type: { in: ['sent', 'requeued'] } },
       select: { type: true, detail: true },
     });
@@ -81,9 +127,9 @@ describe('a campaign survives its worker and its Redis', () => {
 
   it('Redis loses every key of the installation mid-campaign: the scheduler enqueues what was lost', async () => {
     const { id, contacts } = await startCampaign(300);
-    const before = scene.received.size;
-    while (scene.received.size - before < 60) await sleep(20);
-    const deleted = await scene.flushQueuePrefix();
+    const before = smtp.received.size;
+    while (smtp.received.size - before < 60) await sleep(20);
+    const deleted = await herald.flushQueuePrefix();
     expect(deleted).toBeGreaterThan(0);
     const duplicated = await expectEveryContactOnce(id, contacts);
     console.log(`redis flush: ${deleted} keys deleted, ${duplicated} duplicate(s)`);
@@ -91,25 +137,22 @@ describe('a campaign survives its worker and its Redis', () => {
 
   it('a scheduled campaign survives the API, the worker and Redis all going away before it is due', async () => {
     const run = `restart-${randomBytes(5).toString('hex')}`;
-    const contacts = await insertRunContacts(scene.db, run, 20);
-    const created = await scene.call('POST', '/v1/campaigns', {
+    const contacts = await insertRunContacts(run, 20);
+    const sendAt = Date.now() + 4000;
+    const created = await herald.client.call('POST', '/v1/campaigns', {
       name: `Restart ${run}`,
       template: 'newsletter',
       data: NEWSLETTER_DATA,
       audience: { attributes: { run } },
-      sendAt: new Date(Date.now() + 4000).toISOString(),
+      sendAt: new Date(sendAt).toISOString(),
     });
     expect(created.body.status).toBe('scheduled');
-    const exits = [scene.api, scene.worker].map(
-      (p) => new Promise((resolve) => p.child.once('exit', resolve)),
-    );
-    scene.api.child.kill('SIGKILL');
-    scene.worker.child.kill('SIGKILL');
-    await Promise.all(exits);
-    await scene.flushQueuePrefix();
-    await sleep(4500);
-    await scene.startApi();
-    scene.startWorker();
+    await Promise.all([...herald.apis, ...herald.workers].map((p) => p.kill()));
+    await herald.flushQueuePrefix();
+    // Everything stays down until the campaign is past due.
+    await sleep(sendAt - Date.now() + 500);
+    await herald.restartApi();
+    herald.startWorker();
     await expectEveryContactOnce(created.body.id, contacts);
   });
 });

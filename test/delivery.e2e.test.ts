@@ -1,56 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailCatcher, type MailCatcher } from '@herald/mail-catcher';
+import {
+  startHerald,
+  startNodeProcess,
+  startTestSmtpServer,
+  type Herald,
+  type TestSmtpServer,
+} from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
-import { freePort, startProcess, waitForHttp, type Started } from './support/processes.js';
 
 /**
  * The acceptance scenario of the foundation, through the built processes a deployment runs:
  * `node apps/api/dist/main.js` and `node apps/api/dist/worker.js`, real Redis, PostgreSQL and SMTP.
  */
-const API_KEY = 'e2e-api-key-0123456789abcdef';
-let catcher: MailCatcher;
-let api: Started;
-let worker: Started;
-let apiUrl: string;
-
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function settled(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const { body } = await call('GET', `/v1/messages/${id}`);
-    if (!['queued', 'sending'].includes(body.status)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`message ${id} never settled`);
-}
+let catcher: TestSmtpServer;
+let herald: Herald;
+const call = (method: string, path: string, body?: unknown) => herald.client.call(method, path, body);
+const settled = (id: string) => herald.client.settled(id);
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: null });
-  const port = await freePort();
-  apiUrl = `http://127.0.0.1:${port}`;
-  const env = {
-    DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_test',
-    HERALD_QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
-    HERALD_API_KEY: API_KEY,
-    HERALD_SECRET: `e2e:${randomBytes(32).toString('base64url')}`,
-    SMTP_URL: catcher.smtpUrl,
-    API_PORT: String(port),
-    PUBLIC_API_URL: apiUrl,
-  };
-  api = startProcess('apps/api/dist/main.js', env);
-  worker = startProcess('apps/api/dist/worker.js', env);
-  await waitForHttp(`${apiUrl}/health`, 20_000, api);
+  catcher = await startTestSmtpServer();
+  herald = await startHerald({ env: { SMTP_URL: catcher.smtpUrl } });
 });
 
 afterAll(async () => {
-  await Promise.all([api?.stop(), worker?.stop()]);
+  await herald?.stop();
   await catcher?.close();
 });
 
@@ -123,7 +96,7 @@ describe('opt-outs never stop required transactional mail, and always stop the r
   });
 
   it('refuses to start a process whose environment is invalid, naming the variable', async () => {
-    const bad = startProcess('apps/api/dist/main.js', {
+    const bad = startNodeProcess('apps/api/dist/main.js', {
       HERALD_API_KEY: 'short',
       HERALD_SECRET: 'x:y',
       API_PORT: '0',

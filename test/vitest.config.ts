@@ -5,8 +5,11 @@ export default defineConfig({
     name: 'e2e',
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**'],
+    // Each file gets a database of its own and every process it starts a queue prefix of its own,
+    // so files may run side by side: no worker can claim another file's messages or campaigns.
+    setupFiles: ['@herald/test-support/isolated-database'],
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
   },
 });
