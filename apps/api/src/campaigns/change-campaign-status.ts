@@ -1,5 +1,5 @@
 import { type Db, Prisma } from '@herald/db';
-import { ApiError, notFound } from '../core/api-error.js';
+import { DomainError, notFound } from '../core/domain-error.js';
 import type { ScheduleCampaignInput } from './campaigns.schemas.js';
 import { resolveSendAt } from './resolve-send-at.js';
 
@@ -47,7 +47,7 @@ export async function scheduleCampaign(db: Db, { id, input }: { id: string; inpu
   if (!campaign) throw notFound('campaign', id);
   const timezone = input.timezone ?? campaign.timezone;
   const sendAt = input.sendAt ? resolveSendAt(input.sendAt, timezone) : campaign.sendAt;
-  if (!sendAt) throw new ApiError(422, 'send_at_required', 'Give the campaign a sendAt to schedule it.');
+  if (!sendAt) throw new DomainError('send_at_required', 'Give the campaign a sendAt to schedule it.');
   const changed = await db.campaign.updateMany({
     where: { id, status: 'draft' },
     data: {
@@ -63,8 +63,7 @@ export async function scheduleCampaign(db: Db, { id, input }: { id: string; inpu
 async function refuse(db: Db, id: string, what: string, from: string[]): Promise<never> {
   const current = await db.campaign.findUnique({ where: { id }, select: { status: true } });
   if (!current) throw notFound('campaign', id);
-  throw new ApiError(
-    409,
+  throw new DomainError(
     'invalid_transition',
     `Cannot ${what} that is ${current.status}; it must be ${from.join(' or ')}.`,
     {

@@ -1,6 +1,6 @@
 import type { Db } from '@herald/db';
 import type { TemplateRenderer } from '@herald/templates';
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import type { SystemVariables } from '../templates/system-variables.js';
 import { toRenderSource } from '../templates/template-source.js';
@@ -29,10 +29,9 @@ export async function prepareCampaign(
   input: { template: string; data?: Record<string, unknown>; audience: AudienceInput },
 ) {
   const template = await deps.templates.latest(input.template);
-  if (!template) throw new ApiError(422, 'unknown_template', `No template with key "${input.template}".`);
+  if (!template) throw new DomainError('unknown_template', `No template with key "${input.template}".`);
   if (template.category.class !== 'promotional') {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'not_promotional',
       `Template "${template.key}" is in the ${template.category.class} category "${template.category.key}"; campaigns send promotional templates only.`,
     );
@@ -44,8 +43,7 @@ export async function prepareCampaign(
 
   const keys = input.audience.categories ?? [template.category.key];
   if (!keys.includes(template.category.key)) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'audience_without_template_category',
       `The audience must include the template's category "${template.category.key}": only its subscribers may get this mail.`,
     );
@@ -53,16 +51,14 @@ export async function prepareCampaign(
   const categories = await deps.db.category.findMany({ where: { key: { in: keys } } });
   const unknown = keys.filter((key) => !categories.some((c) => c.key === key));
   if (unknown.length > 0) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'unknown_category',
       `No category with key ${unknown.map((k) => `"${k}"`).join(', ')}.`,
     );
   }
   const transactional = categories.filter((c) => c.class !== 'promotional');
   if (transactional.length > 0) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'audience_category_not_promotional',
       `Audience categories must be promotional: ${transactional.map((c) => c.key).join(', ')}.`,
     );

@@ -1,7 +1,7 @@
 import type { Db } from '@herald/db';
 import { preferenceLinks, signToken, type SigningKey } from '@herald/preferences';
 import type { TemplateRenderer } from '@herald/templates';
-import { ApiError, notFound } from '../core/api-error.js';
+import { DomainError, notFound } from '../core/domain-error.js';
 import type { SystemVariables } from '../templates/system-variables.js';
 import { toRenderSource } from '../templates/template-source.js';
 
@@ -29,7 +29,7 @@ export async function previewCampaign(
   if (contactId) {
     const contact = await deps.db.contact.findUnique({ where: { id: contactId } });
     if (!contact?.email)
-      throw new ApiError(422, 'unknown_contact', `No contact with an address and id "${contactId}".`);
+      throw new DomainError('unknown_contact', `No contact with an address and id "${contactId}".`);
     const token = signToken(
       { contactId, scope: { kind: 'category', categoryKey: campaign.categoryKey } },
       deps.keys,

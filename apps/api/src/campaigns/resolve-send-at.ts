@@ -1,4 +1,4 @@
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 import { zonedTimeToInstant } from './zoned-time.js';
 
 /** How far in the past a send time may be (a clock skew, a slow form): older is refused as a mistake. */
@@ -20,8 +20,7 @@ export function resolveSendAt(sendAt: string, timezone: string, now = Date.now()
     const [hour, minute, second = 0] = time.split(':').map(Number);
     const calendar = new Date(Date.UTC(year as number, (month as number) - 1, day as number));
     if (calendar.getUTCDate() !== day || (hour as number) > 23 || (minute as number) > 59) {
-      throw new ApiError(
-        400,
+      throw new DomainError(
         'invalid_request',
         `Invalid request body: sendAt: "${sendAt}" is not a valid date-time.`,
       );
@@ -39,14 +38,13 @@ export function resolveSendAt(sendAt: string, timezone: string, now = Date.now()
     );
   }
   if (Number.isNaN(instant.getTime())) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'invalid_request',
       `Invalid request body: sendAt: "${sendAt}" is not a valid date-time.`,
     );
   }
   if (instant.getTime() < now - PAST_TOLERANCE_MS) {
-    throw new ApiError(422, 'send_at_in_past', `sendAt (${instant.toISOString()}) is in the past.`);
+    throw new DomainError('send_at_in_past', `sendAt (${instant.toISOString()}) is in the past.`);
   }
   return instant;
 }

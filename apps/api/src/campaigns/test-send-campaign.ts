@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
-import { notFound } from '../core/api-error.js';
+import { notFound } from '../core/domain-error.js';
 import { uuid7 } from '../core/uuid7.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 

@@ -1,12 +1,12 @@
 import { type Category, type Db, Prisma } from '@herald/db';
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 
 export async function createCategory(db: Db, input: Omit<Category, 'createdAt'>) {
   try {
     return await db.category.create({ data: input });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new ApiError(409, 'conflict', `A category with key "${input.key}" already exists.`);
+      throw new DomainError('conflict', `A category with key "${input.key}" already exists.`);
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import { notFound } from '../core/api-error.js';
+import { notFound } from '../core/domain-error.js';
 
 export async function readContact(db: Db, id: string) {
   const contact = await db.contact.findUnique({ where: { id } });

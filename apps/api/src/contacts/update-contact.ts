@@ -1,5 +1,5 @@
 import { type Db, Prisma } from '@herald/db';
-import { ApiError, notFound } from '../core/api-error.js';
+import { DomainError, notFound } from '../core/domain-error.js';
 import type { UpdateContactInput } from './contacts.schemas.js';
 import { asConflict } from './upsert-contact.js';
 
@@ -7,7 +7,7 @@ export async function updateContact(db: Db, { id, changes }: { id: string; chang
   const existing = await db.contact.findUnique({ where: { id }, select: { erasedAt: true } });
   if (!existing) throw notFound('contact', id);
   if (existing.erasedAt)
-    throw new ApiError(409, 'contact_erased', 'This contact was erased; its data cannot be changed.');
+    throw new DomainError('contact_erased', 'This contact was erased; its data cannot be changed.');
   try {
     return await db.contact.update({
       where: { id },

@@ -1,5 +1,5 @@
 import { type Db, Prisma } from '@herald/db';
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 import type { UpsertContactInput } from './contacts.schemas.js';
 
 /** Creates a contact, or updates the one with the same email (or, without an email, the same externalId). */
@@ -38,7 +38,7 @@ export function asConflict(error: unknown): unknown {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
     const target = JSON.stringify(error.meta ?? {});
     const field = target.includes('external_id') || target.includes('externalId') ? 'externalId' : 'email';
-    return new ApiError(409, 'conflict', `Another contact already has this ${field}.`, { field });
+    return new DomainError('conflict', `Another contact already has this ${field}.`, { field });
   }
   return error;
 }

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { ApiEnv } from '@herald/config';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ApiError } from './api-error.js';
+import { DomainError } from './domain-error.js';
 import { API_ENV } from './injection-tokens.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -21,14 +21,10 @@ export class ApiKeyGuard implements CanActivate {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      throw new ApiError(
-        401,
-        'unauthorized',
-        'Send the API key as "Authorization: Bearer <HERALD_API_KEY>".',
-      );
+      throw new DomainError('unauthorized', 'Send the API key as "Authorization: Bearer <HERALD_API_KEY>".');
     }
     if (!timingSafeEqual(digest(match[1]), this.expected)) {
-      throw new ApiError(401, 'unauthorized', 'The API key is not valid.');
+      throw new DomainError('unauthorized', 'The API key is not valid.');
     }
     return true;
   }

@@ -2,13 +2,36 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { PreferencesError } from '@herald/preferences';
 import { TemplateDataError, TemplateSourceError } from '@herald/templates';
 import type { Response } from 'express';
-import { ApiError } from './api-error.js';
+import { DomainError, type ErrorCode } from './domain-error.js';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-const PREFERENCES_STATUS: Record<string, number> = {
+/** The HTTP status of each domain error code: the API's and the consent domain's (@herald/preferences). */
+const STATUS: Record<ErrorCode | PreferencesError['code'], number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  contact_erased: 409,
+  version_exists: 409,
+  invalid_transition: 409,
+  idempotency_key_reused: 409,
+  policy_already_effective: 409,
+  unknown_template: 422,
+  unknown_contact: 422,
+  unknown_category: 422,
+  not_promotional: 422,
+  audience_without_template_category: 422,
+  audience_category_not_promotional: 422,
+  send_at_required: 422,
+  send_at_in_past: 422,
+  effective_date_in_past: 422,
+  effective_date_too_soon: 422,
+  category_mismatch: 422,
+  reserved_variable: 422,
+  fixture_does_not_render: 422,
   'unknown-contact': 404,
   'unknown-category': 422,
   'required-category': 422,
@@ -29,12 +52,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private toResponse(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof ApiError) {
-      return [exception.status, body(exception.code, exception.message, exception.details)];
+    if (exception instanceof DomainError) {
+      return [STATUS[exception.code], body(exception.code, exception.message, exception.details)];
     }
     if (exception instanceof PreferencesError) {
-      const status = PREFERENCES_STATUS[exception.code] ?? 422;
-      return [status, body(exception.code.replaceAll('-', '_'), exception.message)];
+      return [STATUS[exception.code], body(exception.code.replaceAll('-', '_'), exception.message)];
     }
     if (exception instanceof TemplateSourceError) {
       return [422, body('invalid_template', exception.message, exception.errors)];

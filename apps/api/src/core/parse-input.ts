@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from './api-error.js';
+import { DomainError } from './domain-error.js';
 
 /** Parses a request body, query or path parameter; every problem is named with its path. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.output<S> {
@@ -14,5 +14,5 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   const message = first
     ? `Invalid request ${where}: ${first.path ? `${first.path}: ` : ''}${first.message}`
     : `Invalid request ${where}.`;
-  throw new ApiError(400, 'invalid_request', message, details);
+  throw new DomainError('invalid_request', message, details);
 }

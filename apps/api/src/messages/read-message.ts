@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import { notFound } from '../core/api-error.js';
+import { notFound } from '../core/domain-error.js';
 
 /** One message with its events, oldest first, and the template version it was sent with. */
 export async function readMessage(db: Db, id: string) {

@@ -2,7 +2,7 @@ import { type Db, Prisma } from '@herald/db';
 import type { TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
 import { uuid7 } from '../core/uuid7.js';
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import type { SystemVariables } from '../templates/system-variables.js';
 import type { TemplateCache } from '../templates/template-cache.js';
@@ -26,7 +26,7 @@ export interface SendMessageDeps {
 export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput) {
   const { db } = deps;
   const template = await deps.templates.latest(input.template);
-  if (!template) throw new ApiError(422, 'unknown_template', `No template with key "${input.template}".`);
+  if (!template) throw new DomainError('unknown_template', `No template with key "${input.template}".`);
 
   const compiled = await deps.renderer.compile(toRenderSource(template));
   deps.renderer.render(compiled, { ...input.data, ...deps.sampleSystem });
@@ -61,7 +61,7 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
 async function resolveContact(db: Db, to: SendMessageInput['to']): Promise<string> {
   if ('contactId' in to) {
     const contact = await db.contact.findUnique({ where: { id: to.contactId }, select: { id: true } });
-    if (!contact) throw new ApiError(422, 'unknown_contact', `No contact with id "${to.contactId}".`);
+    if (!contact) throw new DomainError('unknown_contact', `No contact with id "${to.contactId}".`);
     return contact.id;
   }
   // Insert-or-read in one round trip (a second try covers a concurrent insert of the same address).
@@ -77,7 +77,7 @@ async function resolveContact(db: Db, to: SendMessageInput['to']): Promise<strin
       LIMIT 1`);
     if (rows[0]) return rows[0].id;
   }
-  throw new ApiError(409, 'conflict', 'The contact for this address is being created concurrently; retry.');
+  throw new DomainError('conflict', 'The contact for this address is being created concurrently; retry.');
 }
 
 /** The same idempotency key returns the same message; reusing it for another message is a conflict. */
@@ -87,10 +87,9 @@ async function replay(db: Db, idempotencyKey: string, expected: { contactId: str
     select: { id: true, status: true, contactId: true, template: { select: { key: true } } },
   });
   if (!existing)
-    throw new ApiError(409, 'conflict', 'A message with this idempotency key is being created; retry.');
+    throw new DomainError('conflict', 'A message with this idempotency key is being created; retry.');
   if (existing.contactId !== expected.contactId || existing.template.key !== expected.templateKey) {
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'idempotency_key_reused',
       'This idempotency key was already used for a different message (another recipient or template).',
     );

@@ -1,5 +1,5 @@
 import { type Db, Prisma } from '@herald/db';
-import { notFound } from '../core/api-error.js';
+import { notFound } from '../core/domain-error.js';
 import { NOTICE_INCLUDE, toNoticeView } from './notice-view.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import { notFound } from '../core/api-error.js';
+import { notFound } from '../core/domain-error.js';
 import { NOTICE_INCLUDE, toNoticeView } from './notice-view.js';
 
 /** A contact's in-app notices, newest policy first; `pending` keeps only those not yet acknowledged. */

@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
-import { ApiError, notFound } from '../core/api-error.js';
+import { DomainError, notFound } from '../core/domain-error.js';
 import { checkNoticePeriod } from './check-notice-period.js';
 import type { AnnouncePolicyInput } from './policies.schemas.js';
 import { sweepPolicyJob } from './policy-queue.js';
@@ -28,8 +28,7 @@ export async function announcePolicyVersion(
   const version = await deps.db.policyVersion.findUnique({ where: { id } });
   if (!version) throw notFound('policy version', id);
   if (version.effectiveAt.getTime() <= now.getTime()) {
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'policy_already_effective',
       `Version "${version.version}" took effect on ${version.effectiveAt.toISOString()}; it can no longer be announced.`,
     );

@@ -1,4 +1,4 @@
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,8 +25,7 @@ export function checkNoticePeriod({
   overrideReason: string | null | undefined;
 }): { overridden: boolean } {
   if (effectiveAt.getTime() <= now.getTime()) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'effective_date_in_past',
       `effectiveAt (${effectiveAt.toISOString()}) is not in the future: users must be notified before a change takes effect.`,
       { effectiveAt: effectiveAt.toISOString(), now: now.toISOString() },
@@ -35,8 +34,7 @@ export function checkNoticePeriod({
   const earliest = earliestEffectiveAt(now, noticeDays);
   if (effectiveAt.getTime() >= earliest.getTime()) return { overridden: false };
   if (overrideReason) return { overridden: true };
-  throw new ApiError(
-    422,
+  throw new DomainError(
     'effective_date_too_soon',
     `effectiveAt must be on or after ${earliest.toISOString()}, ${noticeDays} days from now ` +
       `(HERALD_POLICY_NOTICE_DAYS). To publish with less notice, add "override": { "reason": "…" }; ` +

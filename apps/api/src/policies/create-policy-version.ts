@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import type { TemplateRenderer } from '@herald/templates';
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 import type { SystemVariables } from '../templates/system-variables.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
@@ -34,8 +34,7 @@ export async function createPolicyVersion(deps: CreatePolicyDeps, input: CreateP
 
   const template = await deps.templates.latest(POLICY_TEMPLATE_KEY);
   if (!template) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'unknown_template',
       `The "${POLICY_TEMPLATE_KEY}" template is missing; run "npx prisma db seed".`,
     );
@@ -61,7 +60,7 @@ export async function createPolicyVersion(deps: CreatePolicyDeps, input: CreateP
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new ApiError(409, 'version_exists', `A policy version "${input.version}" already exists.`);
+      throw new DomainError('version_exists', `A policy version "${input.version}" already exists.`);
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import type { Db, PolicyVersion } from '@herald/db';
-import { notFound } from '../core/api-error.js';
+import { notFound } from '../core/domain-error.js';
 
 /** A version and the announced version in force just before it (what its summary compares with). */
 export async function readPolicyVersion(

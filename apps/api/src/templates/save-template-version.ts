@@ -1,7 +1,7 @@
 import { type Db, Prisma } from '@herald/db';
 import { TemplateSourceError, validateTemplateSource, type TemplateRenderer } from '@herald/templates';
 import { uuid7 } from '../core/uuid7.js';
-import { ApiError } from '../core/api-error.js';
+import { DomainError } from '../core/domain-error.js';
 import { type SystemVariables, SYSTEM_VARIABLE_NAMES } from './system-variables.js';
 import type { SaveTemplateInput } from './templates.schemas.js';
 import { toRenderSource } from './template-source.js';
@@ -16,11 +16,10 @@ export async function saveTemplateVersion(
   { input, system }: { input: SaveTemplateInput; system: SystemVariables },
 ) {
   const category = await db.category.findUnique({ where: { key: input.category } });
-  if (!category) throw new ApiError(422, 'unknown_category', `No category with key "${input.category}".`);
+  if (!category) throw new DomainError('unknown_category', `No category with key "${input.category}".`);
   const latest = await db.template.findFirst({ where: { key: input.key }, orderBy: { version: 'desc' } });
   if (latest && latest.categoryKey !== input.category) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'category_mismatch',
       `Template "${input.key}" belongs to category "${latest.categoryKey}"; a template cannot change its category (and so its class).`,
     );
@@ -36,8 +35,7 @@ export async function saveTemplateVersion(
     (SYSTEM_VARIABLE_NAMES as readonly string[]).includes(key),
   );
   if (reserved.length > 0) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'reserved_variable',
       `The fixture may not set system variables: ${reserved.join(', ')}.`,
     );
@@ -51,8 +49,7 @@ export async function saveTemplateVersion(
   try {
     renderer.render(compiled, { ...fixture, ...system });
   } catch (error) {
-    throw new ApiError(
-      422,
+    throw new DomainError(
       'fixture_does_not_render',
       `The ${input.fixture ? 'given' : 'generated'} fixture does not render: ${(error as Error).message}${input.fixture ? '' : ' Send a "fixture" with sample data.'}`,
     );
