@@ -1,6 +1,6 @@
+import type { ScheduleCampaignInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 import { DomainError, notFound } from '../core/domain-error.js';
-import type { ScheduleCampaignInput } from './campaigns.schemas.js';
 import { resolveSendAt } from './resolve-send-at.js';
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel';

@@ -1,15 +1,10 @@
+import type { AudienceInput } from '@herald/contract';
 import type { Db } from '@herald/db';
-import type { TemplateRenderer } from '@herald/templates';
+import type { SystemVariables, TemplateRenderer } from '@herald/templates';
 import { DomainError } from '../core/domain-error.js';
 import type { TemplateCache } from '../templates/template-cache.js';
-import type { SystemVariables } from '../templates/system-variables.js';
 import { toRenderSource } from '../templates/template-source.js';
-import {
-  type AudienceInput,
-  type ResolvedAudience,
-  resolveAudience,
-  type StoredAudience,
-} from './audience.js';
+import { type ResolvedAudience, resolveAudience, type StoredAudience } from './audience.js';
 
 export interface PrepareCampaignDeps {
   db: Db;

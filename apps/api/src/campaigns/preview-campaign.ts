@@ -1,8 +1,7 @@
 import type { Db } from '@herald/db';
 import { preferenceLinks, signToken, type SigningKey } from '@herald/preferences';
-import type { TemplateRenderer } from '@herald/templates';
+import type { SystemVariables, TemplateRenderer } from '@herald/templates';
 import { DomainError, notFound } from '../core/domain-error.js';
-import type { SystemVariables } from '../templates/system-variables.js';
 import { toRenderSource } from '../templates/template-source.js';
 
 /**

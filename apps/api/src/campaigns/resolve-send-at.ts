@@ -1,5 +1,5 @@
+import { dateTimeInstant } from '@herald/contract';
 import { DomainError } from '../core/domain-error.js';
-import { zonedTimeToInstant } from './zoned-time.js';
 
 /** How far in the past a send time may be (a clock skew, a slow form): older is refused as a mistake. */
 const PAST_TOLERANCE_MS = 5 * 60 * 1000;
@@ -10,34 +10,8 @@ const PAST_TOLERANCE_MS = 5 * 60 * 1000;
  * campaign at once by a typo in the year is the mistake this guards against.
  */
 export function resolveSendAt(sendAt: string, timezone: string, now = Date.now()): Date {
-  const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(sendAt);
-  let instant: Date;
-  if (hasOffset) {
-    instant = new Date(sendAt);
-  } else {
-    const [date = '', time = ''] = sendAt.split('T');
-    const [year, month, day] = date.split('-').map(Number);
-    const [hour, minute, second = 0] = time.split(':').map(Number);
-    const calendar = new Date(Date.UTC(year as number, (month as number) - 1, day as number));
-    if (calendar.getUTCDate() !== day || (hour as number) > 23 || (minute as number) > 59) {
-      throw new DomainError(
-        'invalid_request',
-        `Invalid request body: sendAt: "${sendAt}" is not a valid date-time.`,
-      );
-    }
-    instant = zonedTimeToInstant(
-      {
-        year: year as number,
-        month: month as number,
-        day: day as number,
-        hour: hour as number,
-        minute: minute as number,
-        second: Math.floor(second),
-      },
-      timezone,
-    );
-  }
-  if (Number.isNaN(instant.getTime())) {
+  const instant = dateTimeInstant(sendAt, timezone);
+  if (!instant) {
     throw new DomainError(
       'invalid_request',
       `Invalid request body: sendAt: "${sendAt}" is not a valid date-time.`,

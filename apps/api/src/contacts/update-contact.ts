@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import { DomainError, notFound } from '../core/domain-error.js';
-import type { UpdateContactInput } from './contacts.schemas.js';
+import type { UpdateContactInput } from '@herald/contract';
 import { asConflict } from './upsert-contact.js';
 
 export async function updateContact(db: Db, { id, changes }: { id: string; changes: UpdateContactInput }) {

@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import { DomainError } from '../core/domain-error.js';
-import type { UpsertContactInput } from './contacts.schemas.js';
+import type { UpsertContactInput } from '@herald/contract';
 
 /** Creates a contact, or updates the one with the same email (or, without an email, the same externalId). */
 export async function upsertContact(

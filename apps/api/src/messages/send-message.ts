@@ -1,13 +1,12 @@
+import type { SendMessageInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
-import type { TemplateRenderer } from '@herald/templates';
+import type { SystemVariables, TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
 import { uuid7 } from '../core/uuid7.js';
 import { DomainError } from '../core/domain-error.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
-import type { SystemVariables } from '../templates/system-variables.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
-import type { SendMessageInput } from './messages.schemas.js';
 
 export interface SendMessageDeps {
   db: Db;

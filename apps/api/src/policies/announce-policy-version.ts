@@ -2,7 +2,7 @@ import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
 import { DomainError, notFound } from '../core/domain-error.js';
 import { checkNoticePeriod } from './check-notice-period.js';
-import type { AnnouncePolicyInput } from './policies.schemas.js';
+import type { AnnouncePolicyInput } from '@herald/contract';
 import { sweepPolicyJob } from './policy-queue.js';
 
 export interface AnnouncePolicyDeps {

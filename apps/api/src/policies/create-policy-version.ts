@@ -1,11 +1,10 @@
+import type { CreatePolicyInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
-import type { TemplateRenderer } from '@herald/templates';
+import type { SystemVariables, TemplateRenderer } from '@herald/templates';
 import { DomainError } from '../core/domain-error.js';
-import type { SystemVariables } from '../templates/system-variables.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
 import { checkNoticePeriod } from './check-notice-period.js';
-import type { CreatePolicyInput } from './policies.schemas.js';
 import { POLICY_TEMPLATE_KEY, policyEmailData } from './policy-email-data.js';
 
 export interface CreatePolicyDeps {

@@ -1,9 +1,14 @@
+import type { SaveTemplateInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
-import { TemplateSourceError, validateTemplateSource, type TemplateRenderer } from '@herald/templates';
+import {
+  isSystemVariable,
+  TemplateSourceError,
+  validateTemplateSource,
+  type SystemVariables,
+  type TemplateRenderer,
+} from '@herald/templates';
 import { uuid7 } from '../core/uuid7.js';
 import { DomainError } from '../core/domain-error.js';
-import { type SystemVariables, SYSTEM_VARIABLE_NAMES } from './system-variables.js';
-import type { SaveTemplateInput } from './templates.schemas.js';
 import { toRenderSource } from './template-source.js';
 
 /**
@@ -31,9 +36,7 @@ export async function saveTemplateVersion(
     required: category.required,
   });
   if (!validation.ok) throw new TemplateSourceError(validation.errors);
-  const reserved = Object.keys(input.fixture ?? {}).filter((key) =>
-    (SYSTEM_VARIABLE_NAMES as readonly string[]).includes(key),
-  );
+  const reserved = Object.keys(input.fixture ?? {}).filter(isSystemVariable);
   if (reserved.length > 0) {
     throw new DomainError(
       'reserved_variable',
