@@ -7,7 +7,13 @@ export default defineConfig({
   // Workspace packages run from their own dist at run time, like the API's: not bundled, so the
   // generated Prisma client keeps its files beside it.
   ssr: {
-    external: ['@herald/config', '@herald/contract', '@herald/db', '@herald/passwords', '@herald/preferences'],
+    external: [
+      '@herald/config',
+      '@herald/contract',
+      '@herald/db',
+      '@herald/passwords',
+      '@herald/preferences',
+    ],
   },
   plugins: [
     !process.env.VITEST &&

@@ -3,7 +3,10 @@ import type { Campaign } from '@herald/db';
 
 export type CampaignWithTemplate = Campaign & { template: { key: string; version: number } };
 
-export function toCampaignView(campaign: CampaignWithTemplate, counts: CampaignCounts | undefined): CampaignView {
+export function toCampaignView(
+  campaign: CampaignWithTemplate,
+  counts: CampaignCounts | undefined,
+): CampaignView {
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
     id: campaign.id,

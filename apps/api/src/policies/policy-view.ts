@@ -15,7 +15,11 @@ type Previous = Pick<PolicyVersion, 'id' | 'version' | 'title' | 'effectiveAt'> 
  * A policy version as the API shows it. `summary` is what changes compared with `previousVersion`
  * (the announced version in force before this one), so the public page can show both.
  */
-export function toPolicyView(version: PolicyVersion, previous: Previous, now = new Date()): PolicyVersionView {
+export function toPolicyView(
+  version: PolicyVersion,
+  previous: Previous,
+  now = new Date(),
+): PolicyVersionView {
   return {
     id: version.id,
     version: version.version,

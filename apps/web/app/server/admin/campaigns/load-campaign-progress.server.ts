@@ -1,5 +1,10 @@
 import { readApi } from '../api-client.server';
-import type { CampaignView as Campaign, CampaignCounts, CampaignStatus, CampaignTimeline as Timeline } from '@herald/contract';
+import type {
+  CampaignView as Campaign,
+  CampaignCounts,
+  CampaignStatus,
+  CampaignTimeline as Timeline,
+} from '@herald/contract';
 
 export type CampaignProgress = { status: CampaignStatus; counts: CampaignCounts | null; timeline: Timeline };
 
