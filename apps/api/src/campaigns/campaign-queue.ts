@@ -14,7 +14,7 @@ export const SendBatchJobSchema = z.object({
   campaignId: z.uuid(),
   messageIds: z.array(z.uuid()).min(1).max(1000),
 });
-export type SendBatchJob = z.output<typeof SendBatchJobSchema>;
+type SendBatchJob = z.output<typeof SendBatchJobSchema>;
 
 /**
  * Failures of a whole batch are the infrastructure's (PostgreSQL or Redis away): retried for about
@@ -27,7 +27,7 @@ const BATCH_JOB_OPTIONS: JobOptions = {
   removeOnFail: 1000,
 };
 
-export function sendBatchJob(
+function sendBatchJob(
   campaignId: string,
   messageIds: string[],
   delayMs = 0,

@@ -2,7 +2,7 @@ import type { Db } from '@herald/db';
 import type { CampaignSendState } from './campaign-gate.js';
 
 /** Pause and cancel must take effect within a second: a worker looks again at most this often. */
-export const CAMPAIGN_STATE_TTL_MS = 250;
+const CAMPAIGN_STATE_TTL_MS = 250;
 
 /**
  * A campaign's status, data and rate as the workers' send path reads them, at most one query per

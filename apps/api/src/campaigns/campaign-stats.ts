@@ -16,7 +16,7 @@ const emptyCounts = (): CampaignCounts => ({
 /**
  * Counts for many campaigns in three grouped queries (messages by status over the (campaign_id,
  * status, id) index; the consent log by campaign). Bounces include those reported after the SMTP
- * server accepted a message (a DSN through /v1/events/bounces), each message once.
+ * server accepted a message (a bounce suppression recorded later against it), each message once.
  */
 export async function campaignCounts(db: Db, campaignIds: string[]): Promise<Map<string, CampaignCounts>> {
   const counts = new Map(campaignIds.map((id) => [id, emptyCounts()]));

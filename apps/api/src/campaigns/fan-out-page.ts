@@ -2,7 +2,7 @@ import { type Db, Prisma } from '@herald/db';
 import type { ResolvedAudience } from './audience.js';
 import { audienceConditions } from './audience-conditions.js';
 
-export interface FanOutPageInput {
+interface FanOutPageInput {
   campaignId: string;
   workerId: string;
   templateId: string;
@@ -15,7 +15,7 @@ export interface FanOutPageInput {
   sendTimes: { zones: string[]; at: Date[]; fallback: Date } | null;
 }
 
-export interface FanOutPage {
+interface FanOutPage {
   /** False when the campaign is no longer sending under this worker (paused, cancelled, taken over). */
   active: boolean;
   /** The new cursor; null when the page was empty (the fan-out is complete). */

@@ -1,6 +1,6 @@
 import type { CampaignGate } from './campaign-gate.js';
 
-export type GateResult =
+type GateResult =
   | { outcome: 'send'; data: Record<string, unknown> }
   | { outcome: 'suppressed'; reason: string }
   | { outcome: 'parked'; reason: string };

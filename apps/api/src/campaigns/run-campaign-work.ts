@@ -6,7 +6,7 @@ import type { CampaignWork } from './claim-campaign-work.js';
 import { fanOutPage } from './fan-out-page.js';
 import { localSendTimes } from './local-send-times.js';
 
-export interface CampaignWorkDeps {
+interface CampaignWorkDeps {
   db: Db;
   campaignQueue: Queue;
   workerId: string;

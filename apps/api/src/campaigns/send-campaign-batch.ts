@@ -2,7 +2,7 @@ import { Prisma } from '@herald/db';
 import { deliverMessage } from '../delivery/deliver-message.js';
 import type { DeliveryDeps, DeliveryResult } from '../delivery/delivery-deps.js';
 
-export interface BatchSummary {
+interface BatchSummary {
   /** Outcome → number of messages. */
   outcomes: Record<string, number>;
   /** Messages whose SMTP trouble was temporary: the caller retries each as a single send. */

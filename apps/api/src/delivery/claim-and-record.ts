@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 
-export type OutcomeStatus = 'queued' | 'sent' | 'suppressed' | 'failed' | 'bounced';
+type OutcomeStatus = 'queued' | 'sent' | 'suppressed' | 'failed' | 'bounced';
 
 export interface Outcome {
   messageId: string;

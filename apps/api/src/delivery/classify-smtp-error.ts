@@ -1,29 +1,16 @@
-export type SmtpFailure =
+type SmtpFailure =
   | { kind: 'hard-bounce'; code: number; response: string }
   | { kind: 'permanent'; code?: number; response: string }
   | { kind: 'temporary'; code?: number; response: string };
-
-const NETWORK_CODES = new Set([
-  'ECONNECTION',
-  'ETIMEDOUT',
-  'ESOCKET',
-  'EDNS',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETLS',
-  'EPROTOCOL',
-]);
 
 /**
  * A 5xx reply to RCPT TO is a hard bounce (the address does not exist); any other 5xx is a
  * permanent failure of this message; 4xx replies and network trouble are temporary and retried.
  */
 export function classifySmtpError(error: unknown): SmtpFailure {
-  const { responseCode, response, code, command, message } = (error ?? {}) as {
+  const { responseCode, response, command, message } = (error ?? {}) as {
     responseCode?: number;
     response?: string;
-    code?: string;
     command?: string;
     message?: string;
   };
@@ -34,6 +21,6 @@ export function classifySmtpError(error: unknown): SmtpFailure {
     if (responseCode >= 500) return { kind: 'permanent', code: responseCode, response: text };
     return { kind: 'temporary', code: responseCode, response: text };
   }
-  if (code && NETWORK_CODES.has(code)) return { kind: 'temporary', response: text };
+  // Without a reply code nothing was refused: network trouble, a timeout, a dropped connection.
   return { kind: 'temporary', response: text };
 }

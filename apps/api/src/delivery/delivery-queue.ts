@@ -10,7 +10,7 @@ export const SendMessageJobSchema = z.object({
   version: z.literal(1),
   messageId: z.uuid(),
 });
-export type SendMessageJob = z.output<typeof SendMessageJobSchema>;
+type SendMessageJob = z.output<typeof SendMessageJobSchema>;
 
 export function deliveryQueueOptions(env: CommonEnv): QueueOptions & { url: string } {
   return {

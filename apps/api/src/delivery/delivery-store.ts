@@ -3,7 +3,7 @@ import { loadDeliveryStates, type DeliveryState } from '@herald/preferences';
 import { createBatcher } from './batcher.js';
 import { type Claim, claimMessages, type Outcome, recordOutcomes } from './claim-and-record.js';
 
-export type ClaimedMessage = Claim & { state: DeliveryState | null };
+type ClaimedMessage = Claim & { state: DeliveryState | null };
 
 export interface DeliveryStore {
   /** Claims a message and reads its contact's consent state as it is now; null if not claimable. */

@@ -7,7 +7,7 @@ import { deliverMessage } from './deliver-message.js';
 import { DeliveryContext } from './delivery-context.js';
 import { DELIVERY_QUEUE, SEND_MESSAGE_JOB, SendMessageJobSchema } from './delivery-queue.js';
 
-export class RetryableDeliveryError extends Error {}
+class RetryableDeliveryError extends Error {}
 
 /** Consumes send-message jobs. Concurrency comes from WORKER_CONCURRENCY, so it is registered at start-up. */
 @Injectable()

@@ -3,7 +3,7 @@ import type { SigningKey } from '@herald/preferences';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { type MailtoTarget, resolveUnsubscribeAddress, unsubscribeByMail } from './unsubscribe-by-mail.js';
 
-export interface InboundSmtpOptions {
+interface InboundSmtpOptions {
   db: Db;
   keys: SigningKey[];
   mailDomain: string;

@@ -18,7 +18,7 @@ export async function listPolicyVersions(
 }
 
 /** The announced version in force just before this one: the latest announced one that takes effect earlier. */
-export function previousOf(
+function previousOf(
   version: PolicyVersion,
   announcedNewestFirst: PolicyVersion[],
 ): PolicyVersion | null {

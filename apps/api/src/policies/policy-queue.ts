@@ -9,7 +9,7 @@ export const SweepPolicyJobSchema = z.object({
   version: z.literal(1),
   policyVersionId: z.uuid(),
 });
-export type SweepPolicyJob = z.output<typeof SweepPolicyJobSchema>;
+type SweepPolicyJob = z.output<typeof SweepPolicyJobSchema>;
 
 /**
  * Starts a sweep of one announced version now (the workers also sweep every version periodically).
