@@ -5,6 +5,10 @@ export default defineConfig({
   test: {
     name: 'web',
     include: ['test/**/*.test.ts'],
+    // Each file gets a database of its own and every process a queue prefix of its own: files run
+    // side by side, and a campaign or policy announcement reaches only the file's own contacts.
+    setupFiles: ['@herald/test-support/isolated-database'],
+    maxWorkers: 2,
     testTimeout: 90_000,
     hookTimeout: 90_000,
   },

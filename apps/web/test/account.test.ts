@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, consentLog, createContact } from './support/fixtures.js';
 import { getPage, postForm, textOf } from './support/forms.js';
 import { cookiePair, storeSignInToken } from './support/sign-in.js';
-import { freePort, startWebServer, type WebServer } from './support/web-server.js';
+import { freePort, startWebServer, type WebServer } from '@herald/test-support';
 
 /** `/account` over HTTP: magic-link sign-in, the session cookie, CSRF on its forms. */
 let web: WebServer;

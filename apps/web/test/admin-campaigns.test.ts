@@ -19,7 +19,7 @@ let page: Page;
 const run = randomBytes(3).toString('hex');
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startConsoleStack('web_campaigns'), launchChromium()]);
+  [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
   const { db } = stack;
   for (let i = 0; i < 6; i++) {
     await db.contact.create({ data: { email: `reader-${i}-${run}@example.test`, name: `Reader ${i}` } });

@@ -25,7 +25,7 @@ let policyUrl = '';
 let readerId = '';
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startConsoleStack('web_policies'), launchChromium()]);
+  [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
   const { db } = stack;
   for (let i = 0; i < 5; i++) {
     const contact = await db.contact.create({
@@ -73,8 +73,9 @@ describe('policy versions in the console', () => {
     await submit(page, 'Publish version');
 
     const error = (await page.locator('#effectiveAt-error').textContent()) ?? '';
-    const earliest = error.match(/earliest allowed date is (\d{1,2} \w{3} \d{4}, \d{2}:\d{2}) UTC/)?.[1];
-    expect(earliest, error).toBeDefined();
+    const pattern = /earliest allowed date is (\d{1,2} \w{3} \d{4}, \d{2}:\d{2}) UTC/;
+    expect(error).toMatch(pattern);
+    const earliest = error.match(pattern)?.[1];
     const earliestAt = Date.parse(`${earliest} UTC`);
     expect(Math.abs(earliestAt - (publishedAt + 30 * DAY_MS))).toBeLessThan(2 * 60_000);
     expect(await page.getByLabel('What changes since the previous version').inputValue()).toBe(SUMMARY);

@@ -2,11 +2,10 @@ import type { Db } from '@herald/db';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAdmin } from '../../../prisma/seed-admin.js';
-import { startApiOnly, type ApiProcess } from './support/admin-stack.js';
 import { connect } from './support/fixtures.js';
 import { getPage, postForm, textOf } from './support/forms.js';
 import { cookiePair } from './support/sign-in.js';
-import { freePort, startWebServer, type WebServer } from './support/web-server.js';
+import { startHeraldWithWeb, type ApiClient, type HeraldWithWeb, type WebServer } from '@herald/test-support';
 
 /**
  * `/admin` sign-in over HTTP: scrypt-hashed passwords, the console's own cookie, CSRF on every
@@ -14,21 +13,19 @@ import { freePort, startWebServer, type WebServer } from './support/web-server.j
  * API runs behind it (without a worker: nothing here sends mail).
  */
 const LIMIT = 3;
+let stack: HeraldWithWeb;
 let web: WebServer;
-let api: ApiProcess;
+let api: ApiClient;
 let db: Db;
 
 beforeAll(async () => {
   db = connect();
-  const apiPort = String(await freePort());
-  web = await startWebServer({
-    HERALD_API_URL: `http://127.0.0.1:${apiPort}`,
-    ADMIN_SIGN_IN_FAILURE_LIMIT: String(LIMIT),
-  });
-  api = await startApiOnly({ ...web.env, API_PORT: apiPort, HERALD_API_KEY: web.env.HERALD_API_KEY ?? '' });
+  stack = await startHeraldWithWeb({ workers: 0, webEnv: { ADMIN_SIGN_IN_FAILURE_LIMIT: String(LIMIT) } });
+  ({ web } = stack);
+  api = stack.herald.client;
 });
 afterAll(async () => {
-  await Promise.all([web?.stop(), api?.stop()]);
+  await stack?.stop();
   await db?.$disconnect();
 });
 

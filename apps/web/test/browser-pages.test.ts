@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectPage, launchChromium, submit } from './support/browser.js';
 import { connect, consentLog, createContact, tokenFor } from './support/fixtures.js';
 import { storeSignInToken } from './support/sign-in.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { startWebServer, type WebServer } from '@herald/test-support';
 
 /**
  * The pages in real Chromium with JavaScript switched off (plain forms), checked by axe-core at

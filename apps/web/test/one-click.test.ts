@@ -3,7 +3,7 @@ import { signToken, parseSigningKeys } from '@herald/preferences';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, consentLog, createContact, preferenceRows, tokenFor } from './support/fixtures.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { startWebServer, type WebServer } from '@herald/test-support';
 
 /** RFC 8058 one-click (`POST /u/:token`) against the built server, as issue 3 lists its cases. */
 let web: WebServer;

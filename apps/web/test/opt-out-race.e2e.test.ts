@@ -1,8 +1,12 @@
-import { startMailCatcher, type MailCatcher } from '@herald/mail-catcher';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHeraldApi, type HeraldApi } from './support/herald-api.js';
-import { freePort, startWebServer, type WebServer } from './support/web-server.js';
+import {
+  startHeraldWithWeb,
+  startTestSmtpServer,
+  type ApiClient,
+  type HeraldWithWeb,
+  type TestSmtpServer,
+} from '@herald/test-support';
 
 /**
  * The opt-out race (issue 3): newsletters to a contact wait in the queue behind other jobs while the
@@ -10,9 +14,9 @@ import { freePort, startWebServer, type WebServer } from './support/web-server.j
  * contact. The worker reads consent at send time, and the one-click route waits for any send that
  * read the old state to finish before answering.
  */
-let catcher: MailCatcher;
-let web: WebServer;
-let api: HeraldApi;
+let catcher: TestSmtpServer;
+let stack: HeraldWithWeb;
+let api: ApiClient;
 
 const NEWSLETTER = {
   headline: 'Race day',
@@ -22,25 +26,12 @@ const NEWSLETTER = {
 const NOTICE = { title: 'Filler', body: 'A job ahead of the newsletter in the queue.' };
 
 beforeAll(async () => {
-  catcher = await startMailCatcher({ smtpPort: 0, httpPort: null, keep: 'headers', maxMessages: 100_000 });
-  const apiPort = String(await freePort());
-  const shared = {
-    HERALD_SECRET: `r1:${randomBytes(32).toString('base64url')}`,
-    HERALD_API_KEY: `race-${randomBytes(12).toString('hex')}`,
-    HERALD_QUEUE_PREFIX: `race-${randomBytes(4).toString('hex')}`,
-  };
-  web = await startWebServer({ ...shared, HERALD_API_URL: `http://127.0.0.1:${apiPort}` });
-  api = await startHeraldApi({
-    ...web.env,
-    ...shared,
-    API_PORT: apiPort,
-    SMTP_URL: catcher.smtpUrl,
-    PUBLIC_WEB_URL: web.url,
-    WORKER_CONCURRENCY: '10',
-  });
+  catcher = await startTestSmtpServer({ keep: 'headers', maxMessages: 100_000 });
+  stack = await startHeraldWithWeb({ env: { SMTP_URL: catcher.smtpUrl, WORKER_CONCURRENCY: '10' } });
+  api = stack.herald.client;
 });
 afterAll(async () => {
-  await Promise.all([api?.stop(), web?.stop()]);
+  await stack?.stop();
   await catcher?.close();
 });
 
@@ -57,7 +48,7 @@ describe('the opt-out race', () => {
     const first = await send('newsletter', { email }, NEWSLETTER);
     const caught = await catcher.waitFor((m) => m.heraldMessageId === first, { timeoutMs: 20_000 });
     const oneClickUrl = /<(http[^>]+\/u\/[^>]+)>/.exec(caught.header('list-unsubscribe') ?? '')?.[1];
-    expect(oneClickUrl).toBeDefined();
+    expect(oneClickUrl).toMatch(new RegExp(`^${stack.web.url}/u/.+`));
 
     // Newsletters to the contact spread among hundreds of other jobs, then the one-click while they drain.
     const queued: string[] = [];

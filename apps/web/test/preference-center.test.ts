@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, consentLog, createContact, preferenceRows, tokenFor } from './support/fixtures.js';
 import { getPage, inputTag, postForm, textOf } from './support/forms.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { startWebServer, type WebServer } from '@herald/test-support';
 
 /** `/preferences/:token` over plain HTTP, as a browser without JavaScript uses it. */
 let web: WebServer;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, consentLog, createContact, tokenFor } from './support/fixtures.js';
-import { startWebServer } from './support/web-server.js';
+import { startWebServer } from '@herald/test-support';
 
 /** `node apps/web/server.js`: validates its environment before listening, and runs as a cluster. */
 const WEB_DIR = fileURLToPath(new URL('../', import.meta.url));

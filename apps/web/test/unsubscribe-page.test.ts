@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, consentLog, createContact, preferenceRows, tokenFor } from './support/fixtures.js';
 import { getPage, postForm, textOf } from './support/forms.js';
-import { startWebServer, type WebServer } from './support/web-server.js';
+import { startWebServer, type WebServer } from '@herald/test-support';
 
 /** `/unsubscribe/:token` over plain HTTP, as a browser without JavaScript uses it. */
 let web: WebServer;
@@ -58,7 +58,10 @@ describe('the unsubscribe page', () => {
 
   it('offers all marketing: the choice sets the all-promotional opt-out, and undo restores both', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, { kind: 'category', categoryKey: 'product-news' })}`;
+    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, {
+      kind: 'category',
+      categoryKey: 'product-news',
+    })}`;
 
     const done = await postForm(url, [['allMarketing', 'on']]);
     expect(textOf(done.html)).toContain(
@@ -92,7 +95,10 @@ describe('the unsubscribe page', () => {
 
   it('explains that a required category cannot be turned off and only offers all marketing', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, { kind: 'category', categoryKey: 'security' })}`;
+    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, {
+      kind: 'category',
+      categoryKey: 'security',
+    })}`;
     const page = await getPage(url);
     expect(textOf(page.html)).toContain('Security emails cannot be turned off');
 

@@ -6,6 +6,7 @@ export { heraldEnvironment } from './herald-environment.js';
 export type { JsonBody } from './json-body.js';
 export { REPO_ROOT } from './repo-root.js';
 export { startHerald, type Herald, type HeraldOptions } from './start-herald.js';
+export { startHeraldWithWeb, type HeraldWithWeb } from './start-herald-with-web.js';
 export { startNodeProcess, type NodeProcess } from './start-node-process.js';
 export {
   startTestSmtpServer,

@@ -26,7 +26,8 @@ export async function startWebServer(overrides: Record<string, string> = {}): Pr
       'apps/web is not built: run `npm run build --workspace @herald/web` (npm test builds first)',
     );
   }
-  const port = await freePort();
+  // A caller that must tell other processes the address up front picks the port itself.
+  const port = overrides.WEB_PORT ? Number(overrides.WEB_PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     ...heraldEnvironment('web'),

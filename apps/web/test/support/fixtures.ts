@@ -1,10 +1,9 @@
 import { createPrismaClient, type Db } from '@herald/db';
 import { signToken, type SigningKey, type TokenScope } from '@herald/preferences';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DATABASE_URL } from './web-server.js';
 
 export function connect(): Db {
-  return createPrismaClient({ databaseUrl: DATABASE_URL, maxConnections: 4 });
+  return createPrismaClient({ databaseUrl: process.env.DATABASE_URL ?? '', maxConnections: 4 });
 }
 
 /** A contact with a unique address, so test files can run in parallel on one database. */
