@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: from a fresh clone, with PostgreSQL and Redis reachable: install, build, create and
-# migrate a separate test database, run every test. Results also go to test-results/vitest.json.
+# `npm test`: from a fresh clone, with PostgreSQL and Redis reachable: install, build, create,
+# migrate and seed a separate test database, run every test. That database is a template: each test
+# file works on a copy of its own (@herald/test-support/isolated-database), so files run in parallel.
+# Results also go to test-results/vitest.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
