@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@herald/test-support';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
 const NOTICE = { title: 'Your export is ready', body: 'Download it within 7 days.' };
@@ -45,9 +44,9 @@ describe('temporary failures', () => {
   });
 
   it('retries a refused connection and fails the message after the last attempt, without suppressing', async () => {
-    await h.stopWorker();
-    // The attempts are the job's (DELIVERY_ATTEMPTS=5 when the API enqueued it).
-    await h.startWorker({ SMTP_URL: `smtp://127.0.0.1:${await freePort()}` });
+    // The mail server goes down: open connections dropped, new ones refused. The attempts are the
+    // job's (DELIVERY_ATTEMPTS=5 when the API enqueued it).
+    await h.catcher.refuseConnections();
     const email = uniqueEmail('refused');
     const sent = await h.request('POST', '/v1/messages', {
       template: 'service-notice',
@@ -67,5 +66,15 @@ describe('temporary failures', () => {
     ]);
     const suppressions = await h.db.suppression.count({ where: { contactId: message.contactId } });
     expect(suppressions).toBe(0);
+
+    // Back on the same port, the same worker delivers again.
+    await h.catcher.acceptConnections();
+    const next = await h.request('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email: uniqueEmail('back') },
+      data: NOTICE,
+    });
+    expect(await waitForStatus(h, next.body.id, 20_000)).toMatchObject({ status: 'sent' });
+    expect(h.catcher.received.get(next.body.id)).toBe(1);
   });
 });
