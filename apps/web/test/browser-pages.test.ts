@@ -31,7 +31,7 @@ describe('pages in Chromium without JavaScript', () => {
   it('unsubscribe page: confirm, see the result, undo', async () => {
     const contact = await createContact(db, 'browser');
     const page = await noScript.newPage();
-    await page.goto(`${web.url}/unsubscribe/${tokenFor(web.keys, contact.id)}`);
+    await page.goto(`${web.url}/unsubscribe/${tokenFor(web, contact.id)}`);
     expect(await page.locator('h1').textContent()).toBe('Unsubscribe from Newsletter?');
     await inspectPage(page, 'unsubscribe');
 
@@ -52,7 +52,7 @@ describe('pages in Chromium without JavaScript', () => {
   it('preference center: three changes saved at once, three consent-log entries, the changes listed', async () => {
     const contact = await createContact(db, 'browser');
     const page = await noScript.newPage();
-    await page.goto(`${web.url}/preferences/${tokenFor(web.keys, contact.id)}`);
+    await page.goto(`${web.url}/preferences/${tokenFor(web, contact.id)}`);
     await inspectPage(page, 'preferences');
     expect(await page.getByLabel('Security').isDisabled()).toBe(true);
     expect(await page.getByLabel('Security').isChecked()).toBe(true);
@@ -122,7 +122,7 @@ describe('with JavaScript on', () => {
     const contact = await createContact(db, 'browser-js');
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${web.url}/preferences/${tokenFor(web.keys, contact.id)}`);
+    await page.goto(`${web.url}/preferences/${tokenFor(web, contact.id)}`);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

@@ -36,7 +36,7 @@ describe('POST /u/:token', () => {
   it('unsubscribes with an application/x-www-form-urlencoded body and logs source one-click with the message id', async () => {
     const contact = await createContact(db);
     const messageId = randomUUID();
-    const response = await oneClick(tokenFor(web.keys, contact.id, undefined, messageId));
+    const response = await oneClick(tokenFor(web, contact.id, undefined, messageId));
 
     expect(response.status).toBe(200);
     expect(response.headers.get('location')).toBeNull();
@@ -63,7 +63,7 @@ describe('POST /u/:token', () => {
     const contact = await createContact(db);
     const form = new FormData();
     form.append('List-Unsubscribe', 'One-Click');
-    const response = await oneClick(tokenFor(web.keys, contact.id), { body: form });
+    const response = await oneClick(tokenFor(web, contact.id), { body: form });
 
     expect(response.status).toBe(200);
     expect((await consentLog(db, contact.id)).map((row) => [row.categoryKey, row.source])).toEqual([
@@ -73,7 +73,7 @@ describe('POST /u/:token', () => {
 
   it('is idempotent: repeated and simultaneous POSTs all answer 200 and log once', async () => {
     const contact = await createContact(db);
-    const token = tokenFor(web.keys, contact.id);
+    const token = tokenFor(web, contact.id);
     const simultaneous = await Promise.all(Array.from({ length: 5 }, () => oneClick(token)));
     const again = await oneClick(token);
 
@@ -85,7 +85,7 @@ describe('POST /u/:token', () => {
 
   it('needs no cookie and accepts a foreign Origin (mail providers post cross-site)', async () => {
     const contact = await createContact(db);
-    const response = await oneClick(tokenFor(web.keys, contact.id), {
+    const response = await oneClick(tokenFor(web, contact.id), {
       headers: { origin: 'https://mail.provider.example', 'sec-fetch-site': 'cross-site' },
     });
 
@@ -96,7 +96,7 @@ describe('POST /u/:token', () => {
 
   it('unsubscribes from all marketing with an all-promotional token', async () => {
     const contact = await createContact(db);
-    const response = await oneClick(tokenFor(web.keys, contact.id, { kind: 'all-promotional' }));
+    const response = await oneClick(tokenFor(web, contact.id, { kind: 'all-promotional' }));
 
     expect(response.status).toBe(200);
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).promotionalOptOut).toBe(true);
@@ -105,7 +105,7 @@ describe('POST /u/:token', () => {
 
   it('changes only its own contact and category', async () => {
     const [mine, theirs] = [await createContact(db), await createContact(db)];
-    expect((await oneClick(tokenFor(web.keys, mine.id))).status).toBe(200);
+    expect((await oneClick(tokenFor(web, mine.id))).status).toBe(200);
 
     expect((await preferenceRows(db, mine.id)).map((row) => row.categoryKey)).toEqual(['newsletter']);
     expect((await db.contact.findUniqueOrThrow({ where: { id: mine.id } })).promotionalOptOut).toBe(false);
@@ -115,7 +115,7 @@ describe('POST /u/:token', () => {
 
   it('refuses a POST without the List-Unsubscribe=One-Click body and changes nothing', async () => {
     const contact = await createContact(db);
-    const token = tokenFor(web.keys, contact.id);
+    const token = tokenFor(web, contact.id);
     const empty = await oneClick(token, { body: new URLSearchParams({}) });
     const json = await oneClick(token, { body: '{}', headers: { 'content-type': 'application/json' } });
 
@@ -125,7 +125,7 @@ describe('POST /u/:token', () => {
 
   it('answers 400 to tampered, truncated, foreign-key and garbage tokens and changes nothing', async () => {
     const contact = await createContact(db);
-    const token = tokenFor(web.keys, contact.id);
+    const token = tokenFor(web, contact.id);
     const last = token.at(-2) === 'A' ? 'B' : 'A';
     const foreignKeys = parseSigningKeys(`w1:${randomBytes(32).toString('base64url')}`);
     const bad = [
@@ -157,7 +157,7 @@ describe('POST /u/:token', () => {
     expect(statuses).toEqual([...Array(FAILURE_LIMIT).fill(400), 429]);
 
     const contact = await createContact(db);
-    const valid = await oneClick(tokenFor(web.keys, contact.id), { headers: { 'x-forwarded-for': ip } });
+    const valid = await oneClick(tokenFor(web, contact.id), { headers: { 'x-forwarded-for': ip } });
     expect(valid.status).toBe(200);
     expect(await consentLog(db, contact.id)).toHaveLength(1);
 
@@ -174,7 +174,7 @@ describe('GET /u/:token', () => {
     'changes nothing when %s follows the link, and points at the confirmation page',
     async (_who, userAgent) => {
       const contact = await createContact(db);
-      const token = tokenFor(web.keys, contact.id);
+      const token = tokenFor(web, contact.id);
       const response = await fetch(`${web.url}/u/${token}`, {
         redirect: 'manual',
         headers: { 'user-agent': userAgent },

@@ -35,7 +35,7 @@ const without = (fields: [string, string][], ...drop: string[]) =>
 describe('the preference center', () => {
   it('shows every category grouped, required ones locked with the reason, and the address masked', async () => {
     const contact = await createContact(db);
-    const page = await getPage(`${web.url}/preferences/${tokenFor(web.keys, contact.id)}`);
+    const page = await getPage(`${web.url}/preferences/${tokenFor(web, contact.id)}`);
     expect(page.status).toBe(200);
     const text = textOf(page.html);
 
@@ -56,7 +56,7 @@ describe('the preference center', () => {
   it('saves three changes in one transaction, logs three entries and shows what changed', async () => {
     const contact = await createContact(db);
     const messageId = randomUUID();
-    const url = `${web.url}/preferences/${tokenFor(web.keys, contact.id, undefined, messageId)}`;
+    const url = `${web.url}/preferences/${tokenFor(web, contact.id, undefined, messageId)}`;
     const saved = await postForm(url, without(everythingOn, 'newsletter', 'promotions', 'service-notices'));
 
     expect(saved.status).toBe(200);
@@ -86,7 +86,7 @@ describe('the preference center', () => {
 
   it('switches all marketing off with one box and never unsubscribes a required category', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/preferences/${tokenFor(web.keys, contact.id)}`;
+    const url = `${web.url}/preferences/${tokenFor(web, contact.id)}`;
     const saved = await postForm(url, [
       ...everythingOn.filter(([name]) => name !== 'allPromotional'),
       ['shown', 'security'],
@@ -99,7 +99,7 @@ describe('the preference center', () => {
   it('changes only the token’s own contact', async () => {
     const [mine, theirs] = [await createContact(db), await createContact(db)];
     await postForm(
-      `${web.url}/preferences/${tokenFor(web.keys, mine.id)}`,
+      `${web.url}/preferences/${tokenFor(web, mine.id)}`,
       without(everythingOn, 'newsletter'),
     );
     expect(await consentLog(db, mine.id)).toHaveLength(1);
@@ -108,7 +108,7 @@ describe('the preference center', () => {
 
   it('answers a bad token with the 400 page, and a post that is not the form with 400, changing nothing', async () => {
     const contact = await createContact(db);
-    const token = tokenFor(web.keys, contact.id);
+    const token = tokenFor(web, contact.id);
     const bad = await postForm(
       `${web.url}/preferences/${token.slice(1)}`,
       without(everythingOn, 'newsletter'),
@@ -122,7 +122,7 @@ describe('the preference center', () => {
 
   it('refuses a post from another site with a 403 page (never a 500) and changes nothing', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/preferences/${tokenFor(web.keys, contact.id)}`;
+    const url = `${web.url}/preferences/${tokenFor(web, contact.id)}`;
     const crossSite = await postForm(url, without(everythingOn, 'newsletter'), {
       origin: 'https://elsewhere.example',
     });

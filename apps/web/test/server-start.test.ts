@@ -53,7 +53,7 @@ describe('the production server', () => {
       const contacts = await Promise.all([createContact(db), createContact(db), createContact(db)]);
       const statuses = await Promise.all(
         contacts.map(async (contact) => {
-          const response = await fetch(`${web.url}/u/${tokenFor(web.keys, contact.id)}`, {
+          const response = await fetch(`${web.url}/u/${tokenFor(web, contact.id)}`, {
             method: 'POST',
             body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
           });

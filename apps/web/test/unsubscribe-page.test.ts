@@ -22,7 +22,7 @@ describe('the unsubscribe page', () => {
   it('names the category, unsubscribes with one button, and undoes it; both are logged', async () => {
     const contact = await createContact(db);
     const messageId = randomUUID();
-    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, undefined, messageId)}`;
+    const url = `${web.url}/unsubscribe/${tokenFor(web, contact.id, undefined, messageId)}`;
 
     const page = await getPage(url);
     expect(page.status).toBe(200);
@@ -58,7 +58,7 @@ describe('the unsubscribe page', () => {
 
   it('offers all marketing: the choice sets the all-promotional opt-out, and undo restores both', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, {
+    const url = `${web.url}/unsubscribe/${tokenFor(web, contact.id, {
       kind: 'category',
       categoryKey: 'product-news',
     })}`;
@@ -85,7 +85,7 @@ describe('the unsubscribe page', () => {
 
   it('says so when there was nothing to change, and offers no undo', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id)}`;
+    const url = `${web.url}/unsubscribe/${tokenFor(web, contact.id)}`;
     await postForm(url, []);
     const again = await postForm(url, []);
     expect(textOf(again.html)).toContain('You were already unsubscribed');
@@ -95,7 +95,7 @@ describe('the unsubscribe page', () => {
 
   it('explains that a required category cannot be turned off and only offers all marketing', async () => {
     const contact = await createContact(db);
-    const url = `${web.url}/unsubscribe/${tokenFor(web.keys, contact.id, {
+    const url = `${web.url}/unsubscribe/${tokenFor(web, contact.id, {
       kind: 'category',
       categoryKey: 'security',
     })}`;
@@ -109,7 +109,7 @@ describe('the unsubscribe page', () => {
 
   it('answers a bad token with a 400 page that reveals nothing, for GET and POST alike', async () => {
     const contact = await createContact(db);
-    const token = tokenFor(web.keys, contact.id);
+    const token = tokenFor(web, contact.id);
     for (const bad of [token.slice(0, -4), `${token}x`]) {
       const page = await getPage(`${web.url}/unsubscribe/${bad}`);
       expect(page.status).toBe(400);

@@ -1,4 +1,3 @@
-import { parseSigningKeys, type SigningKey } from '@herald/preferences';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -11,8 +10,6 @@ const WEB_DIR = join(REPO_ROOT, 'apps/web');
 
 export interface WebServer {
   url: string;
-  /** The keys the server verifies with; sign test tokens with these. */
-  keys: SigningKey[];
   env: Record<string, string>;
   process: NodeProcess;
   output(): string;
@@ -45,7 +42,6 @@ export async function startWebServer(overrides: Record<string, string> = {}): Pr
   }
   return {
     url,
-    keys: parseSigningKeys(env.HERALD_SECRET ?? ''),
     env,
     process: started,
     output: started.output,

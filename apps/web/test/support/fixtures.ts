@@ -1,5 +1,5 @@
 import { createPrismaClient, type Db } from '@herald/db';
-import { signToken, type SigningKey, type TokenScope } from '@herald/preferences';
+import { parseSigningKeys, signToken, type TokenScope } from '@herald/preferences';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 export function connect(): Db {
@@ -12,12 +12,14 @@ export async function createContact(db: Db, label = 'web') {
   return db.contact.create({ data: { email, name: 'Robin Example' } });
 }
 
+/** A token the web server accepts: signed with the keys of its HERALD_SECRET. */
 export function tokenFor(
-  keys: SigningKey[],
+  web: { env: Record<string, string> },
   contactId: string,
   scope: TokenScope = { kind: 'category', categoryKey: 'newsletter' },
   messageId: string | undefined = randomUUID(),
 ) {
+  const keys = parseSigningKeys(web.env.HERALD_SECRET ?? '');
   return signToken({ contactId, scope, ...(messageId ? { messageId } : {}) }, keys);
 }
 
