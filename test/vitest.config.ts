@@ -8,7 +8,6 @@ export default defineConfig({
     // Each file gets a database of its own and every process it starts a queue prefix of its own,
     // so files may run side by side: no worker can claim another file's messages or campaigns.
     setupFiles: ['@herald/test-support/isolated-database'],
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

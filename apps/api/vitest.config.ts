@@ -10,7 +10,6 @@ export default defineConfig({
     // Each file gets a database of its own (and each harness a queue prefix of its own), so files
     // run side by side without one file's worker claiming another's messages or campaigns.
     setupFiles: ['@herald/test-support/isolated-database'],
-    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

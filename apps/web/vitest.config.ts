@@ -8,7 +8,6 @@ export default defineConfig({
     // Each file gets a database of its own and every process a queue prefix of its own: files run
     // side by side, and a campaign or policy announcement reaches only the file's own contacts.
     setupFiles: ['@herald/test-support/isolated-database'],
-    maxWorkers: 2,
     testTimeout: 90_000,
     hookTimeout: 90_000,
   },

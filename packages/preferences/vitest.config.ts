@@ -7,7 +7,6 @@ export default defineConfig({
     // A database of each file's own, copied from the test database: nothing connects to the
     // template, which PostgreSQL needs to copy it for other files.
     setupFiles: ['@herald/test-support/isolated-database'],
-    maxWorkers: 2,
     // The concurrency and throughput tests wait on row locks.
     testTimeout: 30_000,
   },
