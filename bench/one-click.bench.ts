@@ -12,7 +12,7 @@
  * Options: BENCH_RATE (1000), BENCH_SECONDS (20), BENCH_WEB_WORKERS ("1,2").
  */
 import { createPrismaClient } from '@herald/db';
-import { signToken, type SigningKey } from '@herald/preferences';
+import { parseSigningKeys, signToken, type SigningKey } from '@herald/preferences';
 import { startWebServer } from '@herald/test-support';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -115,7 +115,7 @@ async function measure(webWorkers: number) {
   const server = await startWebServer({ DATABASE_URL, WEB_WORKERS: String(webWorkers) });
   const url = new URL(server.url);
   try {
-    const { contactIds, paths } = await prepareTokens(requests + RATE * WARM_UP_SECONDS, server.keys);
+    const { contactIds, paths } = await prepareTokens(requests + RATE * WARM_UP_SECONDS, parseSigningKeys(server.env.HERALD_SECRET ?? ''));
     log(`web processes: ${webWorkers}; warming up for ${WARM_UP_SECONDS} s …`);
     await openLoop(url, paths.slice(requests), RATE);
     log(`${RATE} requests/s for ${SECONDS} s, open loop …`);
