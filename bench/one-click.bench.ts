@@ -24,6 +24,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARM_UP_SECONDS = 3;
 const TIMEOUT_MS = 10_000;
+const TARGET = { requestsPerSecond: 1000, p99Ms: 50 };
 const WEB_WORKERS = (process.env.BENCH_WEB_WORKERS ?? '1,2').split(',').map(Number);
 const CATEGORIES = ['newsletter', 'product-news', 'promotions'];
 const BODY = 'List-Unsubscribe=One-Click';
@@ -115,7 +116,10 @@ async function measure(webWorkers: number) {
   const server = await startWebServer({ DATABASE_URL, WEB_WORKERS: String(webWorkers) });
   const url = new URL(server.url);
   try {
-    const { contactIds, paths } = await prepareTokens(requests + RATE * WARM_UP_SECONDS, parseSigningKeys(server.env.HERALD_SECRET ?? ''));
+    const { contactIds, paths } = await prepareTokens(
+      requests + RATE * WARM_UP_SECONDS,
+      parseSigningKeys(server.env.HERALD_SECRET ?? ''),
+    );
     log(`web processes: ${webWorkers}; warming up for ${WARM_UP_SECONDS} s …`);
     await openLoop(url, paths.slice(requests), RATE);
     log(`${RATE} requests/s for ${SECONDS} s, open loop …`);
@@ -135,7 +139,10 @@ async function measure(webWorkers: number) {
       non200: outcomes.filter((o) => o.status !== null && o.status !== 200).length,
       // One per request, warm-up included: every token was fresh, so every request wrote.
       consentLogRowsWritten: logged,
-      meetsTarget: latency.p99 <= 50 && ok.length === requests && requests / offeredSeconds >= 0.99 * RATE,
+      meetsTarget:
+        requests / offeredSeconds >= 0.99 * TARGET.requestsPerSecond &&
+        latency.p99 <= TARGET.p99Ms &&
+        ok.length === requests,
     };
   } finally {
     await server.stop();
@@ -152,7 +159,7 @@ try {
     ratePerSecond: RATE,
     seconds: SECONDS,
     tokens: 'fresh per request (distinct contact and category)',
-    target: { requestsPerSecond: 1000, p99Ms: 50 },
+    target: TARGET,
     runs,
   });
 } finally {
