@@ -8,6 +8,7 @@ export { REPO_ROOT } from './repo-root.js';
 export { startHerald, type Herald, type HeraldOptions } from './start-herald.js';
 export { startHeraldWithWeb, type HeraldWithWeb } from './start-herald-with-web.js';
 export { startNodeProcess, type NodeProcess } from './start-node-process.js';
+export { startRedisServer, type RedisServer } from './start-redis-server.js';
 export {
   startTestSmtpServer,
   type TestSmtpServer,

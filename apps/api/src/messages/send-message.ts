@@ -4,6 +4,7 @@ import type { SystemVariables, TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
 import { uuid7 } from '../core/uuid7.js';
 import { DomainError } from '../core/domain-error.js';
+import { within } from '../core/within.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
@@ -16,6 +17,9 @@ export interface SendMessageDeps {
   sampleSystem: SystemVariables;
   log?: (message: string) => void;
 }
+
+/** How long a caller waits for Redis to take the job before the reconciler is left to enqueue it. */
+const ENQUEUE_TIMEOUT_MS = 500;
 
 /**
  * Accepts one message: checks the template and its data now (so a caller learns of a missing
@@ -47,7 +51,9 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
   }
   const job = sendMessageJob(id);
   try {
-    await deps.queue.add(job.name, job.data, job.opts);
+    // While Redis is unreachable the client holds commands for minutes: the caller would time out and
+    // send again. The job still goes in if Redis comes back (the job id is the message id).
+    await within(deps.queue.add(job.name, job.data, job.opts), ENQUEUE_TIMEOUT_MS, 'Redis');
   } catch (error) {
     // The row is the source of truth: the worker's reconciler enqueues queued messages it finds without a job.
     deps.log?.(
