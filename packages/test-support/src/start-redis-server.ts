@@ -14,6 +14,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty (nothing is saved), as after a flush. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as a hung or cut-off server. */
+  pause(): void;
+  /** Lets a paused server run again, with its data. */
+  resume(): void;
   /** What the server wrote, for failure messages. */
   output(): string;
 }
@@ -48,8 +52,15 @@ export async function startRedisServer(): Promise<RedisServer> {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    pause() {
+      if (running()) child?.kill('SIGSTOP');
+    },
+    resume() {
+      if (running()) child?.kill('SIGCONT');
+    },
     async stop() {
       const current = child;
+      if (current && running()) current.kill('SIGCONT');
       if (!current || !running()) return;
       const gone = new Promise<void>((resolve) => current.once('exit', () => resolve()));
       current.kill('SIGTERM');

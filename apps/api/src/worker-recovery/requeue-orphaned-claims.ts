@@ -12,7 +12,8 @@ type Orphan = { id: string; claimed_by: string; campaign_id: string | null; send
  * - messages it had claimed ("sending"): those its SMTP server had accepted (the worker's marks in
  *   Redis) are recorded as sent; the others go back to "queued" with a `requeued` event and get a
  *   job again. Only a message accepted in the instant between the SMTP reply and its mark is sent
- *   twice (or any, if Redis lost the marks);
+ *   twice (or any, if Redis lost the marks). While the marks cannot be read (Redis unreachable),
+ *   nothing is taken over: the round is postponed (`postponed` counts the claims left as they are);
  * - the Bull jobs it was running would only come back when Bull notices them stalled (30 s or more),
  *   so every sending campaign's epoch is cleared and the scheduler enqueues its queued messages again
  *   (a message that still has a job is claimed by one of the two, never by both).
@@ -26,7 +27,7 @@ export async function requeueOrphanedClaims(
     campaignBatchSize,
     keyPrefix,
   }: { deliveryQueue: Queue; campaignQueue: Queue; campaignBatchSize: number; keyPrefix: string },
-): Promise<{ recovered: number; requeued: number }> {
+): Promise<{ recovered: number; requeued: number; postponed: number }> {
   const dead = await db.$executeRaw`DELETE FROM worker_leases WHERE expires_at < now()`;
   if (dead > 0) await clearQueueEpochs(db);
   const orphans = await db.$queryRaw<Orphan[]>`
@@ -34,14 +35,17 @@ export async function requeueOrphanedClaims(
      WHERE m.status = 'sending' AND m.claimed_by IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.id = m.claimed_by AND l.expires_at > now())
      LIMIT 10000`;
-  if (orphans.length === 0) return { recovered: 0, requeued: 0 };
+  if (orphans.length === 0) return { recovered: 0, requeued: 0, postponed: 0 };
 
   const marked = new Set<string>();
-  for (const workerId of new Set(orphans.map((o) => o.claimed_by))) {
-    const marks = await readSentMarks(campaignQueue.client, keyPrefix, workerId).catch(
-      () => new Set<string>(),
-    );
-    for (const id of marks) marked.add(id);
+  try {
+    for (const workerId of new Set(orphans.map((o) => o.claimed_by))) {
+      for (const id of await readSentMarks(campaignQueue.client, keyPrefix, workerId)) marked.add(id);
+    }
+  } catch {
+    // Unreadable marks are not "no marks": requeueing now would send again what the SMTP server
+    // accepted. The claims stay as they are until a later round can read them.
+    return { recovered: 0, requeued: 0, postponed: orphans.length };
   }
   const sentIds = orphans.filter((o) => marked.has(o.id)).map((o) => o.id);
   const recovered = sentIds.length === 0 ? 0 : await recordRecovered(db, sentIds);
@@ -68,7 +72,7 @@ export async function requeueOrphanedClaims(
   for (const [campaignId, messages] of byCampaign) {
     await campaignQueue.addBulk(toSendBatchJobs(campaignId, messages, campaignBatchSize));
   }
-  return { recovered, requeued: rows.length };
+  return { recovered, requeued: rows.length, postponed: 0 };
 }
 
 const orphaned = Prisma.sql`m.status = 'sending' AND m.claimed_by IS NOT NULL

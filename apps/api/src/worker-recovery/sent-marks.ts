@@ -1,4 +1,5 @@
 import type { Queue } from 'bull';
+import { within } from '../core/within.js';
 
 type Redis = Queue['client'];
 
@@ -26,8 +27,20 @@ export function createSentMarker(
   };
 }
 
-/** The messages a (dead) worker marked as accepted by the SMTP server. */
+/** A read that Redis does not answer in this time is a failed read, not an empty one. */
+const READ_TIMEOUT_MS = 2000;
+
+/**
+ * The messages a (dead) worker marked as accepted by the SMTP server. Rejects when Redis cannot be
+ * read (not connected, or no answer within READ_TIMEOUT_MS): "no marks" would mean "send again".
+ */
 export async function readSentMarks(redis: Redis, keyPrefix: string, workerId: string): Promise<Set<string>> {
-  const entries = await redis.xrevrange(streamKey(keyPrefix, workerId), '+', '-', 'COUNT', KEEP);
+  // A client that is not connected would hold the read until Redis returns, stalling its caller.
+  if (redis.status !== 'ready') throw new Error(`Redis is not connected (${redis.status})`);
+  const entries = await within(
+    redis.xrevrange(streamKey(keyPrefix, workerId), '+', '-', 'COUNT', KEEP),
+    READ_TIMEOUT_MS,
+    'Redis',
+  );
   return new Set(entries.map(([, fields]) => fields[1] as string));
 }
