@@ -7,7 +7,7 @@ import {
 } from '@herald/preferences';
 import { toRenderSource } from '../templates/template-source.js';
 import type { Claim } from './claim-and-record.js';
-import { classifySmtpError } from './classify-smtp-error.js';
+import { classifySmtpError, type SmtpFailure } from './classify-smtp-error.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 
 /**
@@ -81,8 +81,9 @@ export async function renderAndSend(
     await store.record({ messageId, status: 'queued', event: 'deferred', reason });
     return { outcome: 'retry', reason };
   }
+  let info: { messageId: string; response: string };
   try {
-    const info = await deps.transport.sendMail({
+    info = await deps.transport.sendMail({
       from: deps.sender.mailFrom,
       to: email,
       subject: rendered.subject,
@@ -91,17 +92,6 @@ export async function renderAndSend(
       messageId: `<${messageId}@${deps.sender.mailDomain}>`,
       headers,
     });
-    // First a mark in Redis (written at once, no batching): should this worker die before the
-    // record below commits, whoever takes its claims over knows the message went out.
-    deps.lease.markSent(messageId);
-    await store.record({
-      messageId,
-      status: 'sent',
-      event: 'sent',
-      smtpMessageId: info.messageId,
-      detail: { response: info.response },
-    });
-    return { outcome: 'sent' };
   } catch (error) {
     return handleSendError(deps, {
       messageId,
@@ -112,6 +102,51 @@ export async function renderAndSend(
       isFinalAttempt,
     });
   }
+  // First a mark in Redis (written at once, no batching): should this worker die, or the database
+  // stay out of reach, before the record below commits, whoever takes its claim over reads the mark
+  // and records the message as sent instead of sending it again.
+  deps.lease.markSent(messageId);
+  return recordAccepted(deps, messageId, info);
+}
+
+/** Attempts to record an accepted message, with backoff: about 6 s in all, the length of a connection reset. */
+const RECORD_RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200];
+
+/**
+ * Records a message the SMTP server accepted. From here on only the write may be retried, never
+ * the send: if the database cannot be reached after the retries, the message is left claimed
+ * (`sending`) and its job ends as sent; whoever takes the claim over finds the mark and records it.
+ */
+async function recordAccepted(
+  deps: DeliveryDeps,
+  messageId: string,
+  info: { messageId: string; response: string },
+): Promise<DeliveryResult> {
+  const outcome = {
+    messageId,
+    status: 'sent',
+    event: 'sent',
+    smtpMessageId: info.messageId,
+    detail: { response: info.response },
+  } as const;
+  let lastError: unknown;
+  for (const delayMs of [0, ...RECORD_RETRY_DELAYS_MS]) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      // False when the claim was taken over meanwhile: the new holder read the mark.
+      await deps.store.record(outcome);
+      return { outcome: 'sent' };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  const reason = `accepted by the SMTP server, not yet recorded: ${(lastError as Error).message}`;
+  return { outcome: 'sent', reason };
+}
+
+/** The reason an operator reads: the server's reply, after "blocked: " when it refused the sender. */
+function reasonFor(failure: SmtpFailure): string {
+  return failure.kind === 'blocked' ? `blocked: ${failure.response}` : failure.response;
 }
 
 async function handleSendError(
@@ -127,24 +162,34 @@ async function handleSendError(
 ): Promise<DeliveryResult> {
   const { db, store } = deps;
   const failure = classifySmtpError(input.error);
-  const reason = `${failure.code ? `${failure.code} ` : ''}${failure.response}`;
+  const reason = reasonFor(failure);
+  const detail = {
+    smtp: {
+      kind: failure.kind,
+      response: failure.response,
+      ...(failure.code !== undefined && { code: failure.code }),
+      ...(failure.enhanced !== undefined && { enhanced: failure.enhanced }),
+      ...(failure.stage !== undefined && { stage: failure.stage }),
+    },
+  };
+  const { messageId } = input;
   if (failure.kind === 'hard-bounce') {
-    await store.record({ messageId: input.messageId, status: 'bounced', event: 'bounced', reason });
+    await store.record({ messageId, status: 'bounced', event: 'bounced', reason, detail });
     await suppressAddress(db, {
       email: input.email,
       contactId: input.contactId,
       reason: 'hard-bounce',
       source: 'bounce',
       detail: reason,
-      messageId: input.messageId,
+      messageId,
       ...(input.campaignId && { campaignId: input.campaignId }),
     });
     return { outcome: 'bounced', reason };
   }
-  if (failure.kind === 'permanent' || input.isFinalAttempt) {
-    await store.record({ messageId: input.messageId, status: 'failed', event: 'failed', reason });
+  if (failure.kind !== 'temporary' || input.isFinalAttempt) {
+    await store.record({ messageId, status: 'failed', event: 'failed', reason, detail });
     return { outcome: 'failed', reason };
   }
-  await store.record({ messageId: input.messageId, status: 'queued', event: 'deferred', reason });
+  await store.record({ messageId, status: 'queued', event: 'deferred', reason, detail });
   return { outcome: 'retry', reason };
 }
