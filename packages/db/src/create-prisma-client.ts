@@ -7,18 +7,44 @@ interface CreatePrismaClientOptions {
   databaseUrl: string;
   /** Size of the connection pool (pg's default is 10). */
   maxConnections?: number;
+  /** How long opening a connection (TCP, startup, authentication) may take. Default 5 s. */
+  connectTimeoutMs?: number;
+  /**
+   * How long one statement may run: PostgreSQL cancels it after this (`statement_timeout`), and the
+   * client gives up on an answer that never comes a little later (a server or network that went
+   * silent). Default 30 s.
+   */
+  statementTimeoutMs?: number;
 }
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+/** The server's own cancel comes first; the client's read timeout is only for a server that went silent. */
+const CLIENT_GRACE_MS = 5_000;
 
 /**
  * A Prisma client that reaches PostgreSQL through node-postgres (Prisma 7 has no native
- * query engine). Call `$disconnect()` when done, which also closes the pool.
+ * query engine), with bounded connects and statements and TCP keepalive. Call `$disconnect()`
+ * when done, which also closes the pool.
  */
-export function createPrismaClient({ databaseUrl, maxConnections }: CreatePrismaClientOptions): PrismaClient {
+export function createPrismaClient({
+  databaseUrl,
+  maxConnections,
+  connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+  statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS,
+}: CreatePrismaClientOptions): PrismaClient {
   const { connectionString, schema } = splitSchemaParameter(databaseUrl);
   const adapter = new PrismaPg(
     {
       connectionString,
       ...(maxConnections !== undefined ? { max: maxConnections } : {}),
+      // Without these a database that stops answering (a dropped route, a frozen host) holds every
+      // caller until the kernel gives the connection up, some fifteen minutes later.
+      connectionTimeoutMillis: connectTimeoutMs,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       // Timestamps are stored without a zone and compared with now() in SQL: sessions run in UTC.
       options: `-c TimeZone=UTC${schema ? ` -c search_path=${schema}` : ''}`,
     },
