@@ -9,6 +9,7 @@ export { startHerald, type Herald, type HeraldOptions } from './start-herald.js'
 export { startHeraldWithWeb, type HeraldWithWeb } from './start-herald-with-web.js';
 export { startNodeProcess, type NodeProcess } from './start-node-process.js';
 export { startRedisServer, type RedisServer } from './start-redis-server.js';
+export { startTcpProxy, type TcpProxy } from './start-tcp-proxy.js';
 export {
   startTestSmtpServer,
   type TestSmtpServer,
