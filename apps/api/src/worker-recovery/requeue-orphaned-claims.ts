@@ -69,8 +69,10 @@ export async function requeueOrphanedClaims(
     list.push({ id: row.id, sendAfter: row.send_after });
     byCampaign.set(row.campaign_id, list);
   }
+  // Delays until send_after are counted on the database's clock, which set send_after and judges it.
+  const now = rows[0]?.db_now.getTime();
   for (const [campaignId, messages] of byCampaign) {
-    await campaignQueue.addBulk(toSendBatchJobs(campaignId, messages, campaignBatchSize));
+    await campaignQueue.addBulk(toSendBatchJobs(campaignId, messages, campaignBatchSize, now));
   }
   return { recovered, requeued: rows.length, postponed: 0 };
 }
@@ -92,7 +94,8 @@ async function recordRecovered(db: Db, ids: string[]): Promise<number> {
 
 async function requeue(db: Db, ids: string[]) {
   if (ids.length === 0) return [];
-  return db.$queryRaw<{ id: string; campaign_id: string | null; send_after: Date | null }[]>(Prisma.sql`
+  return db.$queryRaw<{ id: string; campaign_id: string | null; send_after: Date | null; db_now: Date }[]>(
+    Prisma.sql`
     WITH moved AS (
       UPDATE messages m
          SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
@@ -101,5 +104,6 @@ async function requeue(db: Db, ids: string[]) {
     events AS (
       INSERT INTO message_events (message_id, type, detail)
       SELECT id, 'requeued', '{"reason":"the worker holding the claim stopped"}'::jsonb FROM moved)
-    SELECT id::text, campaign_id::text, send_after FROM moved`);
+    SELECT id::text, campaign_id::text, send_after, now() AS db_now FROM moved`,
+  );
 }
