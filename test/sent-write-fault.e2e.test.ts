@@ -9,7 +9,9 @@ import {
   type TcpProxy,
   type TestSmtpServer,
 } from '@herald/test-support';
-import { randomBytes } from 'node:crypto';
+import { createPrismaClient } from '@herald/db';
+import { Redis } from 'ioredis';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * The SMTP server accepts a message, and the worker's connection to PostgreSQL is reset before it
@@ -29,7 +31,12 @@ beforeAll(async () => {
   proxy = await startTcpProxy({ targetPort: Number(new URL(databaseUrl).port || 5432) });
   herald = await startHerald({
     workers: 0,
-    env: { SMTP_URL: catcher.smtpUrl, DELIVERY_BACKOFF_MS: '200', RECONCILE_INTERVAL_MS: '1000' },
+    env: {
+      SMTP_URL: catcher.smtpUrl,
+      DELIVERY_BACKOFF_MS: '200',
+      RECONCILE_INTERVAL_MS: '1000',
+      STALE_CLAIM_MS: '60000',
+    },
   });
   // The API keeps the direct connection: only the worker's writes meet the fault.
   worker = startNodeProcess('apps/api/dist/worker.js', {
@@ -78,5 +85,43 @@ describe('the database connection resets between the SMTP reply and the sent rec
     await pause(2000);
     expect(catcher.received.get(id)).toBe(1);
     expect(catcher.received.get(warm.body.id)).toBe(1);
+  });
+
+  it('records a claim taken over from a worker that had the message accepted as sent, without sending it', async () => {
+    // Where the write never got through: the message was accepted and its worker marked it sent
+    // in Redis, but it is still "sending" under a claim that went stale (its worker lives on).
+    const sent = await herald.client.call('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email: `stale-${randomBytes(5).toString('hex')}@example.test` },
+      data: { title: 'Invoice', body: 'Your invoice is ready.' },
+    });
+    const id = sent.body.id as string;
+    expect(await herald.client.settled(id, 20_000)).toMatchObject({ status: 'sent' });
+
+    const holder = randomUUID();
+    const db = createPrismaClient({ databaseUrl: process.env.DATABASE_URL ?? '', maxConnections: 1 });
+    const redis = new Redis(herald.env.REDIS_URL ?? '');
+    try {
+      await redis.xadd(`${herald.env.HERALD_QUEUE_PREFIX}:sent-marks:${holder}`, '*', 'm', id);
+      await db.$executeRaw`
+        INSERT INTO worker_leases (id, host, pid, expires_at)
+        VALUES (${holder}::uuid, 'elsewhere', 1, now() + interval '1 hour')`;
+      await db.$executeRaw`
+        UPDATE messages SET status = 'sending', claimed_by = ${holder}::uuid,
+                            claimed_at = now() - interval '1 hour', sent_at = NULL
+         WHERE id = ${id}::uuid`;
+
+      // The reconciler enqueues the stale claim and a worker takes it over: it reads the mark.
+      const message = await herald.client.settled(id, 20_000);
+      expect(message.status, worker.output()).toBe('sent');
+      expect(message.events.at(-1)).toMatchObject({
+        type: 'sent',
+        detail: { recovered: expect.stringContaining('accepted') },
+      });
+      expect(catcher.received.get(id)).toBe(1);
+    } finally {
+      redis.disconnect();
+      await db.$disconnect();
+    }
   });
 });

@@ -59,13 +59,17 @@ export interface Claim {
   class: 'transactional' | 'promotional';
   data: Record<string, unknown>;
   campaignId: string | null;
+  /** The worker whose claim this one took over (it died, or its claim went stale); null for a queued message. */
+  previousClaimant: string | null;
 }
 
 /**
  * Claims messages for sending, in the name of `workerId` (its lease in worker_leases). Only one claim
  * can win, so a message is sent at most once even when its job runs twice. A claim whose worker's
  * lease has lapsed (the worker died), or older than `staleAfterMs`, can be taken over. A message due
- * later (`send_after`) is not claimable yet. Answers, aligned with the input, the claim or null.
+ * later (`send_after`) is not claimable yet. A claim taken over names the worker that held it, whose
+ * sent marks say whether the SMTP server had already accepted the message. Answers, aligned with the
+ * input, the claim or null.
  */
 export async function claimMessages(
   db: Db,
@@ -81,21 +85,23 @@ export async function claimMessages(
       class: 'transactional' | 'promotional';
       data: unknown;
       campaign_id: string | null;
+      previous_claimant: string | null;
     }[]
   >(Prisma.sql`
     UPDATE messages m
        SET status = 'sending', claimed_at = now(), claimed_by = ${workerId}::uuid,
-           attempts = attempts + 1, updated_at = now()
-     WHERE id = ANY(${messageIds}::uuid[])
-       AND (send_after IS NULL OR send_after <= now() + interval '1 second')
-       AND (status = 'queued'
-            OR (status = 'sending'
-                AND (claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-                     OR (claimed_by IS NOT NULL
+           attempts = m.attempts + 1, updated_at = now()
+      FROM (SELECT id, claimed_by FROM messages WHERE id = ANY(${messageIds}::uuid[])) AS before
+     WHERE m.id = before.id AND m.id = ANY(${messageIds}::uuid[])
+       AND (m.send_after IS NULL OR m.send_after <= now() + interval '1 second')
+       AND (m.status = 'queued'
+            OR (m.status = 'sending'
+                AND (m.claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000})
+                     OR (m.claimed_by IS NOT NULL
                          AND NOT EXISTS (SELECT 1 FROM worker_leases l
                                           WHERE l.id = m.claimed_by AND l.expires_at > now())))))
- RETURNING id::text, contact_id::text, template_id::text, category_key, class::text AS class, data,
-           campaign_id::text`);
+ RETURNING m.id::text, m.contact_id::text, m.template_id::text, m.category_key, m.class::text AS class,
+           m.data, m.campaign_id::text, before.claimed_by::text AS previous_claimant`);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return messageIds.map((id) => {
     const row = byId.get(id);
@@ -110,6 +116,7 @@ export async function claimMessages(
           class: row.class,
           data: (row.data ?? {}) as Record<string, unknown>,
           campaignId: row.campaign_id,
+          previousClaimant: row.previous_claimant,
         }
       : null;
   });

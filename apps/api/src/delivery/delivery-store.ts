@@ -24,11 +24,23 @@ export function createDeliveryStore(
     workerId,
     maxBatch = 100,
     maxWaitMs = 2,
-  }: { staleClaimMs: number; workerId: string; maxBatch?: number; maxWaitMs?: number },
+    sentMarks,
+  }: {
+    staleClaimMs: number;
+    workerId: string;
+    maxBatch?: number;
+    maxWaitMs?: number;
+    /** The messages a worker marked as accepted by the SMTP server (its sent marks in Redis). */
+    sentMarks?: (workerId: string) => Promise<Set<string>>;
+  },
 ): DeliveryStore {
   const claim = createBatcher<string, ClaimedMessage | null>(
     async (messageIds) => {
-      const claims = await claimMessages(db, { messageIds, staleAfterMs: staleClaimMs, workerId });
+      const claims = await skipAccepted(
+        db,
+        await claimMessages(db, { messageIds, staleAfterMs: staleClaimMs, workerId }),
+        { workerId, sentMarks },
+      );
       const claimed = claims.filter((c): c is Claim => c !== null);
       const states = await loadDeliveryStates(
         db,
@@ -44,4 +56,39 @@ export function createDeliveryStore(
     maxWaitMs,
   });
   return { claim, record };
+}
+
+/**
+ * A claim taken over from a worker that had the message accepted by the SMTP server but could not
+ * record it (it died, or the database was out of its reach) is recorded as sent from that worker's
+ * mark, not sent again. If the marks cannot be read, the message is sent (at least once).
+ */
+async function skipAccepted(
+  db: Db,
+  claims: (Claim | null)[],
+  {
+    workerId,
+    sentMarks,
+  }: { workerId: string; sentMarks: ((workerId: string) => Promise<Set<string>>) | undefined },
+): Promise<(Claim | null)[]> {
+  const takenOver = claims.filter((c): c is Claim => c?.previousClaimant != null);
+  if (!sentMarks || takenOver.length === 0) return claims;
+  const accepted = new Set<string>();
+  for (const previous of new Set(takenOver.map((c) => c.previousClaimant as string))) {
+    const marks = await sentMarks(previous).catch(() => new Set<string>());
+    for (const c of takenOver)
+      if (c.previousClaimant === previous && marks.has(c.messageId)) accepted.add(c.messageId);
+  }
+  if (accepted.size === 0) return claims;
+  await recordOutcomes(
+    db,
+    [...accepted].map((messageId) => ({
+      messageId,
+      status: 'sent',
+      event: 'sent',
+      detail: { recovered: 'the SMTP server had accepted it before its claim was taken over' },
+    })),
+    { workerId },
+  );
+  return claims.map((c) => (c && accepted.has(c.messageId) ? null : c));
 }
