@@ -61,7 +61,8 @@ export function createDeliveryStore(
 /**
  * A claim taken over from a worker that had the message accepted by the SMTP server but could not
  * record it (it died, or the database was out of its reach) is recorded as sent from that worker's
- * mark, not sent again. If the marks cannot be read, the message is sent (at least once).
+ * mark, not sent again. If that worker's marks cannot be read (Redis away), its claims are handed
+ * back to it as they were, to be taken over again once they can: sending now could send twice.
  */
 async function skipAccepted(
   db: Db,
@@ -74,21 +75,32 @@ async function skipAccepted(
   const takenOver = claims.filter((c): c is Claim => c?.previousClaimant != null);
   if (!sentMarks || takenOver.length === 0) return claims;
   const accepted = new Set<string>();
+  const handedBack = new Set<string>();
   for (const previous of new Set(takenOver.map((c) => c.previousClaimant as string))) {
-    const marks = await sentMarks(previous).catch(() => new Set<string>());
-    for (const c of takenOver)
-      if (c.previousClaimant === previous && marks.has(c.messageId)) accepted.add(c.messageId);
+    const marks = await sentMarks(previous).catch(() => null);
+    for (const c of takenOver) {
+      if (c.previousClaimant !== previous) continue;
+      if (!marks) handedBack.add(c.messageId);
+      else if (marks.has(c.messageId)) accepted.add(c.messageId);
+    }
   }
-  if (accepted.size === 0) return claims;
-  await recordOutcomes(
-    db,
-    [...accepted].map((messageId) => ({
-      messageId,
-      status: 'sent',
-      event: 'sent',
-      detail: { recovered: 'the SMTP server had accepted it before its claim was taken over' },
-    })),
-    { workerId },
-  );
-  return claims.map((c) => (c && accepted.has(c.messageId) ? null : c));
+  if (accepted.size > 0) {
+    await recordOutcomes(
+      db,
+      [...accepted].map((messageId) => ({
+        messageId,
+        status: 'sent',
+        event: 'sent',
+        detail: { recovered: 'the SMTP server had accepted it before its claim was taken over' },
+      })),
+      { workerId },
+    );
+  }
+  for (const c of takenOver) {
+    if (!handedBack.has(c.messageId)) continue;
+    await db.$executeRaw`
+      UPDATE messages SET claimed_by = ${c.previousClaimant}::uuid, attempts = attempts - 1
+       WHERE id = ${c.messageId}::uuid AND status = 'sending' AND claimed_by = ${workerId}::uuid`;
+  }
+  return claims.map((c) => (c && (accepted.has(c.messageId) || handedBack.has(c.messageId)) ? null : c));
 }
