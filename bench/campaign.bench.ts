@@ -20,6 +20,7 @@ import { startHerald } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeResult } from './lib/results.js';
+import { runWithHerald } from './lib/run-with-herald.js';
 import { runBareNodemailer } from './lib/run-bare-nodemailer.js';
 import { startSmtpSink } from './lib/start-smtp-sink.js';
 import { round } from './lib/stats.js';
@@ -159,7 +160,7 @@ async function sendBare(message: { subject: string; html: string; text: string }
 }
 
 const results: Record<string, unknown> = {};
-try {
+await runWithHerald(herald, sink, async () => {
   log('warm-up campaign (1,000)');
   const warmUpId = await createCampaign('warm-up', 'w', `${run}-warm-up`);
   await waitUntil(warmUpId, (c) => c.status === 'sent');
@@ -266,14 +267,4 @@ try {
     ...results,
     targets: { ratio: 0.8, fanOutSeconds: 10, workerPeakRssMiB: 300, lost: 0 },
   });
-} catch (error) {
-  // What Herald's processes said last, since they do not print to this terminal.
-  console.error(herald.output().slice(-5000));
-  throw error;
-} finally {
-  await herald.stop();
-  await sink.close();
-  // The benchmark's queues live under a prefix of their own: leave nothing behind in Redis.
-  await herald.flushQueuePrefix();
-  await db.$disconnect();
-}
+}).finally(() => db.$disconnect());

@@ -17,6 +17,7 @@ import { startHerald } from '@herald/test-support';
 import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import { writeResult } from './lib/results.js';
+import { runWithHerald } from './lib/run-with-herald.js';
 import { runBareNodemailer } from './lib/run-bare-nodemailer.js';
 import { startSmtpSink } from './lib/start-smtp-sink.js';
 import { round, summarize } from './lib/stats.js';
@@ -84,7 +85,7 @@ const waitAll = async (ids: string[], timeoutMs: number) => {
   return Math.max(...ids.map((id) => sink.receivedAt.get(id) as number));
 };
 
-try {
+await runWithHerald(herald, sink, async () => {
   // Warm up: compile the template, fill the pools.
   await waitAll(
     (await Promise.all(Array.from({ length: 50 }, (_, i) => send(i)))).map((w) => w.id),
@@ -174,13 +175,4 @@ try {
       ratio: round(BURST / deliverySeconds / barePerSecond, 3),
     },
   });
-} catch (error) {
-  // What Herald's processes said last, since they do not print to this terminal.
-  console.error(herald.output().slice(-5000));
-  throw error;
-} finally {
-  await deliveryQueue.close();
-  await herald.stop();
-  await herald.flushQueuePrefix();
-  await sink.close();
-}
+}).finally(() => deliveryQueue.close());

@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { writeResult } from './lib/results.js';
+import { runWithHerald } from './lib/run-with-herald.js';
 import { startSmtpSink } from './lib/start-smtp-sink.js';
 import { round, summarize } from './lib/stats.js';
 
@@ -59,7 +60,7 @@ const received = sink.received;
 const receipts = () => [...received.values()].reduce((sum, times) => sum + times, 0);
 const herald = await startHerald({ workers: WORKERS, env: { DATABASE_URL, SMTP_URL: sink.smtpUrl } });
 
-try {
+await runWithHerald(herald, sink, async () => {
   const created = await herald.client.call('POST', '/v1/policies', {
     version: `bench-${run}`,
     title: 'Privacy Policy',
@@ -120,13 +121,4 @@ try {
       messagesSent: receipts() - countBefore,
     },
   });
-} catch (error) {
-  // What Herald's processes said last, since they do not print to this terminal.
-  console.error(herald.output().slice(-5000));
-  throw error;
-} finally {
-  await herald.stop();
-  await herald.flushQueuePrefix();
-  await sink.close();
-  await db.$disconnect();
-}
+}).finally(() => db.$disconnect());
