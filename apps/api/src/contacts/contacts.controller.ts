@@ -13,7 +13,12 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Db } from '@herald/db';
-import { eraseContact, getPreferences, updatePreferences } from '@herald/preferences';
+import {
+  eraseContact,
+  getPreferences,
+  updatePreferences,
+  waitForInFlightDeliveries,
+} from '@herald/preferences';
 import type { Response } from 'express';
 import { ApiKeyGuard } from '../core/api-key.guard.js';
 import { PRISMA } from '../core/injection-tokens.js';
@@ -58,6 +63,8 @@ export class ContactsController {
   async erase(@Param('id') id: string) {
     await this.findContact(id);
     await eraseContact(this.db, { contactId: id, actor: 'api' });
+    // As every opt-out, after the commit: a send that read the contact before the erasure finishes first.
+    await waitForInFlightDeliveries(this.db, { contactId: id });
     return { id, erased: true };
   }
 
@@ -83,6 +90,7 @@ export class ContactsController {
       actor: input.actor ?? 'support',
       reason: input.reason,
     });
+    await waitForInFlightDeliveries(this.db, { contactId: id });
     return { changed, preferences: await getPreferences(this.db, { contactId: id }) };
   }
 

@@ -2,10 +2,12 @@ import { decideDelivery } from '@herald/preferences';
 import { passCampaignGate } from '../campaigns/pass-campaign-gate.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 import { renderAndSend } from './render-and-send.js';
+import { startSending } from './start-sending.js';
 
 /**
- * Delivers one queued message: claim it, decide with the contact's state as it is now, render,
- * send, record. Blocked messages become `suppressed` with the reason; nothing is dropped silently.
+ * Delivers one queued message: claim it, decide with the contact's state as it is now, wait for a
+ * send slot, decide again (startSending, which opt-outs wait for), render, send, record. Blocked
+ * messages become `suppressed` with the reason; nothing is dropped silently.
  */
 export async function deliverMessage(
   deps: DeliveryDeps,
@@ -46,10 +48,17 @@ export async function deliverMessage(
   }
   const release = await deps.sendSlots();
   try {
+    // The wait for a slot can take seconds under slow SMTP: decide again, as late as SMTP allows.
+    const start = await startSending(deps.db, { claim, workerId: deps.lease.workerId });
+    if (start.outcome === 'lost') return { outcome: 'skipped' };
+    if (start.outcome === 'blocked') {
+      await store.record({ messageId, status: 'suppressed', event: 'suppressed', reason: start.reason });
+      return { outcome: 'suppressed', reason: start.reason };
+    }
     return await renderAndSend(deps, {
       claim,
-      email: state.contact.email,
-      name: state.contact.name,
+      email: start.email,
+      name: start.state.contact.name,
       data,
       isFinalAttempt,
     });

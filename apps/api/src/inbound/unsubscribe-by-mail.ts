@@ -1,5 +1,10 @@
 import type { Db } from '@herald/db';
-import { applyUnsubscribe, type SigningKey, verifyMailtoToken } from '@herald/preferences';
+import {
+  applyUnsubscribe,
+  type SigningKey,
+  verifyMailtoToken,
+  waitForInFlightDeliveries,
+} from '@herald/preferences';
 import { parseUnsubscribeAddress } from './parse-unsubscribe-address.js';
 
 export interface MailtoTarget {
@@ -32,13 +37,18 @@ export async function resolveUnsubscribeAddress(
     : null;
 }
 
-/** The mail arrived: unsubscribe the message's category for its contact (source "mailto"). */
+/**
+ * The mail arrived: unsubscribe the message's category for its contact (source "mailto"), then wait
+ * for sends that read the old consent, so that once the SMTP server answers DATA nothing more goes out.
+ */
 export async function unsubscribeByMail(db: Db, target: MailtoTarget) {
-  return applyUnsubscribe(db, {
+  const result = await applyUnsubscribe(db, {
     contactId: target.contactId,
     scope: { kind: 'category', categoryKey: target.categoryKey },
     source: 'mailto',
     messageId: target.messageId,
     ...(target.campaignId && { campaignId: target.campaignId }),
   });
+  await waitForInFlightDeliveries(db, { contactId: target.contactId });
+  return result;
 }

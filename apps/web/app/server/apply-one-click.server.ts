@@ -10,7 +10,8 @@ const NOT_VALID: OneClickOutcome = { status: 400, body: 'This unsubscribe link i
 /**
  * RFC 8058 one-click: the token in the URL is the whole authority (no cookie, session or CSRF
  * token), the body must be `List-Unsubscribe=One-Click`, and the answer is a short 200, never a
- * redirect. One statement in the database; repeating it changes and logs nothing more.
+ * redirect. One statement in the database, then one query for sends in flight (one more per poll
+ * while any is); repeating it changes and logs nothing more.
  */
 export async function applyOneClick(input: {
   token: string | undefined;
@@ -29,7 +30,7 @@ export async function applyOneClick(input: {
   }
   const { payload } = token;
   try {
-    const { changed } = await applyUnsubscribe(db, {
+    await applyUnsubscribe(db, {
       contactId: payload.contactId,
       scope: payload.scope,
       source: 'one-click',
@@ -38,9 +39,9 @@ export async function applyOneClick(input: {
       ipHash: input.client.ipHash,
     });
     // A worker that read the old state just before this commit may be sending right now: let it
-    // finish, so that once this answer is out nothing more reaches the person (bounded wait).
-    if (changed.length > 0)
-      await waitForInFlightDeliveries(db, { contactId: payload.contactId, timeoutMs: 3000 });
+    // finish, so that once this answer is out nothing more reaches the person (bounded wait). Also
+    // when nothing changed: a repeat may arrive while the first request still waits.
+    await waitForInFlightDeliveries(db, { contactId: payload.contactId });
   } catch (error) {
     // A well-signed token whose contact or category no longer exists: nothing to change.
     if (isPreferencesError(error) && ['unknown-contact', 'unknown-category'].includes(error.code)) {

@@ -2,6 +2,7 @@ import {
   getPreferences,
   isPreferencesError,
   updatePreferences,
+  waitForInFlightDeliveries,
   type ConsentSourceValue,
 } from '@herald/preferences';
 import { data } from '@remix-run/node';
@@ -46,6 +47,8 @@ export async function savePreferenceCenter(input: {
     ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
     ipHash: input.client.ipHash,
   });
+  // After the commit, as every opt-out: a send that read the old consent finishes before the page answers.
+  await waitForInFlightDeliveries(db, { contactId: input.contactId });
   const names = new Map(current.categories.map((category) => [category.key, category.name]));
   return {
     changed: changed.map((change) => ({

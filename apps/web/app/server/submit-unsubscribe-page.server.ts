@@ -1,4 +1,9 @@
-import { applyUnsubscribe, updatePreferences, type TokenPayload } from '@herald/preferences';
+import {
+  applyUnsubscribe,
+  updatePreferences,
+  waitForInFlightDeliveries,
+  type TokenPayload,
+} from '@herald/preferences';
 import type { Client } from './client.server';
 import { db } from './db.server';
 import type { UnsubscribeTarget } from './load-unsubscribe-page.server';
@@ -60,6 +65,8 @@ export async function submitUnsubscribePage(input: {
     }
     return done;
   });
+  // After the commit, as every opt-out: a send that read the old consent finishes before the page answers.
+  await waitForInFlightDeliveries(db, { contactId: payload.contactId });
   return { result: 'unsubscribed', changed };
 }
 
