@@ -1,9 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import { CAMPAIGN_QUEUE } from './campaigns/campaign-queue.js';
-import { DELIVERY_QUEUE } from './delivery/delivery-queue.js';
+import { BULK_DELIVERY_QUEUE, DELIVERY_QUEUE } from './delivery/delivery-queue.js';
 
-const queues = BullModule.registerQueue({ name: DELIVERY_QUEUE }, { name: CAMPAIGN_QUEUE });
+const queues = BullModule.registerQueue(
+  { name: DELIVERY_QUEUE },
+  { name: BULK_DELIVERY_QUEUE },
+  { name: CAMPAIGN_QUEUE },
+);
 
 /**
  * One connection set per queue for the whole worker: the processors and the scheduler that closes

@@ -19,7 +19,7 @@ export class WorkerModule {
         CoreModule.forRoot({
           env,
           envToken: WORKER_ENV,
-          maxConnections: Math.min(20, env.WORKER_CONCURRENCY + 2),
+          maxConnections: Math.min(20, env.WORKER_CONCURRENCY + env.TRANSACTIONAL_CONCURRENCY + 2),
         }),
         BullModule.forRoot(deliveryQueueOptions(env)),
         WorkerQueuesModule,

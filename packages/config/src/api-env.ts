@@ -19,7 +19,18 @@ export type ApiEnv = z.output<typeof ApiEnvSchema>;
 export const WorkerEnvSchema = CommonEnvSchema.extend({
   SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://127.0.0.1:1025'),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  /** Bulk single-send jobs (campaign retries, policy announcement emails) a worker runs at once. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * Transactional single-send jobs (POST /v1/messages: sign-in links, security mail, service notices)
+   * a worker runs at once, on a queue of their own that bulk mail and its retries never use.
+   */
+  TRANSACTIONAL_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * Transactional messages in render or SMTP at once, over SMTP connections of their own (half as
+   * many), so a campaign the server is throttling never holds the slot a sign-in link needs.
+   */
+  TRANSACTIONAL_SMTP_SLOTS: z.coerce.number().int().min(1).max(100).default(10),
   /** A message claimed longer ago than this by a worker that died is taken over by another. */
   STALE_CLAIM_MS: z.coerce
     .number()

@@ -10,11 +10,11 @@ import type { WorkerEnv } from '@herald/config';
 import type { Job, Queue } from 'bull';
 import { WORKER_ENV } from '../core/injection-tokens.js';
 import { DeliveryContext } from '../delivery/delivery-context.js';
-import { DELIVERY_QUEUE, sendMessageJob } from '../delivery/delivery-queue.js';
+import { BULK_DELIVERY_QUEUE, sendMessageJob } from '../delivery/delivery-queue.js';
 import { CAMPAIGN_QUEUE, SEND_BATCH_JOB, SendBatchJobSchema, toSendBatchJobs } from './campaign-queue.js';
 import { sendCampaignBatch } from './send-campaign-batch.js';
 
-/** Consumes send-batch jobs, CAMPAIGN_CONCURRENCY at a time, beside the single sends. */
+/** Consumes send-batch jobs, CAMPAIGN_CONCURRENCY at a time, with the bulk stream's send slots. */
 @Injectable()
 export class CampaignBatchProcessor implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('CampaignBatchProcessor');
@@ -22,7 +22,7 @@ export class CampaignBatchProcessor implements OnModuleInit, BeforeApplicationSh
 
   constructor(
     @InjectQueue(CAMPAIGN_QUEUE) private readonly queue: Queue,
-    @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
+    @InjectQueue(BULK_DELIVERY_QUEUE) private readonly bulkQueue: Queue,
     @Inject(WORKER_ENV) private readonly env: WorkerEnv,
     private readonly context: DeliveryContext,
   ) {}
@@ -44,7 +44,7 @@ export class CampaignBatchProcessor implements OnModuleInit, BeforeApplicationSh
       throw new Error(`unreadable ${SEND_BATCH_JOB} job ${job.id}: ${payload.error.message}`);
     }
     const { campaignId, messageIds } = payload.data;
-    const summary = await sendCampaignBatch(this.context.deps, {
+    const summary = await sendCampaignBatch(this.context.streams.bulk, {
       campaignId,
       messageIds,
       isFinalAttempt: this.env.DELIVERY_ATTEMPTS <= 1,
@@ -52,8 +52,9 @@ export class CampaignBatchProcessor implements OnModuleInit, BeforeApplicationSh
     });
     if (summary.retry.length > 0) {
       // Temporary SMTP trouble: each such message is retried alone, with the single-send backoff
-      // and the attempts that remain (the batch was the first).
-      await this.deliveryQueue.addBulk(
+      // and the attempts that remain (the batch was the first), on the bulk stream: a campaign the
+      // server throttles keeps retrying without taking a transactional worker or send slot.
+      await this.bulkQueue.addBulk(
         summary.retry.map((id) => {
           const job = sendMessageJob(id);
           return {

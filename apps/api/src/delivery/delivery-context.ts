@@ -1,25 +1,32 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import type { TemplateRenderer } from '@herald/templates';
+import type { Queue } from 'bull';
 import { PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER, TEMPLATES, WORKER_ENV } from '../core/injection-tokens.js';
 import { CAMPAIGN_GATE, type CampaignGate } from '../campaigns/campaign-gate.js';
+import { CAMPAIGN_QUEUE } from '../campaigns/campaign-queue.js';
 import type { TemplateCache } from '../templates/template-cache.js';
+import { readSentMarks } from '../worker-recovery/sent-marks.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryDeps } from './delivery-deps.js';
+import type { DeliveryStream } from './delivery-queue.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { createSendSlots } from './send-slots.js';
 
 /**
- * What every send in this worker shares, whichever job it comes from (a single message or a campaign
- * batch): one pooled SMTP transport, one batched store, the template cache, the campaign gate.
+ * What every send in this worker shares, whichever job it comes from: one batched store, the template
+ * cache, the campaign gate, the lease. Each stream (delivery-queue.ts) has its own send slots and its
+ * own pooled SMTP transport, so bulk mail held up by a throttling server never holds the slots or the
+ * connections of transactional mail.
  */
 @Injectable()
 export class DeliveryContext implements OnApplicationShutdown {
-  readonly deps: DeliveryDeps;
-  private readonly transport: MailTransport;
+  readonly streams: Record<DeliveryStream, DeliveryDeps>;
+  private readonly transports: MailTransport[];
 
   constructor(
     @Inject(WORKER_ENV) env: WorkerEnv,
@@ -29,12 +36,17 @@ export class DeliveryContext implements OnApplicationShutdown {
     @Inject(SIGNING_KEYS) keys: SigningKey[],
     @Inject(CAMPAIGN_GATE) campaigns: CampaignGate,
     @Inject(WORKER_LEASE) lease: WorkerLeaseHolder,
+    @InjectQueue(CAMPAIGN_QUEUE) campaignQueue: Queue,
   ) {
-    this.transport = createMailTransport(env);
-    this.deps = {
+    const bulkTransport = createMailTransport(env);
+    const transactionalTransport = createMailTransport({
+      ...env,
+      SMTP_POOL_SIZE: Math.ceil(env.TRANSACTIONAL_SMTP_SLOTS / 2),
+    });
+    this.transports = [bulkTransport, transactionalTransport];
+    const shared = {
       db,
       renderer,
-      transport: this.transport,
       keys,
       sender: {
         publicWebUrl: env.PUBLIC_WEB_URL,
@@ -43,14 +55,25 @@ export class DeliveryContext implements OnApplicationShutdown {
         postalAddress: env.HERALD_POSTAL_ADDRESS,
       },
       templates,
-      store: createDeliveryStore(db, { staleClaimMs: env.STALE_CLAIM_MS, workerId: lease.workerId }),
+      store: createDeliveryStore(db, {
+        staleClaimMs: env.STALE_CLAIM_MS,
+        workerId: lease.workerId,
+        sentMarks: (workerId) => readSentMarks(campaignQueue.client, env.HERALD_QUEUE_PREFIX, workerId),
+      }),
       campaigns,
       lease,
-      sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
+    };
+    this.streams = {
+      transactional: {
+        ...shared,
+        transport: transactionalTransport,
+        sendSlots: createSendSlots(env.TRANSACTIONAL_SMTP_SLOTS),
+      },
+      bulk: { ...shared, transport: bulkTransport, sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2) },
     };
   }
 
   onApplicationShutdown(): void {
-    this.transport.close();
+    for (const transport of this.transports) transport.close();
   }
 }

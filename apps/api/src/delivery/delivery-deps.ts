@@ -7,7 +7,7 @@ import type { WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.j
 import type { DeliveryStore } from './delivery-store.js';
 import type { MailTransport } from './mail-transport.js';
 
-/** What a delivery needs, shared by every send in a worker (built once by DeliveryContext). */
+/** What a delivery needs: one per stream in a worker, built once by DeliveryContext. */
 export interface DeliveryDeps {
   db: Db;
   store: DeliveryStore;
@@ -19,8 +19,8 @@ export interface DeliveryDeps {
   campaigns: CampaignGate;
   lease: WorkerLeaseHolder;
   /**
-   * At most this many messages are rendered and handed to SMTP at once: enough to keep every pooled
-   * connection busy, few enough that a big batch does not sit rendered in memory.
+   * At most this many messages of the stream are rendered and handed to SMTP at once: enough to keep
+   * every pooled connection busy, few enough that a big batch does not sit rendered in memory.
    */
   sendSlots: () => Promise<() => void>;
 }

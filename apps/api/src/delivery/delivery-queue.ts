@@ -2,9 +2,19 @@ import type { CommonEnv } from '@herald/config';
 import type { JobOptions, QueueOptions } from 'bull';
 import { z } from 'zod';
 
-/** The delivery job contract, defined once: queue name, job name and a versioned payload. */
+/**
+ * The single-send job contract, defined once: two queue names, one job name and a versioned payload.
+ * Mail travels in two streams, each with its own queue, worker concurrency and send slots, so bulk
+ * mail can never take what a sign-in link needs:
+ * - `delivery`, transactional: what POST /v1/messages accepts (sign-in links, security mail, notices);
+ * - `bulk-delivery`: policy announcement emails and campaign messages retried one by one after a
+ *   temporary SMTP failure (campaign batches have `campaign-delivery`, campaigns/campaign-queue.ts).
+ */
 export const DELIVERY_QUEUE = 'delivery';
+export const BULK_DELIVERY_QUEUE = 'bulk-delivery';
 export const SEND_MESSAGE_JOB = 'send-message';
+
+export type DeliveryStream = 'transactional' | 'bulk';
 
 export const SendMessageJobSchema = z.object({
   version: z.literal(1),
@@ -29,7 +39,17 @@ function sendJobOptions(env: CommonEnv): JobOptions {
   };
 }
 
-/** The job id is the message id, so enqueueing a message twice adds one job while the first is still in Redis. */
-export function sendMessageJob(messageId: string): { name: string; data: SendMessageJob; opts: JobOptions } {
-  return { name: SEND_MESSAGE_JOB, data: { version: 1, messageId }, opts: { jobId: messageId } };
+/**
+ * The job id is the message id, so enqueueing a message twice adds one job while the first is still
+ * in Redis. A delay holds the job until the message's `send_after` (the claim refuses it before).
+ */
+export function sendMessageJob(
+  messageId: string,
+  delayMs = 0,
+): { name: string; data: SendMessageJob; opts: JobOptions } {
+  return {
+    name: SEND_MESSAGE_JOB,
+    data: { version: 1, messageId },
+    opts: { jobId: messageId, ...(delayMs > 0 && { delay: Math.ceil(delayMs) }) },
+  };
 }

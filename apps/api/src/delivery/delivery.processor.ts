@@ -5,30 +5,46 @@ import type { Job, Queue } from 'bull';
 import { WORKER_ENV } from '../core/injection-tokens.js';
 import { deliverMessage } from './deliver-message.js';
 import { DeliveryContext } from './delivery-context.js';
-import { DELIVERY_QUEUE, SEND_MESSAGE_JOB, SendMessageJobSchema } from './delivery-queue.js';
+import type { DeliveryDeps } from './delivery-deps.js';
+import {
+  BULK_DELIVERY_QUEUE,
+  DELIVERY_QUEUE,
+  SEND_MESSAGE_JOB,
+  SendMessageJobSchema,
+} from './delivery-queue.js';
 
 class RetryableDeliveryError extends Error {}
 
-/** Consumes send-message jobs. Concurrency comes from WORKER_CONCURRENCY, so it is registered at start-up. */
+/**
+ * Consumes send-message jobs of both streams, each queue with its own concurrency
+ * (TRANSACTIONAL_CONCURRENCY, WORKER_CONCURRENCY) and its stream's send slots, registered at start-up.
+ */
 @Injectable()
 export class DeliveryProcessor implements OnModuleInit {
   private readonly logger = new Logger('DeliveryProcessor');
 
   constructor(
-    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+    @InjectQueue(DELIVERY_QUEUE) private readonly transactionalQueue: Queue,
+    @InjectQueue(BULK_DELIVERY_QUEUE) private readonly bulkQueue: Queue,
     @Inject(WORKER_ENV) private readonly env: WorkerEnv,
     private readonly context: DeliveryContext,
   ) {}
 
   onModuleInit(): void {
-    void this.queue.process(SEND_MESSAGE_JOB, this.env.WORKER_CONCURRENCY, (job: Job) => this.handle(job));
-    this.queue.on('failed', (job, error) => {
+    const { transactional, bulk } = this.context.streams;
+    this.consume(this.transactionalQueue, this.env.TRANSACTIONAL_CONCURRENCY, transactional);
+    this.consume(this.bulkQueue, this.env.WORKER_CONCURRENCY, bulk);
+  }
+
+  private consume(queue: Queue, concurrency: number, deps: DeliveryDeps): void {
+    void queue.process(SEND_MESSAGE_JOB, concurrency, (job: Job) => this.handle(deps, job));
+    queue.on('failed', (job, error) => {
       if (!(error instanceof RetryableDeliveryError))
         this.logger.error(`job ${job.id} failed: ${error.message}`);
     });
   }
 
-  async handle(job: Job): Promise<string> {
+  async handle(deps: DeliveryDeps, job: Job): Promise<string> {
     const payload = SendMessageJobSchema.safeParse(job.data);
     if (!payload.success) {
       // A job this worker cannot read is kept as failed for an operator; retrying cannot help.
@@ -36,7 +52,7 @@ export class DeliveryProcessor implements OnModuleInit {
       throw new Error(`unreadable ${SEND_MESSAGE_JOB} job ${job.id}: ${payload.error.message}`);
     }
     const attempts = job.opts.attempts ?? 1;
-    const result = await deliverMessage(this.context.deps, {
+    const result = await deliverMessage(deps, {
       messageId: payload.data.messageId,
       isFinalAttempt: job.attemptsMade + 1 >= attempts,
     });

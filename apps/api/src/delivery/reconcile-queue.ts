@@ -1,16 +1,20 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
-import { sendMessageJob } from './delivery-queue.js';
+import { type DeliveryStream, sendMessageJob } from './delivery-queue.js';
 
 /**
  * The database is the source of truth: every queued message (and every message whose claim went
- * stale because its worker died) gets a job. Job ids are message ids, so a message that still has a
- * job in Redis is not enqueued twice, and several workers may reconcile at once. Campaign messages
- * are the scheduler's: it re-enqueues them in batches, and not while their campaign is paused.
+ * stale because its worker died) gets a job, on its stream's queue: policy announcement emails (a
+ * notice points at them) on the bulk queue, the rest on the transactional one. A message not due yet
+ * (`send_after`, a throttled announcement) gets a job delayed until then, so an announcement whose
+ * jobs Redis lost keeps its pace instead of going out all at once. Job ids are message ids, so a
+ * message that still has a job in Redis is not enqueued twice, and several workers may reconcile at
+ * once. Campaign messages are the scheduler's: it re-enqueues them in batches, and not while their
+ * campaign is paused.
  */
 export async function reconcileQueue(
   db: Db,
-  queue: Queue,
+  queues: Record<DeliveryStream, Queue>,
   {
     olderThanMs,
     staleClaimMs,
@@ -20,16 +24,27 @@ export async function reconcileQueue(
   let enqueued = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
-      SELECT id FROM messages
-       WHERE id > ${after}::uuid
-         AND campaign_id IS NULL
-         AND ((status = 'queued' AND updated_at < now() - make_interval(secs => ${olderThanMs / 1000}))
-              OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${staleClaimMs / 1000})))
-       ORDER BY id
+    // A message not due yet is taken at once, without waiting for olderThanMs: re-adding one whose
+    // delayed job is still in Redis changes nothing.
+    const rows = await db.$queryRaw<{ id: string; bulk: boolean; delay_ms: number }[]>(Prisma.sql`
+      SELECT m.id::text,
+             EXISTS (SELECT 1 FROM notices n WHERE n.message_id = m.id) AS bulk,
+             GREATEST(0, extract(epoch FROM m.send_after - now()) * 1000)::float8 AS delay_ms
+        FROM messages m
+       WHERE m.id > ${after}::uuid
+         AND m.campaign_id IS NULL
+         AND ((m.status = 'queued' AND (m.updated_at < now() - make_interval(secs => ${olderThanMs / 1000})
+                                        OR m.send_after > now()))
+              OR (m.status = 'sending' AND m.claimed_at < now() - make_interval(secs => ${staleClaimMs / 1000})))
+       ORDER BY m.id
        LIMIT ${batchSize}`);
     if (rows.length === 0) return enqueued;
-    await queue.addBulk(rows.map((row) => sendMessageJob(row.id)));
+    for (const stream of ['transactional', 'bulk'] as const) {
+      const jobs = rows
+        .filter((row) => row.bulk === (stream === 'bulk'))
+        .map((row) => sendMessageJob(row.id, row.delay_ms));
+      if (jobs.length > 0) await queues[stream].addBulk(jobs);
+    }
     enqueued += rows.length;
     after = (rows.at(-1) as { id: string }).id;
   }

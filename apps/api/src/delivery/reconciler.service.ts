@@ -11,7 +11,7 @@ import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
-import { DELIVERY_QUEUE } from './delivery-queue.js';
+import { BULK_DELIVERY_QUEUE, DELIVERY_QUEUE } from './delivery-queue.js';
 import { reconcileQueue } from './reconcile-queue.js';
 
 /** Runs the reconciler once at start-up and then periodically. */
@@ -21,7 +21,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private task: PeriodicTask | undefined;
 
   constructor(
-    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+    @InjectQueue(DELIVERY_QUEUE) private readonly transactionalQueue: Queue,
+    @InjectQueue(BULK_DELIVERY_QUEUE) private readonly bulkQueue: Queue,
     @Inject(PRISMA) private readonly db: Db,
     @Inject(WORKER_ENV) private readonly env: WorkerEnv,
   ) {}
@@ -41,7 +42,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async run(): Promise<void> {
-    const enqueued = await reconcileQueue(this.db, this.queue, {
+    const queues = { transactional: this.transactionalQueue, bulk: this.bulkQueue };
+    const enqueued = await reconcileQueue(this.db, queues, {
       olderThanMs: 5000,
       staleClaimMs: this.env.STALE_CLAIM_MS,
     });

@@ -3,10 +3,13 @@ import type { Queue } from 'bull';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 
 /**
- * Enqueues a batch of announcement emails on the delivery queue. With a rate, the batch first
+ * Enqueues a batch of announcement emails on the bulk delivery queue. With a rate, the batch first
  * reserves its send slots in PostgreSQL (one atomic update, so batches from any worker never overlap)
- * and each job waits in Redis for its slot: the rate holds across every worker without a limiter in
- * the send path. If Redis refuses the jobs, the messages stay queued and the reconciler enqueues them.
+ * and stores each message's slot as its `send_after`, in the same statement: the claim refuses a
+ * message before it, and the reconciler re-adds a message whose job Redis lost with a delay until
+ * it. The job waits in Redis for that slot, so the rate holds across every worker, and across a loss
+ * of Redis, without a limiter in the send path. If Redis refuses the jobs, the messages stay queued
+ * and the reconciler enqueues them.
  */
 export async function enqueuePolicyEmails(
   { db, queue, log }: { db: Db; queue: Queue; log?: (message: string) => void },
@@ -20,23 +23,24 @@ export async function enqueuePolicyEmails(
   let delayOf = (_index: number) => 0;
   if (ratePerSecond) {
     const spanSeconds = messageIds.length / ratePerSecond;
-    const [slots] = await db.$queryRaw<{ ends_in_ms: number }[]>(Prisma.sql`
-      UPDATE policy_versions
-         SET send_slots_until = GREATEST(COALESCE(send_slots_until, now()), now())
-                                + make_interval(secs => ${spanSeconds}::float8)
-       WHERE id = ${policyVersionId}::uuid
-   RETURNING (extract(epoch FROM send_slots_until - now()) * 1000)::float8 AS ends_in_ms`);
-    const startsInMs = (slots?.ends_in_ms ?? 0) - spanSeconds * 1000;
-    delayOf = (index) => Math.max(0, Math.round(startsInMs + (index * 1000) / ratePerSecond));
+    const [slots] = await db.$queryRaw<{ starts_in_ms: number }[]>(Prisma.sql`
+      WITH slots AS (
+        UPDATE policy_versions
+           SET send_slots_until = GREATEST(COALESCE(send_slots_until, now()), now())
+                                  + make_interval(secs => ${spanSeconds}::float8)
+         WHERE id = ${policyVersionId}::uuid
+     RETURNING send_slots_until - make_interval(secs => ${spanSeconds}::float8) AS starts_at),
+      due AS (
+        UPDATE messages m
+           SET send_after = s.starts_at + make_interval(secs => (i.index - 1) / ${ratePerSecond}::float8)
+          FROM slots s, unnest(${messageIds}::uuid[]) WITH ORDINALITY AS i(id, index)
+         WHERE m.id = i.id AND m.status = 'queued')
+      SELECT (extract(epoch FROM starts_at - now()) * 1000)::float8 AS starts_in_ms FROM slots`);
+    const startsInMs = slots?.starts_in_ms ?? 0;
+    delayOf = (index) => Math.max(0, startsInMs + (index * 1000) / ratePerSecond);
   }
   try {
-    await queue.addBulk(
-      messageIds.map((id, index) => {
-        const job = sendMessageJob(id);
-        const delay = delayOf(index);
-        return { ...job, opts: { ...job.opts, ...(delay > 0 && { delay }) } };
-      }),
-    );
+    await queue.addBulk(messageIds.map((id, index) => sendMessageJob(id, delayOf(index))));
   } catch (error) {
     log?.(
       `${messageIds.length} policy email(s) stored but not enqueued (${(error as Error).message}); the reconciler will enqueue them`,

@@ -1,10 +1,10 @@
 import type { Db, PolicyVersion } from '@herald/db';
 import type { Queue } from 'bull';
 
-/** What the sweep's steps share: the database, the delivery queue and the policy-update template. */
+/** What the sweep's steps share: the database and the bulk delivery queue. */
 export interface PolicySweepDeps {
   db: Db;
-  /** The delivery queue (send-message jobs). */
+  /** The bulk delivery queue (send-message jobs): announcements never take transactional slots. */
   queue: Queue;
   log?: (message: string) => void;
 }

@@ -12,7 +12,7 @@ import type { Db } from '@herald/db';
 import type { Job, Queue } from 'bull';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
-import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import { BULK_DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { markAtRiskVersions } from './mark-at-risk-versions.js';
 import { POLICY_QUEUE, SWEEP_POLICY_JOB, SweepPolicyJobSchema } from './policy-queue.js';
 import type { PolicySweepDeps } from './policy-sweep-deps.js';
@@ -30,11 +30,11 @@ export class PolicySweepService implements OnModuleInit, OnApplicationBootstrap,
 
   constructor(
     @InjectQueue(POLICY_QUEUE) private readonly policyQueue: Queue,
-    @InjectQueue(DELIVERY_QUEUE) deliveryQueue: Queue,
+    @InjectQueue(BULK_DELIVERY_QUEUE) bulkQueue: Queue,
     @Inject(PRISMA) private readonly db: Db,
     @Inject(WORKER_ENV) private readonly env: WorkerEnv,
   ) {
-    this.deps = { db, queue: deliveryQueue, log: (message) => this.logger.warn(message) };
+    this.deps = { db, queue: bulkQueue, log: (message) => this.logger.warn(message) };
   }
 
   onModuleInit(): void {

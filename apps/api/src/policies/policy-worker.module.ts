@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
-import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { POLICY_QUEUE } from './policy-queue.js';
 import { PolicySweepService } from './policy-sweep.service.js';
 
-/** The worker's half of policy announcements: the fan-out, later contacts, retries, at-risk marking. */
+/**
+ * The worker's half of policy announcements: the fan-out, later contacts, retries, at-risk marking.
+ * The emails go on the bulk delivery queue (registered once for the worker, worker-queues.module.ts).
+ */
 @Module({
-  imports: [BullModule.registerQueue({ name: POLICY_QUEUE }, { name: DELIVERY_QUEUE })],
+  imports: [BullModule.registerQueue({ name: POLICY_QUEUE })],
   providers: [PolicySweepService],
 })
 export class PolicyWorkerModule {}
