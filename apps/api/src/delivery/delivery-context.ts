@@ -12,21 +12,18 @@ import type { TemplateCache } from '../templates/template-cache.js';
 import { readSentMarks } from '../worker-recovery/sent-marks.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryDeps } from './delivery-deps.js';
-import type { DeliveryStream } from './delivery-queue.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { createSendSlots } from './send-slots.js';
 
 /**
- * What every send in this worker shares, whichever job it comes from: one batched store, the template
- * cache, the campaign gate, the lease. Each stream (delivery-queue.ts) has its own send slots and its
- * own pooled SMTP transport, so bulk mail held up by a throttling server never holds the slots or the
- * connections of transactional mail.
+ * What every send in this worker shares, whichever job it comes from (a single message or a campaign
+ * batch): one pooled SMTP transport, one batched store, the template cache, the campaign gate.
  */
 @Injectable()
 export class DeliveryContext implements OnApplicationShutdown {
-  readonly streams: Record<DeliveryStream, DeliveryDeps>;
-  private readonly transports: MailTransport[];
+  readonly deps: DeliveryDeps;
+  private readonly transport: MailTransport;
 
   constructor(
     @Inject(WORKER_ENV) env: WorkerEnv,
@@ -38,15 +35,11 @@ export class DeliveryContext implements OnApplicationShutdown {
     @Inject(WORKER_LEASE) lease: WorkerLeaseHolder,
     @InjectQueue(CAMPAIGN_QUEUE) campaignQueue: Queue,
   ) {
-    const bulkTransport = createMailTransport(env);
-    const transactionalTransport = createMailTransport({
-      ...env,
-      SMTP_POOL_SIZE: Math.ceil(env.TRANSACTIONAL_SMTP_SLOTS / 2),
-    });
-    this.transports = [bulkTransport, transactionalTransport];
-    const shared = {
+    this.transport = createMailTransport(env);
+    this.deps = {
       db,
       renderer,
+      transport: this.transport,
       keys,
       sender: {
         publicWebUrl: env.PUBLIC_WEB_URL,
@@ -62,18 +55,11 @@ export class DeliveryContext implements OnApplicationShutdown {
       }),
       campaigns,
       lease,
-    };
-    this.streams = {
-      transactional: {
-        ...shared,
-        transport: transactionalTransport,
-        sendSlots: createSendSlots(env.TRANSACTIONAL_SMTP_SLOTS),
-      },
-      bulk: { ...shared, transport: bulkTransport, sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2) },
+      sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
     };
   }
 
   onApplicationShutdown(): void {
-    for (const transport of this.transports) transport.close();
+    this.transport.close();
   }
 }
