@@ -12,18 +12,21 @@ import type { TemplateCache } from '../templates/template-cache.js';
 import { readSentMarks } from '../worker-recovery/sent-marks.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryDeps } from './delivery-deps.js';
+import type { DeliveryStream } from './delivery-queue.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { createSendSlots } from './send-slots.js';
 
 /**
- * What every send in this worker shares, whichever job it comes from (a single message or a campaign
- * batch): one pooled SMTP transport, one batched store, the template cache, the campaign gate.
+ * What every send in this worker shares, whichever job it comes from: one batched store, the template
+ * cache, the campaign gate, the lease. Each stream (delivery-queue.ts) has its own send slots and its
+ * own pooled SMTP transport, so bulk mail held up by a throttling server never holds the slots or the
+ * connections of transactional mail.
  */
 @Injectable()
 export class DeliveryContext implements OnApplicationShutdown {
-  readonly deps: DeliveryDeps;
-  private readonly transport: MailTransport;
+  readonly streams: Record<DeliveryStream, DeliveryDeps>;
+  private readonly transports: MailTransport[];
 
   constructor(
     @Inject(WORKER_ENV) env: WorkerEnv,
@@ -35,11 +38,15 @@ export class DeliveryContext implements OnApplicationShutdown {
     @Inject(WORKER_LEASE) lease: WorkerLeaseHolder,
     @InjectQueue(CAMPAIGN_QUEUE) campaignQueue: Queue,
   ) {
-    this.transport = createMailTransport(env);
-    this.deps = {
+    const bulkTransport = createMailTransport(env);
+    const transactionalTransport = createMailTransport({
+      ...env,
+      SMTP_POOL_SIZE: Math.ceil(env.TRANSACTIONAL_SMTP_SLOTS / 2),
+    });
+    this.transports = [bulkTransport, transactionalTransport];
+    const shared = {
       db,
       renderer,
-      transport: this.transport,
       keys,
       sender: {
         publicWebUrl: env.PUBLIC_WEB_URL,
@@ -55,11 +62,18 @@ export class DeliveryContext implements OnApplicationShutdown {
       }),
       campaigns,
       lease,
-      sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
+    };
+    this.streams = {
+      transactional: {
+        ...shared,
+        transport: transactionalTransport,
+        sendSlots: createSendSlots(env.TRANSACTIONAL_SMTP_SLOTS),
+      },
+      bulk: { ...shared, transport: bulkTransport, sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2) },
     };
   }
 
   onApplicationShutdown(): void {
-    this.transport.close();
+    for (const transport of this.transports) transport.close();
   }
 }
