@@ -43,6 +43,8 @@ const herald = await startHerald({
     DATABASE_URL,
     SMTP_URL: sink.smtpUrl,
     SMTP_POOL_SIZE: String(POOL),
+    // POST /v1/messages mail is transactional: it runs on the transactional queue at this concurrency.
+    TRANSACTIONAL_CONCURRENCY: String(WORKER_CONCURRENCY),
     WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
   },
 });
