@@ -43,6 +43,11 @@ export async function sendCampaignBatch(
       summary.parked = true;
       break;
     }
+    if (deps.smtp.holding()) {
+      // The SMTP relay cannot be reached: take no more of the rate; the rest waits as held single sends.
+      summary.retry.push(...remaining);
+      break;
+    }
     let size = remaining.length;
     if (campaign?.status === 'sending' && campaign.ratePerSecond !== null) {
       size = await deps.campaigns.acquire(campaignId, campaign.ratePerSecond, remaining.length);
@@ -50,13 +55,23 @@ export async function sendCampaignBatch(
     }
     const chunk = remaining.slice(0, size);
     remaining = remaining.slice(size);
-    const results = await Promise.all(
+    const done = deps.store.track(chunk);
+    const settled = await Promise.allSettled(
       chunk.map((messageId) => deliverMessage(deps, { messageId, isFinalAttempt, rateAcquired: true })),
-    );
+    ).finally(done);
+    const failed = chunk.filter((_, index) => settled[index]?.status === 'rejected');
+    if (failed.length > 0) {
+      // The whole batch is retried (the database or Redis failed it): every delivery has ended, and the
+      // claims of those that threw go back, so the retry (or the reconciler) can claim them again.
+      const error = (settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+      await deps.store.release(failed, error.message).catch(() => undefined);
+      throw error;
+    }
+    const results = settled.map((r) => (r as PromiseFulfilledResult<DeliveryResult>).value);
     results.forEach((result: DeliveryResult, index) => {
       const messageId = chunk[index] as string;
       summary.outcomes[result.outcome] = (summary.outcomes[result.outcome] ?? 0) + 1;
-      if (result.outcome === 'retry') summary.retry.push(messageId);
+      if (result.outcome === 'retry' || result.outcome === 'held') summary.retry.push(messageId);
       if (result.outcome === 'skipped') skipped.push(messageId);
       if (result.outcome === 'parked') summary.parked = true;
     });

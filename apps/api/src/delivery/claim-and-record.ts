@@ -59,21 +59,31 @@ export interface Claim {
   class: 'transactional' | 'promotional';
   data: Record<string, unknown>;
   campaignId: string | null;
-  /** The worker whose claim this one took over (it died, or its claim went stale); null for a queued message. */
+  /** The lease this claim was made under: the claim is this worker's only while that lease is its current one. */
+  leaseId: string;
+  /** The lease whose claim this one took over (its worker died or stalled, or it is this worker's own); null for a queued message. */
   previousClaimant: string | null;
 }
 
 /**
- * Claims messages for sending, in the name of `workerId` (its lease in worker_leases). Only one claim
- * can win, so a message is sent at most once even when its job runs twice. A claim whose worker's
- * lease has lapsed (the worker died), or older than `staleAfterMs`, can be taken over. A message due
- * later (`send_after`) is not claimable yet. A claim taken over names the worker that held it, whose
- * sent marks say whether the SMTP server had already accepted the message. Answers, aligned with the
- * input, the claim or null.
+ * Claims messages for sending, in the name of `workerId` (its current lease in worker_leases, the
+ * claim's fencing token). Only one claim can win, so a message is sent at most once even when its
+ * job runs twice. A claim is taken over only from a worker whose lease is gone or lapsed (it died,
+ * or stalled longer than its lease), never from a live one however old the claim: a live worker may
+ * be in the middle of its SMTP transaction. This worker's own claim is taken again when no delivery
+ * of it runs here (`busy` lists those that do): its job gave up (the database failed it) and the
+ * claim could not be given back. A message due later (`send_after`) is not claimable yet. A claim
+ * taken over names the lease that held it, whose sent marks say whether the SMTP server had already
+ * accepted the message. Answers, aligned with the input, the claim or null.
  */
 export async function claimMessages(
   db: Db,
-  { messageIds, staleAfterMs, workerId }: { messageIds: string[]; staleAfterMs: number; workerId: string },
+  {
+    messageIds,
+    staleAfterMs,
+    workerId,
+    busy = [],
+  }: { messageIds: string[]; staleAfterMs: number; workerId: string; busy?: string[] },
 ): Promise<(Claim | null)[]> {
   if (messageIds.length === 0) return [];
   const rows = await db.$queryRaw<
@@ -96,10 +106,12 @@ export async function claimMessages(
        AND (m.send_after IS NULL OR m.send_after <= now() + interval '1 second')
        AND (m.status = 'queued'
             OR (m.status = 'sending'
-                AND (m.claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000})
-                     OR (m.claimed_by IS NOT NULL
-                         AND NOT EXISTS (SELECT 1 FROM worker_leases l
-                                          WHERE l.id = m.claimed_by AND l.expires_at > now())))))
+                AND (NOT EXISTS (SELECT 1 FROM worker_leases l
+                                  WHERE l.id = m.claimed_by AND l.expires_at > now())
+                     OR (m.claimed_by = ${workerId}::uuid AND m.id <> ALL(${busy}::uuid[])))
+                -- A claim without a holder predates leases: only its age can free it.
+                AND (m.claimed_by IS NOT NULL
+                     OR m.claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000}))))
  RETURNING m.id::text, m.contact_id::text, m.template_id::text, m.category_key, m.class::text AS class,
            m.data, m.campaign_id::text, before.claimed_by::text AS previous_claimant`);
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -116,6 +128,7 @@ export async function claimMessages(
           class: row.class,
           data: (row.data ?? {}) as Record<string, unknown>,
           campaignId: row.campaign_id,
+          leaseId: workerId,
           previousClaimant: row.previous_claimant,
         }
       : null;

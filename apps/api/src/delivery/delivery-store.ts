@@ -1,4 +1,4 @@
-import type { Db } from '@herald/db';
+import { type Db, Prisma } from '@herald/db';
 import { loadDeliveryStates, type DeliveryState } from '@herald/preferences';
 import { createBatcher } from './batcher.js';
 import { type Claim, claimMessages, type Outcome, recordOutcomes } from './claim-and-record.js';
@@ -10,12 +10,24 @@ export interface DeliveryStore {
   claim(messageId: string): Promise<ClaimedMessage | null>;
   /** Records a claimed message's outcome with its event; false if the claim was lost meanwhile. */
   record(outcome: Outcome): Promise<boolean>;
+  /**
+   * Notes that deliveries of these messages run in this worker until the returned function is called:
+   * meanwhile this worker's own claims on them are not claimed again, nor given back.
+   */
+  track(messageIds: string[]): () => void;
+  /**
+   * Gives back this worker's claims on these messages ("queued", no holder, a `released` event) for a
+   * delivery that failed before the SMTP server accepted them, so their next job can claim them.
+   * Claims another delivery here still uses are kept. Answers how many were given back.
+   */
+  release(messageIds: string[], reason: string): Promise<number>;
 }
 
 /**
  * The worker's database access. Concurrent jobs share round trips: their claims, state reads and
  * outcomes are batched (three queries to claim and read a batch, one to record one). Claims are made
- * and recorded in the name of `workerId`, this process's lease.
+ * and recorded in the name of `workerId`, this process's current lease (read at each batch: a lease
+ * lost and replaced leaves the claims made under the old one unrecordable here).
  */
 export function createDeliveryStore(
   db: Db,
@@ -27,19 +39,29 @@ export function createDeliveryStore(
     sentMarks,
   }: {
     staleClaimMs: number;
-    workerId: string;
+    workerId: string | (() => string);
     maxBatch?: number;
     maxWaitMs?: number;
     /** The messages a worker marked as accepted by the SMTP server (its sent marks in Redis). */
     sentMarks?: (workerId: string) => Promise<Set<string>>;
   },
 ): DeliveryStore {
+  const currentId = typeof workerId === 'string' ? () => workerId : workerId;
+  const running = new Map<string, number>();
+  // Ids another delivery in this worker also runs (the caller's own delivery counts once).
+  const busy = (ids: string[]) => ids.filter((id) => (running.get(id) ?? 0) > 1);
   const claim = createBatcher<string, ClaimedMessage | null>(
     async (messageIds) => {
+      const leaseId = currentId();
       const claims = await skipAccepted(
         db,
-        await claimMessages(db, { messageIds, staleAfterMs: staleClaimMs, workerId }),
-        { workerId, sentMarks },
+        await claimMessages(db, {
+          messageIds,
+          staleAfterMs: staleClaimMs,
+          workerId: leaseId,
+          busy: busy(messageIds),
+        }),
+        { workerId: leaseId, sentMarks },
       );
       const claimed = claims.filter((c): c is Claim => c !== null);
       const states = await loadDeliveryStates(
@@ -51,11 +73,33 @@ export function createDeliveryStore(
     },
     { maxBatch, maxWaitMs },
   );
-  const record = createBatcher<Outcome, boolean>((outcomes) => recordOutcomes(db, outcomes, { workerId }), {
-    maxBatch,
-    maxWaitMs,
-  });
-  return { claim, record };
+  const record = createBatcher<Outcome, boolean>(
+    (outcomes) => recordOutcomes(db, outcomes, { workerId: currentId() }),
+    { maxBatch, maxWaitMs },
+  );
+  const track = (messageIds: string[]) => {
+    for (const id of messageIds) running.set(id, (running.get(id) ?? 0) + 1);
+    return () => {
+      for (const id of messageIds) {
+        const left = (running.get(id) ?? 1) - 1;
+        if (left > 0) running.set(id, left);
+        else running.delete(id);
+      }
+    };
+  };
+  const release = async (messageIds: string[], reason: string) => {
+    const ids = messageIds.filter((id) => (running.get(id) ?? 0) <= 1);
+    if (ids.length === 0) return 0;
+    return db.$executeRaw(Prisma.sql`
+      WITH released AS (
+        UPDATE messages
+           SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
+         WHERE id = ANY(${ids}::uuid[]) AND status = 'sending' AND claimed_by = ${currentId()}::uuid
+     RETURNING id)
+      INSERT INTO message_events (message_id, type, detail)
+      SELECT id, 'released', jsonb_build_object('reason', ${reason}::text) FROM released`);
+  };
+  return { claim, record, track, release };
 }
 
 /**

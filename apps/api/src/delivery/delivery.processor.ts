@@ -5,13 +5,14 @@ import type { Job, Queue } from 'bull';
 import { WORKER_ENV } from '../core/injection-tokens.js';
 import { deliverMessage } from './deliver-message.js';
 import { DeliveryContext } from './delivery-context.js';
-import type { DeliveryDeps } from './delivery-deps.js';
+import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 import {
   BULK_DELIVERY_QUEUE,
   DELIVERY_QUEUE,
   SEND_MESSAGE_JOB,
   SendMessageJobSchema,
 } from './delivery-queue.js';
+import { HeldDeliveryError, holdJob } from './smtp-circuit-breaker-hold.js';
 
 class RetryableDeliveryError extends Error {}
 
@@ -39,7 +40,7 @@ export class DeliveryProcessor implements OnModuleInit {
   private consume(queue: Queue, concurrency: number, deps: DeliveryDeps): void {
     void queue.process(SEND_MESSAGE_JOB, concurrency, (job: Job) => this.handle(deps, job));
     queue.on('failed', (job, error) => {
-      if (!(error instanceof RetryableDeliveryError))
+      if (!(error instanceof RetryableDeliveryError || error instanceof HeldDeliveryError))
         this.logger.error(`job ${job.id} failed: ${error.message}`);
     });
   }
@@ -51,12 +52,24 @@ export class DeliveryProcessor implements OnModuleInit {
       await job.discard();
       throw new Error(`unreadable ${SEND_MESSAGE_JOB} job ${job.id}: ${payload.error.message}`);
     }
+    const { messageId } = payload.data;
+    // The SMTP relay cannot be reached: the job waits, unclaimed, without using an attempt.
+    if (deps.smtp.holding()) throw holdJob(job, deps.smtp.holdDelayMs(), 'smtp unavailable');
     const attempts = job.opts.attempts ?? 1;
-    const result = await deliverMessage(deps, {
-      messageId: payload.data.messageId,
-      isFinalAttempt: job.attemptsMade + 1 >= attempts,
-    });
+    const done = deps.store.track([messageId]);
+    let result: DeliveryResult;
+    try {
+      result = await deliverMessage(deps, { messageId, isFinalAttempt: job.attemptsMade + 1 >= attempts });
+    } catch (error) {
+      // Nothing was accepted by SMTP (an accepted message is never thrown for): the claim goes back, so
+      // the retry, or the reconciler once the job has failed for good, can claim it again.
+      await deps.store.release([messageId], (error as Error).message).catch(() => undefined);
+      throw error;
+    } finally {
+      done();
+    }
     if (result.outcome === 'retry') throw new RetryableDeliveryError(result.reason);
+    if (result.outcome === 'held') throw holdJob(job, deps.smtp.holdDelayMs(), result.reason);
     return result.outcome;
   }
 }

@@ -9,7 +9,8 @@ import { type DeliveryStream, sendMessageJob } from './delivery-queue.js';
  * (`send_after`, a throttled announcement) gets a job delayed until then, so an announcement whose
  * jobs Redis lost keeps its pace instead of going out all at once. Job ids are message ids, so a
  * message that still has a job in Redis is not enqueued twice, and several workers may reconcile at
- * once. Campaign messages are the scheduler's: it re-enqueues them in batches, and not while their
+ * once. A job that already ended (failed for good, its last attempt thrown while PostgreSQL was away)
+ * is removed first: Bull keeps failed jobs, and adding one with the same id would do nothing. Campaign messages are the scheduler's: it re-enqueues them in batches, and not while their
  * campaign is paused.
  */
 export async function reconcileQueue(
@@ -40,12 +41,27 @@ export async function reconcileQueue(
        LIMIT ${batchSize}`);
     if (rows.length === 0) return enqueued;
     for (const stream of ['transactional', 'bulk'] as const) {
-      const jobs = rows
-        .filter((row) => row.bulk === (stream === 'bulk'))
-        .map((row) => sendMessageJob(row.id, row.delay_ms));
+      const ids = rows.filter((row) => row.bulk === (stream === 'bulk'));
+      await removeFinishedJobs(
+        queues[stream],
+        ids.map((row) => row.id),
+      );
+      const jobs = ids.map((row) => sendMessageJob(row.id, row.delay_ms));
       if (jobs.length > 0) await queues[stream].addBulk(jobs);
     }
     enqueued += rows.length;
     after = (rows.at(-1) as { id: string }).id;
   }
+}
+
+/** Removes the ended (failed or completed) jobs of these ids; waiting, delayed and active ones stay. */
+async function removeFinishedJobs(queue: Queue, jobIds: string[]): Promise<void> {
+  await Promise.all(
+    jobIds.map(async (id) => {
+      const job = await queue.getJob(id);
+      if (!job) return;
+      const state = await job.getState();
+      if (state === 'failed' || state === 'completed') await job.remove();
+    }),
+  );
 }

@@ -12,9 +12,14 @@ import type { Queue } from 'bull';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
 import { BULK_DELIVERY_QUEUE, DELIVERY_QUEUE } from './delivery-queue.js';
+import { CAMPAIGN_QUEUE } from '../campaigns/campaign-queue.js';
+import { requeueStrandedCampaignMessages } from '../worker-recovery/requeue-stranded-campaign-messages.js';
 import { reconcileQueue } from './reconcile-queue.js';
 
-/** Runs the reconciler once at start-up and then periodically. */
+/**
+ * Runs the reconciler once at start-up and then periodically: stored single messages without a job,
+ * then campaign messages no live job would send (queued or claimed for longer than STALE_CLAIM_MS).
+ */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Reconciler');
@@ -23,6 +28,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly transactionalQueue: Queue,
     @InjectQueue(BULK_DELIVERY_QUEUE) private readonly bulkQueue: Queue,
+    @InjectQueue(CAMPAIGN_QUEUE) private readonly campaignQueue: Queue,
     @Inject(PRISMA) private readonly db: Db,
     @Inject(WORKER_ENV) private readonly env: WorkerEnv,
   ) {}
@@ -48,5 +54,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       staleClaimMs: this.env.STALE_CLAIM_MS,
     });
     if (enqueued > 0) this.logger.log(`enqueued ${enqueued} stored message(s) that had no job`);
+    const stranded = await requeueStrandedCampaignMessages(this.db, {
+      campaignQueue: this.campaignQueue,
+      bulkQueue: this.bulkQueue,
+      batchSize: this.env.CAMPAIGN_BATCH_SIZE,
+      olderThanMs: this.env.STALE_CLAIM_MS,
+    });
+    if (stranded > 0) this.logger.log(`enqueued ${stranded} campaign message(s) that no job would send`);
   }
 }

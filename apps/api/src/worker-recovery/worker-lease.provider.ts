@@ -22,6 +22,8 @@ export const workerLeaseProvider: Provider = {
       leaseMs: env.WORKER_LEASE_MS,
       markSent: (workerId) => createSentMarker(queue.client, env.HERALD_QUEUE_PREFIX, workerId),
       onError: (error) => console.error(`worker lease not renewed: ${error.message}`),
+      onLost: (lostId) =>
+        console.error(`worker lease ${lostId} lapsed while this worker stalled: its claims are given up`),
     });
     await lease.start();
     return lease;
