@@ -1,9 +1,24 @@
 import { EnvError, parseEnv, WorkerEnvSchema } from '@herald/config';
 import { createWorkerApp } from './create-worker-app.js';
+import { WORKER_LEASE } from './worker-recovery/worker-lease-holder.js';
+import type { WorkerLease } from './worker-recovery/worker-lease.js';
 
 try {
   const env = parseEnv(WorkerEnvSchema, process.env);
-  await createWorkerApp(env);
+  const app = await createWorkerApp(env);
+  // The orderly shutdown (create-worker-app.ts) waits for the messages already in SMTP; a server that
+  // stalls must not hold the process beyond WORKER_SHUTDOWN_MS. Then the lease goes, so another worker
+  // takes what is left over at once (reading the sent marks, as after a crash), and the process exits.
+  process.once('SIGTERM', () => {
+    setTimeout(() => {
+      console.error(`herald worker: shutdown took longer than ${env.WORKER_SHUTDOWN_MS} ms, exiting`);
+      void app
+        .get<WorkerLease>(WORKER_LEASE)
+        .stop()
+        .catch(() => undefined)
+        .finally(() => process.exit(1));
+    }, env.WORKER_SHUTDOWN_MS).unref();
+  });
   console.log(
     `herald worker started: concurrency ${env.WORKER_CONCURRENCY}, SMTP ${new URL(env.SMTP_URL).host}`,
   );

@@ -59,6 +59,8 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** A worker renews its lease every third of this; a lapsed lease hands its claims and campaigns to others. */
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  /** After SIGTERM, messages already in SMTP get this long to finish; then the worker exits regardless. */
+  WORKER_SHUTDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),

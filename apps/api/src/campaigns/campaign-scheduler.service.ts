@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
@@ -13,6 +14,7 @@ import { CAMPAIGN_QUEUE } from './campaign-queue.js';
 import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
 import { WORKER_LEASE } from '../worker-recovery/worker-lease-holder.js';
+import { DeliveryContext } from '../delivery/delivery-context.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
 import { clearQueueEpochs } from './clear-queue-epochs.js';
@@ -29,7 +31,9 @@ import type { WorkerLease } from '../worker-recovery/worker-lease.js';
  * Nothing here is kept only in memory: a worker killed at any point is replaced by any other.
  */
 @Injectable()
-export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class CampaignSchedulerService
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('Scheduler');
   private task: PeriodicTask | undefined;
   private readonly running = new Map<string, Promise<void>>();
@@ -40,6 +44,7 @@ export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeA
     @Inject(WORKER_LEASE) private readonly lease: WorkerLease,
     @InjectQueue(CAMPAIGN_QUEUE) private readonly campaignQueue: Queue,
     @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
+    private readonly delivery: DeliveryContext,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -48,6 +53,15 @@ export class CampaignSchedulerService implements OnApplicationBootstrap, BeforeA
       run: () => this.tick(),
       onError: (error) => this.logger.error(`scheduler tick failed: ${error.message}`),
     });
+  }
+
+  /**
+   * The first step of a shutdown (Nest destroys modules before it runs the shutdown hooks below):
+   * messages claimed but still waiting for a send slot go back to `queued` at once, so the queues'
+   * close below waits only for the messages already in SMTP, not for every claim behind them.
+   */
+  onModuleDestroy(): void {
+    for (const stream of Object.values(this.delivery.streams)) stream.sendSlots.close();
   }
 
   /**

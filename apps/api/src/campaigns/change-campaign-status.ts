@@ -2,14 +2,17 @@ import type { ScheduleCampaignInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 import { DomainError, notFound } from '../core/domain-error.js';
 import { resolveSendAt } from './resolve-send-at.js';
+import { waitForCampaignSends } from './wait-for-campaign-sends.js';
 
 export type CampaignAction = 'pause' | 'resume' | 'cancel';
 
 /**
  * Each action is one conditional UPDATE, so it is atomic against the scheduler (a fan-out page holds
  * the campaign row's lock; the action waits for that page and the fan-out writes nothing after it).
- * The workers see the new state within ~250 ms (their cache of campaign states):
- * - pause: nothing more is sent; queued messages stay queued.
+ * The workers see the new state within ~250 ms (their cache of campaign states), and each message
+ * reads it again from the database once it has a send slot, just before SMTP; pause and cancel answer
+ * once the sends already started are final, so no message of the campaign starts SMTP after them:
+ * - pause: nothing more is sent; queued messages stay queued, claimed ones go back to queued.
  * - resume: back to sending (or to scheduled if the fan-out never started); the queue epoch is
  *   cleared, so the scheduler enqueues the queued messages again within a tick.
  * - cancel: final. Workers finish any message they meet as suppressed ("campaign-cancelled"), the
@@ -39,6 +42,7 @@ export async function changeCampaignStatus(db: Db, { id, action }: { id: string;
     UPDATE campaigns SET ${set}, updated_at = now()
      WHERE id = ${id}::uuid AND status::text = ANY(${from}::text[])`);
   if (changed === 0) await refuse(db, id, `${action} a campaign`, from);
+  if (action !== 'resume') await waitForCampaignSends(db, { campaignId: id });
 }
 
 /** A draft gets its send time (or uses the one it has) and becomes scheduled. */

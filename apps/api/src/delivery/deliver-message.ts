@@ -1,13 +1,14 @@
 import { decideDelivery } from '@herald/preferences';
 import { passCampaignGate } from '../campaigns/pass-campaign-gate.js';
+import { requeueIfResumed } from '../campaigns/requeue-if-resumed.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 import { renderAndSend } from './render-and-send.js';
 import { startSending } from './start-sending.js';
 
 /**
  * Delivers one queued message: claim it, decide with the contact's state as it is now, wait for a
- * send slot, decide again (startSending, which opt-outs wait for), render, send, record. Blocked
- * messages become `suppressed` with the reason; nothing is dropped silently.
+ * send slot, decide again (startSending, which opt-outs, pauses and cancels wait for), render, send,
+ * record. Blocked messages become `suppressed` with the reason; nothing is dropped silently.
  */
 export async function deliverMessage(
   deps: DeliveryDeps,
@@ -32,6 +33,7 @@ export async function deliverMessage(
     if (gate.outcome !== 'send') {
       const status = gate.outcome === 'suppressed' ? 'suppressed' : 'queued';
       await store.record({ messageId, status, event: gate.outcome, reason: gate.reason });
+      if (gate.outcome === 'parked') await requeueIfResumed(deps.db, claim.campaignId);
       return gate;
     }
     data = { ...gate.data, ...claim.data };
@@ -47,10 +49,23 @@ export async function deliverMessage(
     return { outcome: 'suppressed', reason };
   }
   const release = await deps.sendSlots();
+  if (!release) {
+    // The worker is shutting down and this message never started: it goes back to the queue at once.
+    // A campaign's is enqueued again by whichever worker's scheduler next claims the campaign (the
+    // stopping worker clears the epochs); a single send's job is retried by Bull after its backoff.
+    const reason = 'worker shutting down';
+    await store.record({ messageId, status: 'queued', event: 'deferred', reason });
+    return claim.campaignId ? { outcome: 'parked', reason } : { outcome: 'retry', reason };
+  }
   try {
     // The wait for a slot can take seconds under slow SMTP: decide again, as late as SMTP allows.
     const start = await startSending(deps.db, { claim, workerId: deps.lease.workerId });
     if (start.outcome === 'lost') return { outcome: 'skipped' };
+    if (start.outcome === 'parked') {
+      await store.record({ messageId, status: 'queued', event: 'parked', reason: start.reason });
+      if (claim.campaignId) await requeueIfResumed(deps.db, claim.campaignId);
+      return start;
+    }
     if (start.outcome === 'blocked') {
       await store.record({ messageId, status: 'suppressed', event: 'suppressed', reason: start.reason });
       return { outcome: 'suppressed', reason: start.reason };

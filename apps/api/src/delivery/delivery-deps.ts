@@ -6,6 +6,7 @@ import type { TemplateCache } from '../templates/template-cache.js';
 import type { WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { MailTransport } from './mail-transport.js';
+import type { SendSlots } from './send-slots.js';
 
 /** What a delivery needs: one per stream in a worker, built once by DeliveryContext. */
 export interface DeliveryDeps {
@@ -22,7 +23,7 @@ export interface DeliveryDeps {
    * At most this many messages of the stream are rendered and handed to SMTP at once: enough to keep
    * every pooled connection busy, few enough that a big batch does not sit rendered in memory.
    */
-  sendSlots: () => Promise<() => void>;
+  sendSlots: SendSlots;
 }
 
 export type DeliveryResult =

@@ -1,15 +1,28 @@
-/** A counting semaphore: `acquire()` resolves with a release function once one of `size` slots is free. */
-export function createSendSlots(size: number): () => Promise<() => void> {
+/**
+ * A stream's send slots: `()` resolves with a release function once one of `size` slots is free, or
+ * with null once `close()` was called (the worker is shutting down: a message still waiting for a
+ * slot has not started and goes back to the queue for another worker, instead of holding the
+ * shutdown for the SMTP transactions ahead of it).
+ */
+export interface SendSlots {
+  (): Promise<(() => void) | null>;
+  close(): void;
+}
+
+/** A counting semaphore whose waiters are turned away once it is closed. */
+export function createSendSlots(size: number): SendSlots {
   let free = size;
-  const waiting: (() => void)[] = [];
+  let closed = false;
+  const waiting: ((granted: boolean) => void)[] = [];
   const release = () => {
     const next = waiting.shift();
-    if (next) next();
+    if (next) next(true);
     else free++;
   };
-  return () =>
-    new Promise((resolve) => {
-      const grant = () => {
+  const acquire = () =>
+    new Promise<(() => void) | null>((resolve) => {
+      const grant = (granted: boolean) => {
+        if (!granted) return resolve(null);
         let released = false;
         resolve(() => {
           if (released) return;
@@ -17,11 +30,18 @@ export function createSendSlots(size: number): () => Promise<() => void> {
           release();
         });
       };
-      if (free > 0) {
+      if (closed) grant(false);
+      else if (free > 0) {
         free--;
-        grant();
+        grant(true);
       } else {
         waiting.push(grant);
       }
     });
+  return Object.assign(acquire, {
+    close() {
+      closed = true;
+      for (const turnAway of waiting.splice(0)) turnAway(false);
+    },
+  });
 }
