@@ -89,7 +89,8 @@ describe('the database connection resets between the SMTP reply and the sent rec
 
   it('records a claim taken over from a worker that had the message accepted as sent, without sending it', async () => {
     // Where the write never got through: the message was accepted and its worker marked it sent
-    // in Redis, but it is still "sending" under a claim that went stale (its worker lives on).
+    // in Redis, but it is still "sending" under the claim of a worker whose lease has lapsed (a live
+    // lease's claim is never taken over, however old: its worker may be in its SMTP transaction).
     const sent = await herald.client.call('POST', '/v1/messages', {
       template: 'service-notice',
       to: { email: `stale-${randomBytes(5).toString('hex')}@example.test` },
@@ -105,13 +106,13 @@ describe('the database connection resets between the SMTP reply and the sent rec
       await redis.xadd(`${herald.env.HERALD_QUEUE_PREFIX}:sent-marks:${holder}`, '*', 'm', id);
       await db.$executeRaw`
         INSERT INTO worker_leases (id, host, pid, expires_at)
-        VALUES (${holder}::uuid, 'elsewhere', 1, now() + interval '1 hour')`;
+        VALUES (${holder}::uuid, 'elsewhere', 1, now() - interval '1 second')`;
       await db.$executeRaw`
         UPDATE messages SET status = 'sending', claimed_by = ${holder}::uuid,
                             claimed_at = now() - interval '1 hour', sent_at = NULL
          WHERE id = ${id}::uuid`;
 
-      // The reconciler enqueues the stale claim and a worker takes it over: it reads the mark.
+      // A worker takes the dead worker's claim over and reads its mark.
       const message = await herald.client.settled(id, 20_000);
       expect(message.status, worker.output()).toBe('sent');
       expect(message.events.at(-1)).toMatchObject({
