@@ -16,4 +16,5 @@ export {
   type TestSmtpServerOptions,
 } from './start-test-smtp-server.js';
 export { startWebServer, type WebServer } from './start-web-server.js';
+export { terminateDatabaseBackends } from './terminate-database-backends.js';
 export { waitForHttp } from './wait-for-http.js';

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { messageBodies } from '../lib/message-bodies.js';
+import { sizes } from '../lib/sizes.js';
+import { sleep } from '../lib/sleep.js';
+import { startCampaign } from '../lib/start-campaign.js';
+import type { Scenario } from '../lib/types.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A big campaign the relay throttles with 421 for the outage, a policy announcement to everyone, and a
+ * sign-in link every second: sign-ins go, their p99 is POST → SMTP receipt.
+ */
+export const throttledCampaignSignIn: Scenario = {
+  name: 'throttled-campaign-sign-in',
+  fault: 'campaign answered 421 + announcement + sign-ins',
+  async run(installation) {
+    const { herald } = installation;
+    const failures: string[] = [];
+    const campaign = await startCampaign(installation, sizes.contacts);
+    installation.answerRcpt((address) =>
+      address.startsWith('faults-') ? { code: 421, message: '4.7.0 Too many messages, slow down' } : null,
+    );
+    const policy = await herald.client.call('POST', '/v1/policies', {
+      version: `faults-${randomBytes(4).toString('hex')}`,
+      title: 'Privacy Policy',
+      summary: 'We now delete inactive accounts after three years.',
+      url: 'https://example.com/legal/privacy/faults',
+      effectiveAt: new Date(Date.now() + 35 * DAY_MS).toISOString(),
+    });
+    const announced = await herald.client.call('POST', `/v1/policies/${policy.body.id}/announce`, {});
+    if (announced.status !== 202) failures.push(`the announcement answered ${announced.status}`);
+    const signIns: Promise<string | null>[] = [];
+    const until = Date.now() + sizes.outageMs;
+    const tag = randomBytes(4).toString('hex');
+    for (let i = 0; Date.now() < until; i++) {
+      signIns.push(installation.send(messageBodies.signIn(`sign-in-${tag}-${i}@example.test`), i));
+      await sleep(1000);
+    }
+    const ids = (await Promise.all(signIns)).filter((id): id is string => id !== null);
+    installation.answerRcpt(null);
+    const notSent: string[] = [];
+    for (const id of ids) {
+      const settled = await herald.client.settled(id, sizes.settleMs).catch(() => null);
+      if (settled?.status !== 'sent') notSent.push(settled?.status ?? 'unsettled');
+    }
+    if (notSent.length > 0)
+      failures.push(`${notSent.length} sign-in(s) not sent: ${notSent.slice(0, 3).join(', ')}`);
+    return {
+      load: `campaign of ${campaign.contacts} (421) + announcement + ${ids.length} sign-ins at 1/s`,
+      campaigns: [campaign],
+      latencyIds: ids,
+      failures,
+    };
+  },
+};
