@@ -1,4 +1,7 @@
 import { EnvError, parseEnv, WorkerEnvSchema } from '@herald/config';
+import type { Db } from '@herald/db';
+import { clearQueueEpochs } from './campaigns/clear-queue-epochs.js';
+import { PRISMA } from './core/injection-tokens.js';
 import { createWorkerApp } from './create-worker-app.js';
 import { WORKER_LEASE } from './worker-recovery/worker-lease-holder.js';
 import type { WorkerLease } from './worker-recovery/worker-lease.js';
@@ -8,13 +11,15 @@ try {
   const app = await createWorkerApp(env);
   // The orderly shutdown (create-worker-app.ts) waits for the messages already in SMTP; a server that
   // stalls must not hold the process beyond WORKER_SHUTDOWN_MS. Then the lease goes, so another worker
-  // takes what is left over at once (reading the sent marks, as after a crash), and the process exits.
+  // takes what is left over at once (reading the sent marks, as after a crash), the campaigns' epochs
+  // are cleared so their messages this worker handed back are enqueued again, and the process exits.
   process.once('SIGTERM', () => {
     setTimeout(() => {
       console.error(`herald worker: shutdown took longer than ${env.WORKER_SHUTDOWN_MS} ms, exiting`);
       void app
         .get<WorkerLease>(WORKER_LEASE)
         .stop()
+        .then(() => clearQueueEpochs(app.get<Db>(PRISMA)))
         .catch(() => undefined)
         .finally(() => process.exit(1));
     }, env.WORKER_SHUTDOWN_MS).unref();

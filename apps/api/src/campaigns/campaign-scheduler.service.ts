@@ -15,7 +15,7 @@ import { PRISMA, WORKER_ENV } from '../core/injection-tokens.js';
 import { type PeriodicTask, startPeriodicTask } from '../core/periodic-task.js';
 import { WORKER_LEASE } from '../worker-recovery/worker-lease-holder.js';
 import { DeliveryContext } from '../delivery/delivery-context.js';
-import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import { BULK_DELIVERY_QUEUE, DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
 import { clearQueueEpochs } from './clear-queue-epochs.js';
 import { currentRedisEpoch } from './redis-epoch.js';
@@ -44,6 +44,7 @@ export class CampaignSchedulerService
     @Inject(WORKER_LEASE) private readonly lease: WorkerLease,
     @InjectQueue(CAMPAIGN_QUEUE) private readonly campaignQueue: Queue,
     @InjectQueue(DELIVERY_QUEUE) private readonly deliveryQueue: Queue,
+    @InjectQueue(BULK_DELIVERY_QUEUE) private readonly bulkQueue: Queue,
     private readonly delivery: DeliveryContext,
   ) {}
 
@@ -58,7 +59,9 @@ export class CampaignSchedulerService
   /**
    * The first step of a shutdown (Nest destroys modules before it runs the shutdown hooks below):
    * messages claimed but still waiting for a send slot go back to `queued` at once, so the queues'
-   * close below waits only for the messages already in SMTP, not for every claim behind them.
+   * close below waits only for the messages already in SMTP, not for every claim behind them. (The
+   * queues are not paused here: a local pause and the close would both reconnect Bull's blocking
+   * client, and the second connect throws; a single send handed back is delayed instead.)
    */
   onModuleDestroy(): void {
     for (const stream of Object.values(this.delivery.streams)) stream.sendSlots.close();
@@ -72,13 +75,18 @@ export class CampaignSchedulerService
   async beforeApplicationShutdown(): Promise<void> {
     await this.task?.stop();
     await Promise.allSettled(this.running.values());
-    await Promise.allSettled([this.campaignQueue.close(), this.deliveryQueue.close()]);
+    // Every queue whose jobs send: the lease must outlive the last send that is under its claim.
+    await Promise.allSettled(this.queues().map((queue) => queue.close()));
     try {
       await this.lease.stop();
       await clearQueueEpochs(this.db);
     } catch (error) {
       this.logger.warn(`lease not released: ${(error as Error).message}`);
     }
+  }
+
+  private queues(): Queue[] {
+    return [this.campaignQueue, this.deliveryQueue, this.bulkQueue];
   }
 
   private async tick(): Promise<void> {

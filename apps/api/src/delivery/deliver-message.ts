@@ -52,10 +52,11 @@ export async function deliverMessage(
   if (!release) {
     // The worker is shutting down and this message never started: it goes back to the queue at once.
     // A campaign's is enqueued again by whichever worker's scheduler next claims the campaign (the
-    // stopping worker clears the epochs); a single send's job is retried by Bull after its backoff.
+    // stopping worker clears the epochs); a single send's job is held for another worker without
+    // using an attempt (delivery.processor.ts), since nothing was tried.
     const reason = 'worker shutting down';
     await store.record({ messageId, status: 'queued', event: 'deferred', reason });
-    return claim.campaignId ? { outcome: 'parked', reason } : { outcome: 'retry', reason };
+    return claim.campaignId ? { outcome: 'parked', reason } : { outcome: 'held', reason };
   }
   try {
     // The wait for a slot can take seconds under slow SMTP: decide again, as late as SMTP allows.

@@ -16,6 +16,9 @@ import { HeldDeliveryError, holdJob } from './smtp-circuit-breaker-hold.js';
 
 class RetryableDeliveryError extends Error {}
 
+/** A job a stopping worker hands back waits this long, past the moment its queue stops fetching. */
+const SHUTDOWN_HOLD_MS = 1000;
+
 /**
  * Consumes send-message jobs of both streams, each queue with its own concurrency
  * (TRANSACTIONAL_CONCURRENCY, WORKER_CONCURRENCY) and its stream's send slots, registered at start-up.
@@ -69,7 +72,12 @@ export class DeliveryProcessor implements OnModuleInit {
       done();
     }
     if (result.outcome === 'retry') throw new RetryableDeliveryError(result.reason);
-    if (result.outcome === 'held') throw holdJob(job, deps.smtp.holdDelayMs(), result.reason);
+    if (result.outcome === 'held') {
+      // Turned away by a worker shutting down (its slots closed): another worker may take it soon,
+      // after this one's queue has stopped fetching; otherwise held until the relay is back.
+      const delayMs = deps.sendSlots.closed ? SHUTDOWN_HOLD_MS : deps.smtp.holdDelayMs();
+      throw holdJob(job, delayMs, result.reason);
+    }
     return result.outcome;
   }
 }

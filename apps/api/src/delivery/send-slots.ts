@@ -7,12 +7,13 @@
 export interface SendSlots {
   (): Promise<(() => void) | null>;
   close(): void;
+  /** True once close() was called: what is turned away now is the shutdown's, not a failure. */
+  readonly closed: boolean;
 }
 
 /** A counting semaphore whose waiters are turned away once it is closed. */
 export function createSendSlots(size: number): SendSlots {
   let free = size;
-  let closed = false;
   const waiting: ((granted: boolean) => void)[] = [];
   const release = () => {
     const next = waiting.shift();
@@ -30,7 +31,7 @@ export function createSendSlots(size: number): SendSlots {
           release();
         });
       };
-      if (closed) grant(false);
+      if (slots.closed) grant(false);
       else if (free > 0) {
         free--;
         grant(true);
@@ -38,10 +39,12 @@ export function createSendSlots(size: number): SendSlots {
         waiting.push(grant);
       }
     });
-  return Object.assign(acquire, {
+  const slots = Object.assign(acquire, {
+    closed: false,
     close() {
-      closed = true;
+      slots.closed = true;
       for (const turnAway of waiting.splice(0)) turnAway(false);
     },
   });
+  return slots;
 }
