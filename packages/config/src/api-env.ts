@@ -61,6 +61,14 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   /** After SIGTERM, messages already in SMTP get this long to finish; then the worker exits regardless. */
   WORKER_SHUTDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * Consecutive failures to reach the SMTP relay (refused, timed out, 421 at the greeting) after
+   * which a stream's circuit breaker opens: its mail is held, without using attempts, until the relay
+   * answers again.
+   */
+  SMTP_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** While the breaker is open, a test connection to the relay is made this often; the first that answers closes it. */
+  SMTP_BREAKER_PROBE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),

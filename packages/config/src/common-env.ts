@@ -42,10 +42,20 @@ export const CommonEnvSchema = z.object({
     .string()
     .min(5, 'must be the postal address shown in every promotional email')
     .default('Herald Demo Co., 1 Example Street, Springfield 00000, USA'),
-  /** Attempts for temporary failures (4xx replies, refused connections) before a message is failed. */
-  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
-  /** First retry delay; each later one doubles (exponential backoff). */
+  /**
+   * Attempts for temporary failures (4xx replies) before a message is failed. With the default
+   * backoff they span about a day. Connection failures that open the SMTP circuit breaker do not
+   * count (SMTP_BREAKER_THRESHOLD).
+   */
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(25),
+  /** First retry delay; each later one doubles (exponential backoff), up to DELIVERY_MAX_BACKOFF_MS. */
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+  /** The longest wait between two attempts: a relay down for hours does not use every attempt up in minutes. */
+  DELIVERY_MAX_BACKOFF_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(2 * 60 * 60 * 1000),
   /** Salt for hashing client IP addresses in the consent log (the addresses themselves are never stored). */
   HERALD_IP_SALT: z.string().min(8).default('herald-ip-salt'),
   /** Least notice, in days, between publishing a policy version and its effective date (an override needs a reason). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { WorkerEnv } from '@herald/config';
 import type { Db } from '@herald/db';
@@ -16,6 +16,9 @@ import type { DeliveryStream } from './delivery-queue.js';
 import { createDeliveryStore } from './delivery-store.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
 import { createSendSlots } from './send-slots.js';
+import type { SmtpCircuitBreaker } from './smtp-circuit-breaker.js';
+import { watchSmtpCircuitBreaker } from './smtp-circuit-breaker-watch.js';
+import { smtpStatusKey } from './smtp-status-key.js';
 
 /**
  * What every send in this worker shares, whichever job it comes from: one batched store, the template
@@ -27,6 +30,8 @@ import { createSendSlots } from './send-slots.js';
 export class DeliveryContext implements OnApplicationShutdown {
   readonly streams: Record<DeliveryStream, DeliveryDeps>;
   private readonly transports: MailTransport[];
+  private readonly breakerWatches: (() => Promise<void>)[] = [];
+  private readonly logger = new Logger('SmtpCircuitBreaker');
 
   constructor(
     @Inject(WORKER_ENV) env: WorkerEnv,
@@ -57,23 +62,43 @@ export class DeliveryContext implements OnApplicationShutdown {
       templates,
       store: createDeliveryStore(db, {
         staleClaimMs: env.STALE_CLAIM_MS,
-        workerId: lease.workerId,
+        workerId: () => lease.workerId,
         sentMarks: (workerId) => readSentMarks(campaignQueue.client, env.HERALD_QUEUE_PREFIX, workerId),
       }),
       campaigns,
       lease,
+    };
+    // One breaker per stream: each has its own connections, and a stream whose relay is down holds its mail.
+    const breaker = (stream: DeliveryStream, transport: MailTransport): SmtpCircuitBreaker => {
+      const watch = watchSmtpCircuitBreaker({
+        threshold: env.SMTP_BREAKER_THRESHOLD,
+        probeMs: env.SMTP_BREAKER_PROBE_MS,
+        transport,
+        redis: campaignQueue.client,
+        key: smtpStatusKey(env.HERALD_QUEUE_PREFIX, stream),
+        onError: (error) => this.logger.warn(`${stream}: ${error.message}`),
+      });
+      this.breakerWatches.push(watch.stop);
+      return watch.breaker;
     };
     this.streams = {
       transactional: {
         ...shared,
         transport: transactionalTransport,
         sendSlots: createSendSlots(env.TRANSACTIONAL_SMTP_SLOTS),
+        smtp: breaker('transactional', transactionalTransport),
       },
-      bulk: { ...shared, transport: bulkTransport, sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2) },
+      bulk: {
+        ...shared,
+        transport: bulkTransport,
+        sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
+        smtp: breaker('bulk', bulkTransport),
+      },
     };
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.breakerWatches.map((stop) => stop()));
     for (const transport of this.transports) transport.close();
   }
 }

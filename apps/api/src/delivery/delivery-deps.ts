@@ -7,6 +7,7 @@ import type { WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.j
 import type { DeliveryStore } from './delivery-store.js';
 import type { MailTransport } from './mail-transport.js';
 import type { SendSlots } from './send-slots.js';
+import type { SmtpCircuitBreaker } from './smtp-circuit-breaker.js';
 
 /** What a delivery needs: one per stream in a worker, built once by DeliveryContext. */
 export interface DeliveryDeps {
@@ -24,11 +25,15 @@ export interface DeliveryDeps {
    * every pooled connection busy, few enough that a big batch does not sit rendered in memory.
    */
   sendSlots: SendSlots;
+  /** The stream's SMTP circuit breaker: while the relay cannot be reached, its mail is held. */
+  smtp: SmtpCircuitBreaker;
 }
 
 export type DeliveryResult =
   | { outcome: 'skipped' }
   | { outcome: 'sent' | 'suppressed' | 'bounced' | 'failed'; reason?: string }
   | { outcome: 'retry'; reason: string }
+  /** Left queued, unsent, without using an attempt: the SMTP relay cannot be reached (smtp-circuit-breaker.ts). */
+  | { outcome: 'held'; reason: string }
   /** Left queued, unsent: its campaign is paused (the scheduler enqueues it again on resume). */
   | { outcome: 'parked'; reason: string };

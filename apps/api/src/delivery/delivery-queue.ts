@@ -1,6 +1,7 @@
 import type { CommonEnv } from '@herald/config';
 import type { JobOptions, QueueOptions } from 'bull';
 import { z } from 'zod';
+import { DELIVERY_BACKOFF, type DeliveryBackoffOptions, deliveryBackoff } from './delivery-backoff.js';
 
 /**
  * The single-send job contract, defined once: two queue names, one job name and a versioned payload.
@@ -27,13 +28,20 @@ export function deliveryQueueOptions(env: CommonEnv): QueueOptions & { url: stri
     url: env.REDIS_URL,
     prefix: env.HERALD_QUEUE_PREFIX,
     defaultJobOptions: sendJobOptions(env),
+    settings: { backoffStrategies: { [DELIVERY_BACKOFF]: deliveryBackoff } },
   };
 }
 
 function sendJobOptions(env: CommonEnv): JobOptions {
   return {
     attempts: env.DELIVERY_ATTEMPTS,
-    backoff: { type: 'exponential', delay: env.DELIVERY_BACKOFF_MS },
+    backoff: {
+      type: DELIVERY_BACKOFF,
+      options: {
+        delayMs: env.DELIVERY_BACKOFF_MS,
+        maxDelayMs: env.DELIVERY_MAX_BACKOFF_MS,
+      } satisfies DeliveryBackoffOptions,
+    },
     removeOnComplete: true,
     removeOnFail: 1000,
   };

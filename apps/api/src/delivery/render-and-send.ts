@@ -75,11 +75,17 @@ export async function renderAndSend(
     for (const [name, value] of Object.entries(list)) headers[name] = { prepared: true, value };
   }
 
-  if (!deps.lease.isHeld()) {
+  if (!deps.lease.isHeld(claim.leaseId)) {
     // Another worker may already have taken this claim over: sending now could send it twice.
     const reason = 'worker lease lapsed before sending';
     await store.record({ messageId, status: 'queued', event: 'deferred', reason });
     return { outcome: 'retry', reason };
+  }
+  if (deps.smtp.holding()) {
+    // The relay stopped answering while this message waited: it keeps its attempts for later.
+    const reason = SMTP_UNAVAILABLE;
+    await store.record({ messageId, status: 'queued', event: 'deferred', reason });
+    return { outcome: 'held', reason };
   }
   let info: { messageId: string; response: string };
   try {
@@ -102,12 +108,16 @@ export async function renderAndSend(
       isFinalAttempt,
     });
   }
+  deps.smtp.recordSend();
   // First a mark in Redis (written at once, no batching): should this worker die, or the database
   // stay out of reach, before the record below commits, whoever takes its claim over reads the mark
   // and records the message as sent instead of sending it again.
   deps.lease.markSent(messageId);
   return recordAccepted(deps, messageId, info);
 }
+
+/** The reason of a message held while the SMTP relay cannot be reached (smtp-circuit-breaker.ts). */
+const SMTP_UNAVAILABLE = 'smtp unavailable';
 
 /** Attempts to record an accepted message, with backoff: about 6 s in all, the length of a connection reset. */
 const RECORD_RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200];
@@ -163,6 +173,7 @@ async function handleSendError(
   const { db, store } = deps;
   const failure = classifySmtpError(input.error);
   const reason = reasonFor(failure);
+  const unreachable = deps.smtp.recordSend(input.error);
   const detail = {
     smtp: {
       kind: failure.kind,
@@ -173,6 +184,13 @@ async function handleSendError(
     },
   };
   const { messageId } = input;
+  if (unreachable && (deps.smtp.holding() || input.isFinalAttempt)) {
+    // The relay cannot be reached: not this message's fault, so no attempt is used and none is the
+    // last. The job waits for the breaker's next test connection (or, breaker still closed, a while).
+    const held = `${SMTP_UNAVAILABLE}: ${reason}`;
+    await store.record({ messageId, status: 'queued', event: 'deferred', reason: held, detail });
+    return { outcome: 'held', reason: held };
+  }
   if (failure.kind === 'hard-bounce') {
     await store.record({ messageId, status: 'bounced', event: 'bounced', reason, detail });
     await suppressAddress(db, {

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
+import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { Queue } from 'bull';
 import type { Response } from 'express';
-import { PRISMA } from '../core/injection-tokens.js';
+import { API_ENV, PRISMA } from '../core/injection-tokens.js';
 import { within } from '../core/within.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import { readSmtpStatus } from './read-smtp-status.js';
 
 /** A load balancer gives up on a probe after a few seconds: answer well within that. */
 const PROBE_MS = 800;
@@ -14,20 +16,30 @@ type Reachability = 'ok' | 'unreachable';
 
 /**
  * Liveness and readiness without auth: whether PostgreSQL and Redis answer. 503 while either does
- * not, naming which, so an operator (and a load balancer) sees the dependency that is down.
+ * not, naming which, so an operator (and a load balancer) sees the dependency that is down. While
+ * the workers cannot reach the SMTP relay (their circuit breakers are open), the answer is still 200,
+ * since this API accepts messages and they are held, not lost, but it says `status: "degraded"`,
+ * `smtp: "unavailable"` and since when (`smtpUnavailableSince`).
  */
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(PRISMA) private readonly db: Db,
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
+    @Inject(API_ENV) private readonly env: ApiEnv,
   ) {}
 
   @Get()
   async check(@Res({ passthrough: true }) response: Response) {
-    const [database, redis] = await Promise.all([this.database(), this.redis()]);
+    const [database, redis, smtp] = await Promise.all([
+      this.database(),
+      this.redis(),
+      readSmtpStatus(this.queue.client, this.env.HERALD_QUEUE_PREFIX, PROBE_MS),
+    ]);
     const ok = database === 'ok' && redis === 'ok';
     response.status(ok ? 200 : 503);
+    if (smtp?.smtp === 'unavailable')
+      return { status: 'degraded', database, redis, smtp: smtp.smtp, smtpUnavailableSince: smtp.since };
     return { status: ok ? 'ok' : 'degraded', database, redis };
   }
 

@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import adminStyles from '~/components/admin/admin.css?url';
+import { readSmtpOutage } from '~/server/admin/read-smtp-outage.server';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
@@ -8,11 +9,11 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyle
 /** The console's frame: who is signed in, the sections, sign-out. Each child checks sign-in too. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
-  return { email: admin.email, csrf: admin.csrf };
+  return { email: admin.email, csrf: admin.csrf, smtpUnavailableSince: await readSmtpOutage() };
 }
 
 export default function ConsoleLayout() {
-  const { email, csrf } = useLoaderData<typeof loader>();
+  const { email, csrf, smtpUnavailableSince } = useLoaderData<typeof loader>();
   return (
     <div className="admin-console">
       <div className="admin-bar">
@@ -34,6 +35,13 @@ export default function ConsoleLayout() {
           </button>
         </Form>
       </div>
+      {smtpUnavailableSince && (
+        <p className="admin-banner" role="alert">
+          The SMTP relay has refused connections since{' '}
+          <time dateTime={smtpUnavailableSince}>{new Date(smtpUnavailableSince).toUTCString()}</time>; mail is
+          held and will be sent when it answers.
+        </p>
+      )}
       <Outlet />
     </div>
   );
