@@ -33,8 +33,9 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/health',
-    summary: 'Whether PostgreSQL and Redis answer (no auth).',
-    response: '{ status, database, redis }',
+    summary:
+      'Whether PostgreSQL and Redis answer (no auth): 503 when either does not; 200 with status "degraded" and smtpUnavailableSince while the SMTP relay refuses connections (mail is held).',
+    response: '{ status, database, redis, smtp?, smtpUnavailableSince? }',
   },
   {
     method: 'post',
