@@ -11,7 +11,13 @@ import { ReconcilerService } from './reconciler.service.js';
  * (campaign batches use it too). The worker's lease lives here because every send checks it.
  */
 @Module({
-  providers: [workerLeaseProvider, campaignGateProvider, DeliveryContext, DeliveryProcessor, ReconcilerService],
+  providers: [
+    workerLeaseProvider,
+    campaignGateProvider,
+    DeliveryContext,
+    DeliveryProcessor,
+    ReconcilerService,
+  ],
   exports: [DeliveryContext, WORKER_LEASE],
 })
 export class DeliveryWorkerModule {}
