@@ -60,7 +60,9 @@ export async function deliverMessage(
   }
   try {
     // The wait for a slot can take seconds under slow SMTP: decide again, as late as SMTP allows.
-    const start = await startSending(deps.db, { claim, workerId: deps.lease.workerId });
+    // Under the lease the claim was made with: a claim held from before the worker lost its lease (it
+    // stalled, and another worker may have taken the message over) must not start.
+    const start = await startSending(deps.db, { claim, workerId: claim.leaseId });
     if (start.outcome === 'lost') return { outcome: 'skipped' };
     if (start.outcome === 'parked') {
       await store.record({ messageId, status: 'queued', event: 'parked', reason: start.reason });
