@@ -20,6 +20,8 @@ import { workerKill } from './scenarios/worker-kill.js';
 import { pauseStorm } from './scenarios/pause-storm.js';
 import { rollingRestarts } from './scenarios/rolling-restarts.js';
 import { slowSmtpOptOut } from './scenarios/slow-smtp-opt-out.js';
+import { slowSmtpPauseCancel } from './scenarios/slow-smtp-pause-cancel.js';
+import { slowSmtpSigterm } from './scenarios/slow-smtp-sigterm.js';
 import { throttledCampaignSignIn } from './scenarios/throttled-campaign-sign-in.js';
 
 const SCENARIOS: Scenario[] = [
@@ -32,6 +34,8 @@ const SCENARIOS: Scenario[] = [
   postgresTerminate,
   workerFrozen,
   slowSmtpOptOut,
+  slowSmtpPauseCancel,
+  slowSmtpSigterm,
   pauseStorm,
   rollingRestarts,
   throttledCampaignSignIn,
