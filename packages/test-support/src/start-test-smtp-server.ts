@@ -27,14 +27,19 @@ export interface TestSmtpServerOptions {
   unknownPrefixes?: string[];
   /** Asked for every other recipient, for rules a table cannot say (refuse the first two tries, …). */
   rcptHandler?: RcptHandler;
+  /**
+   * Asked for every recipient: how long to hold its RCPT TO reply back, on top of delay('rcpt'). A
+   * slow reply for some addresses only keeps their SMTP transactions open while others go through.
+   */
+  rcptDelayMs?: (address: string) => number;
   keep?: KeepMode;
   maxMessages?: number;
 }
 
 /**
  * An SMTP server that a test controls: it keeps what it receives (a mail catcher) and can refuse
- * connections, come back on the same port, answer slowly at a chosen step, and answer chosen
- * recipients with chosen codes, as real mail servers do on bad days.
+ * connections, come back on the same port, answer slowly at a chosen step or for chosen recipients,
+ * and answer chosen recipients with chosen codes, as real mail servers do on bad days.
  */
 export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): Promise<TestSmtpServer> {
   const answers = new Map<string, RcptRejection>(
@@ -42,13 +47,18 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   );
   const delays = new Map<SmtpStage, number>();
   const unknown = options.unknownPrefixes ?? [];
+  // The catcher asks for a RCPT TO reply's delay right after asking the handler about that same
+  // recipient, in the same tick: the address the handler saw last is the one whose reply is timed.
+  let rcptAddress = '';
   const catcher = await startMailCatcher({
     smtpPort: 0,
     httpPort: null,
     keep: options.keep ?? 'all',
     ...(options.maxMessages !== undefined && { maxMessages: options.maxMessages }),
-    replyDelayMs: (stage) => delays.get(stage) ?? 0,
+    replyDelayMs: (stage) =>
+      (delays.get(stage) ?? 0) + (stage === 'rcpt' ? (options.rcptDelayMs?.(rcptAddress) ?? 0) : 0),
     rcptHandler: (address) => {
+      rcptAddress = address;
       const lower = address.toLowerCase();
       const answer = answers.get(lower);
       if (answer) return answer;

@@ -123,6 +123,20 @@ describe('a controllable SMTP server', () => {
     },
   );
 
+  it('holds the RCPT TO reply of chosen recipients only, whose mail arrives after the others', async () => {
+    server = await startTestSmtpServer({
+      rcptDelayMs: (address) => (address.startsWith('slow-') ? 1_500 : 0),
+    });
+    const arrived: string[] = [];
+    server.onMessage((message) => arrived.push(...message.envelope.to));
+    const slow = send('slow-ada@example.test', { messageId: 'm-slow' });
+    await expect(send('grace@example.test', { messageId: 'm-fast' })).resolves.toMatchObject({ ok: true });
+    // The other recipient's mail went through on its own connection while the slow one's transaction was open.
+    expect(arrived).toEqual(['grace@example.test']);
+    expect(await slow).toMatchObject({ ok: true, accepted: ['slow-ada@example.test'] });
+    expect(arrived).toEqual(['grace@example.test', 'slow-ada@example.test']);
+  });
+
   it('a reply slower than the client waits for makes the client give up', async () => {
     server = await startTestSmtpServer();
     server.delay('greeting', 3_000);
