@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { messageBodies } from '../lib/message-bodies.js';
+import { percentile } from '../lib/percentile.js';
 import { sizes } from '../lib/sizes.js';
 import { sleep } from '../lib/sleep.js';
 import { startCampaign } from '../lib/start-campaign.js';
 import type { Scenario } from '../lib/types.js';
 
 const DAY_MS = 86_400_000;
+/** The issue's target for a sign-in link while bulk mail is throttled: p99 from POST to SMTP receipt. */
+const SIGN_IN_P99_TARGET_MS = 5_000;
 
 /**
  * A big campaign the relay throttles with 421 for the outage, a policy announcement to everyone, and a
- * sign-in link every second: sign-ins go, their p99 is POST → SMTP receipt.
+ * sign-in link every second: sign-ins go, and their p99 from POST to SMTP receipt is at most 5 s (a
+ * p99 above it fails the scenario: the target, reported by the run, not a test's timing assert).
  */
 export const throttledCampaignSignIn: Scenario = {
   name: 'throttled-campaign-sign-in',
@@ -46,6 +50,14 @@ export const throttledCampaignSignIn: Scenario = {
     }
     if (notSent.length > 0)
       failures.push(`${notSent.length} sign-in(s) not sent: ${notSent.slice(0, 3).join(', ')}`);
+    const latencies = ids.flatMap((id) => {
+      const posted = installation.postedAt.get(id);
+      const received = installation.receivedAt.get(id);
+      return posted !== undefined && received !== undefined ? [received - posted] : [];
+    });
+    const p99 = percentile(latencies, 99);
+    if (p99 !== null && p99 > SIGN_IN_P99_TARGET_MS)
+      failures.push(`sign-in p99 ${p99} ms, above the ${SIGN_IN_P99_TARGET_MS} ms target`);
     return {
       load: `campaign of ${campaign.contacts} (421) + announcement + ${ids.length} sign-ins at 1/s`,
       campaigns: [campaign],
