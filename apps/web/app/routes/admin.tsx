@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import adminStyles from '~/components/admin/admin.css?url';
+import { formatInstant } from '~/components/admin/format';
 import { readSmtpOutage } from '~/server/admin/read-smtp-outage.server';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
@@ -38,8 +39,8 @@ export default function ConsoleLayout() {
       {smtpUnavailableSince && (
         <p className="admin-banner" role="alert">
           The SMTP relay has refused connections since{' '}
-          <time dateTime={smtpUnavailableSince}>{new Date(smtpUnavailableSince).toUTCString()}</time>; mail is
-          held and will be sent when it answers.
+          <time dateTime={smtpUnavailableSince}>{formatInstant(smtpUnavailableSince)}</time>; mail is held and
+          will be sent when it answers.
         </p>
       )}
       <Outlet />

@@ -3,6 +3,7 @@ import {
   startHeraldWithWeb,
   startTestSmtpServer,
   type ApiClient,
+  type Herald,
   type TestSmtpServer,
   type WebServer,
 } from '@herald/test-support';
@@ -11,6 +12,8 @@ import { seedAdmin } from '../../../../prisma/seed-admin.js';
 
 export interface ConsoleStack {
   db: Db;
+  /** The API and worker processes, for a test that stops one. */
+  herald: Herald;
   web: WebServer;
   api: ApiClient;
   catcher: TestSmtpServer;
@@ -41,6 +44,7 @@ export async function startConsoleStack(extraApiEnv: Record<string, string> = {}
   await seedAdmin(db, admin);
   return {
     db,
+    herald,
     web,
     api: herald.client,
     catcher,
