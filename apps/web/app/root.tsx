@@ -58,6 +58,10 @@ const ERROR_PAGES: Record<number, { title: string; body: string }> = {
   },
   404: { title: 'Page not found', body: 'There is nothing at this address.' },
   405: { title: 'Not allowed', body: 'This page does not accept that request.' },
+  503: {
+    title: 'Not answering right now',
+    body: 'A part of Herald this page needs did not answer in time. Nothing was changed. Please try again in a few minutes.',
+  },
   429: {
     title: 'Too many attempts',
     body: 'Too many links that are not valid came from your address. Wait a minute, then try again.',

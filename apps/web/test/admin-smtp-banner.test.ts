@@ -124,12 +124,20 @@ describe('the SMTP outage banner', () => {
     );
     let web: WebServer | undefined;
     try {
-      web = await startWebServer({ ...env, HERALD_API_URL: `http://127.0.0.1:${address.port}` });
+      web = await startWebServer({
+        ...env,
+        HERALD_API_URL: `http://127.0.0.1:${address.port}`,
+        HERALD_API_READ_TIMEOUT_MS: '1000',
+      });
       // The new-version form needs nothing else from the API: only the banner asks it anything.
       const page = await consolePage(web.url, NO_API_PAGE);
       expect(connections).toBeGreaterThan(0);
       expect(await readConsole(page)).toEqual({ heading: 'New policy version', banner: null });
       expect(await page.getByRole('link', { name: 'Campaigns' }).count()).toBe(1);
+      // A page that must read from the API gives up after HERALD_API_READ_TIMEOUT_MS and says so.
+      const list = await page.goto(`${web.url}/admin/campaigns`);
+      expect(list?.status()).toBe(503);
+      expect(await page.locator('h1').textContent()).toBe('Not answering right now');
     } finally {
       await web?.stop();
       for (const socket of sockets) socket.destroy();

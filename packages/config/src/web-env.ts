@@ -5,6 +5,11 @@ export const WebEnvSchema = CommonEnvSchema.extend({
   WEB_PORT: port(3000),
   /** Internal address of the API: sign-in mail, the console and the public policy page go through it. */
   HERALD_API_URL: url(['http:', 'https:'], 'http://127.0.0.1:3001'),
+  /**
+   * How long a console page waits for the API to answer a read before it shows "not answering"
+   * (503). Writes wait as long as the API takes: giving up on one could not say whether it happened.
+   */
+  HERALD_API_READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   HERALD_API_KEY: z
     .string({ error: 'is required: the API key the web app uses to send sign-in mail' })
     .min(16, 'must be at least 16 characters'),

@@ -14,22 +14,33 @@ export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; 
 /**
  * The console's only way to read or change campaigns and policies: the API validates them, so the
  * console never keeps a second copy of those rules. A 4xx comes back as a problem to show beside
- * the form; a 5xx or an unreachable API throws, and the error page says nothing was changed.
+ * the form; a 5xx throws, and the error page says nothing was changed; an API that cannot be reached,
+ * or a read it does not answer within HERALD_API_READ_TIMEOUT_MS, is the 503 page.
  */
 export async function callApi<T>(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
 ): Promise<ApiResult<T>> {
-  const response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${webEnv.HERALD_API_KEY}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${webEnv.HERALD_API_KEY}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      // A hung API must not hang the page for minutes; a write is left to finish (see the variable).
+      ...(method === 'GET' && { signal: AbortSignal.timeout(webEnv.HERALD_API_READ_TIMEOUT_MS) }),
+    });
+    text = await response.text();
+  } catch (error) {
+    // Unreachable, or a read that timed out: nothing was changed by this page.
+    console.error(`API ${method} ${path} did not answer: ${(error as Error).message}`);
+    throw data(null, { status: 503 });
+  }
   if (response.ok) return { ok: true, status: response.status, body: JSON.parse(text) as T };
   if (response.status >= 500) throw new Error(`API ${method} ${path} answered ${response.status}: ${text}`);
   const error = parseProblem(text);
