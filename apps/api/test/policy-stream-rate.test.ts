@@ -56,7 +56,9 @@ describe('a throttled announcement after Redis lost its jobs', () => {
     const messages = await messagesOfVersion();
     const slots = messages.map((m) => m.sendAfter?.getTime() ?? 0).sort((a, b) => a - b);
     // The slots themselves are spaced at the announcement's rate.
-    slots.slice(1).forEach((slot, i) => expect(slot - (slots[i] as number)).toBeGreaterThanOrEqual(1000 / RATE - 1));
+    slots
+      .slice(1)
+      .forEach((slot, i) => expect(slot - (slots[i] as number)).toBeGreaterThanOrEqual(1000 / RATE - 1));
     for (const message of messages) {
       const received = h.catcher.messages().filter((m) => m.heraldMessageId === message.id);
       expect(received).toHaveLength(1);

@@ -98,10 +98,7 @@ describe('the preference center', () => {
 
   it('changes only the token’s own contact', async () => {
     const [mine, theirs] = [await createContact(db), await createContact(db)];
-    await postForm(
-      `${web.url}/preferences/${tokenFor(web, mine.id)}`,
-      without(everythingOn, 'newsletter'),
-    );
+    await postForm(`${web.url}/preferences/${tokenFor(web, mine.id)}`, without(everythingOn, 'newsletter'));
     expect(await consentLog(db, mine.id)).toHaveLength(1);
     expect(await consentLog(db, theirs.id)).toEqual([]);
   });

@@ -18,10 +18,7 @@ export async function listPolicyVersions(
 }
 
 /** The announced version in force just before this one: the latest announced one that takes effect earlier. */
-function previousOf(
-  version: PolicyVersion,
-  announcedNewestFirst: PolicyVersion[],
-): PolicyVersion | null {
+function previousOf(version: PolicyVersion, announcedNewestFirst: PolicyVersion[]): PolicyVersion | null {
   return (
     announcedNewestFirst.find(
       (candidate) =>
