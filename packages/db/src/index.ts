@@ -11,3 +11,4 @@ export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
 export { createPrismaClient } from './create-prisma-client.js';
+export { isConnectionLost } from './is-connection-lost.js';

@@ -2,6 +2,20 @@ import { type Db, Prisma } from '@herald/db';
 import { loadDeliveryStates, type DeliveryState } from '@herald/preferences';
 import { createBatcher } from './batcher.js';
 import { type Claim, claimMessages, type Outcome, recordOutcomes } from './claim-and-record.js';
+import { retryOnConnectionLoss } from './retry-on-connection-loss.js';
+
+/**
+ * A claim is tried again for this long when its connection was lost: claiming twice is safe (a claim
+ * that did commit is this worker's own, not busy, and is taken again).
+ */
+const CLAIM_RETRY_MS = 1000;
+/**
+ * A claim is given back for this long when its connection was lost (the statement that follows a
+ * terminated session often meets another of the pool's ended sessions). A claim left behind under
+ * this worker's live lease would wait for STALE_CLAIM_MS and the reconciler: the job's retry, if
+ * another worker runs it, finds the message claimed and skips it.
+ */
+const RELEASE_RETRY_MS = 3000;
 
 type ClaimedMessage = Claim & { state: DeliveryState | null };
 
@@ -51,28 +65,29 @@ export function createDeliveryStore(
   // Ids another delivery in this worker also runs (the caller's own delivery counts once).
   const busy = (ids: string[]) => ids.filter((id) => (running.get(id) ?? 0) > 1);
   const claim = createBatcher<string, ClaimedMessage | null>(
-    async (messageIds) => {
-      const leaseId = currentId();
-      const claims = await skipAccepted(
-        db,
-        await claimMessages(db, {
-          messageIds,
-          staleAfterMs: staleClaimMs,
-          workerId: leaseId,
-          busy: busy(messageIds),
-        }),
-        { workerId: leaseId, sentMarks },
-      );
-      const claimed = claims.filter((c): c is Claim => c !== null);
-      const states = await loadDeliveryStates(
-        db,
-        claimed.map((c) => ({ contactId: c.contactId, categoryKey: c.categoryKey })),
-      );
-      const stateById = new Map(claimed.map((c, index) => [c.messageId, states[index] ?? null]));
-      return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));
-    },
+    (messageIds) => retryOnConnectionLoss(() => claimBatch(messageIds), { budgetMs: CLAIM_RETRY_MS }),
     { maxBatch, maxWaitMs },
   );
+  async function claimBatch(messageIds: string[]): Promise<(ClaimedMessage | null)[]> {
+    const leaseId = currentId();
+    const claims = await skipAccepted(
+      db,
+      await claimMessages(db, {
+        messageIds,
+        staleAfterMs: staleClaimMs,
+        workerId: leaseId,
+        busy: busy(messageIds),
+      }),
+      { workerId: leaseId, sentMarks },
+    );
+    const claimed = claims.filter((c): c is Claim => c !== null);
+    const states = await loadDeliveryStates(
+      db,
+      claimed.map((c) => ({ contactId: c.contactId, categoryKey: c.categoryKey })),
+    );
+    const stateById = new Map(claimed.map((c, index) => [c.messageId, states[index] ?? null]));
+    return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));
+  }
   const record = createBatcher<Outcome, boolean>(
     (outcomes) => recordOutcomes(db, outcomes, { workerId: currentId() }),
     { maxBatch, maxWaitMs },
@@ -90,7 +105,8 @@ export function createDeliveryStore(
   const release = async (messageIds: string[], reason: string) => {
     const ids = messageIds.filter((id) => (running.get(id) ?? 0) <= 1);
     if (ids.length === 0) return 0;
-    return db.$executeRaw(Prisma.sql`
+    const giveBack = () =>
+      db.$executeRaw(Prisma.sql`
       WITH released AS (
         UPDATE messages
            SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
@@ -98,6 +114,7 @@ export function createDeliveryStore(
      RETURNING id)
       INSERT INTO message_events (message_id, type, detail)
       SELECT id, 'released', jsonb_build_object('reason', ${reason}::text) FROM released`);
+    return retryOnConnectionLoss(giveBack, { budgetMs: RELEASE_RETRY_MS });
   };
   return { claim, record, track, release };
 }
