@@ -36,8 +36,8 @@ beforeAll(async () => {
   catcher = await startTestSmtpServer({ keep: 'headers' });
   stack = await startHeraldWithWeb({
     workers: 0,
-    // One SMTP connection and two send slots per stream: a third message waits for a slot.
-    env: { SMTP_URL: catcher.smtpUrl, SMTP_POOL_SIZE: '1', TRANSACTIONAL_SMTP_SLOTS: '2' },
+    // One SMTP connection, and so one send slot, per stream: the next messages wait for the slot.
+    env: { SMTP_URL: catcher.smtpUrl, SMTP_POOL_SIZE: '1', TRANSACTIONAL_SMTP_SLOTS: '1' },
   });
   // The worker runs the mailto listener: its port is chosen once the web server has taken its own.
   inboundPort = await freePort();

@@ -27,10 +27,12 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
    */
   TRANSACTIONAL_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   /**
-   * Transactional messages in render or SMTP at once, over SMTP connections of their own (half as
-   * many), so a campaign the server is throttling never holds the slot a sign-in link needs.
+   * Transactional messages in SMTP at once, each on an SMTP connection of the transactional stream's
+   * own, so a campaign the server is throttling never holds the connection a sign-in link needs.
+   * A slot is a connection: a message that has one starts its SMTP transaction at once, so the
+   * consent it re-read on taking the slot is the consent it is sent under.
    */
-  TRANSACTIONAL_SMTP_SLOTS: z.coerce.number().int().min(1).max(100).default(10),
+  TRANSACTIONAL_SMTP_SLOTS: z.coerce.number().int().min(1).max(100).default(5),
   /** A message claimed longer ago than this by a worker that died is taken over by another. */
   STALE_CLAIM_MS: z.coerce
     .number()

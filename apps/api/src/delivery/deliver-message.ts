@@ -79,6 +79,8 @@ export async function deliverMessage(
       name: start.state.contact.name,
       data,
       isFinalAttempt,
+      // The slot is the SMTP connection: free it for the next message before the outcome is recorded.
+      onSmtpDone: release,
     });
   } finally {
     release();

@@ -46,7 +46,7 @@ export class DeliveryContext implements OnApplicationShutdown {
     const bulkTransport = createMailTransport(env);
     const transactionalTransport = createMailTransport({
       ...env,
-      SMTP_POOL_SIZE: Math.ceil(env.TRANSACTIONAL_SMTP_SLOTS / 2),
+      SMTP_POOL_SIZE: env.TRANSACTIONAL_SMTP_SLOTS,
     });
     this.transports = [bulkTransport, transactionalTransport];
     const shared = {
@@ -91,6 +91,9 @@ export class DeliveryContext implements OnApplicationShutdown {
       bulk: {
         ...shared,
         transport: bulkTransport,
+        // Twice the connections, so the next message renders while one is on the wire. A message
+        // that takes the second slot of a connection waits in the pool for it after its consent and
+        // campaign re-check: under SMTP slower than the opt-out's wait (decision 012), it may start after.
         sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
         smtp: breaker('bulk', bulkTransport),
       },

@@ -22,12 +22,15 @@ export async function renderAndSend(
     name,
     data,
     isFinalAttempt,
+    onSmtpDone = () => {},
   }: {
     claim: Claim;
     email: string;
     name: string | null;
     data: Record<string, unknown>;
     isFinalAttempt: boolean;
+    /** Called once the SMTP transaction has ended, either way: its connection is free for the next message. */
+    onSmtpDone?: () => void;
   },
 ): Promise<DeliveryResult> {
   const { store } = deps;
@@ -99,6 +102,7 @@ export async function renderAndSend(
       headers,
     });
   } catch (error) {
+    onSmtpDone();
     return handleSendError(deps, {
       messageId,
       email,
@@ -108,6 +112,7 @@ export async function renderAndSend(
       isFinalAttempt,
     });
   }
+  onSmtpDone();
   deps.smtp.recordSend();
   // First a mark in Redis (written at once, no batching): should this worker die, or the database
   // stay out of reach, before the record below commits, whoever takes its claim over reads the mark
