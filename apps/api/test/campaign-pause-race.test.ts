@@ -1,6 +1,12 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CAMPAIGN_QUEUE } from '../src/campaigns/campaign-queue.js';
+import { createCampaignStateCache } from '../src/campaigns/campaign-state-cache.js';
+import { sendCampaignBatch } from '../src/campaigns/send-campaign-batch.js';
+import { DeliveryContext } from '../src/delivery/delivery-context.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { insertContacts, newRun, NEWSLETTER_DATA, sleep, waitForCampaign } from './support/campaigns.js';
+import { campaignMessages, insertContacts, newRun, NEWSLETTER_DATA, sleep, waitForCampaign } from './support/campaigns.js';
 
 /**
  * One pooled SMTP connection that holds MAIL FROM back: most of a campaign's claimed messages wait
@@ -80,6 +86,66 @@ describe('pausing a campaign whose messages wait for a send slot', () => {
       const mails = receivedBy(emails);
       expect(mails).toHaveLength(30);
       expect(new Set(mails.map((m) => m.envelope.to[0])).size).toBe(30);
+    } finally {
+      h.catcher.delay('mail', 0);
+    }
+  });
+});
+
+describe('a batch job that meets a resume its worker has not seen yet', () => {
+  /**
+   * The race, laid out step by step: the resume's re-enqueue has already put the queued messages in a
+   * job, and that job runs while the worker's cache of campaign states (250 ms) still says paused. It
+   * stops and leaves them queued; nothing else enqueues them unless the stop itself does.
+   */
+  it('leaves no queued message without a job: the campaign completes, each contact receiving one message', async () => {
+    h.catcher.delay('mail', 400);
+    try {
+      const run = newRun();
+      const contacts = await insertContacts(h, { run, count: 10 });
+      const emails = new Set(contacts.map((c) => c.email));
+      const id = await startCampaign(run);
+      while (receivedBy(emails).length < 1) await sleep(20);
+      expect((await h.request('POST', `/v1/campaigns/${id}/pause`)).body.status).toBe('paused');
+      const worker = h.worker as NonNullable<Harness['worker']>;
+      const campaignQueue = worker.get<Queue>(getQueueToken(CAMPAIGN_QUEUE), { strict: false });
+      for (let i = 0; i < 100; i++) {
+        const counts = await campaignQueue.getJobCounts();
+        if (counts.waiting + counts.active + counts.delayed === 0) break;
+        await sleep(50);
+      }
+      const queued = (await campaignMessages(h, id)).filter((m) => m.status === 'queued').map((m) => m.id);
+      expect(queued.length).toBeGreaterThan(0);
+
+      // What the worker's cache showed during the pause, kept past the resume.
+      const stale = createCampaignStateCache(h.db, 60_000);
+      expect((await stale(id))?.status).toBe('paused');
+      const bulk = worker.get(DeliveryContext).streams.bulk;
+      // The scheduler is held off (the campaign looks owned by the live worker) while the race is laid out.
+      await h.db.campaign.update({ where: { id }, data: { ownerId: bulk.lease.workerId } });
+      const { queueEpoch } = await h.db.campaign.findUniqueOrThrow({ where: { id } });
+      h.catcher.delay('mail', 0);
+      expect((await h.request('POST', `/v1/campaigns/${id}/resume`)).body.status).toBe('sending');
+      // The resume's re-enqueue has run, under the current epoch, and made the job below.
+      await h.db.campaign.update({ where: { id }, data: { queueEpoch } });
+      const summary = await sendCampaignBatch(
+        {
+          ...bulk,
+          campaigns: {
+            state: stale,
+            acquire: (campaignId, rate, wanted) => bulk.campaigns.acquire(campaignId, rate, wanted),
+          },
+        },
+        { campaignId: id, messageIds: queued, isFinalAttempt: false },
+      );
+      expect(summary.parked).toBe(true);
+      await h.db.campaign.update({ where: { id }, data: { ownerId: null } });
+
+      const done = await waitForCampaign(h, id, (c) => c.status === 'sent', 15_000);
+      expect(done.counts).toMatchObject({ targeted: 10, sent: 10, queued: 0 });
+      const mails = receivedBy(emails);
+      expect(mails).toHaveLength(10);
+      expect(new Set(mails.map((m) => m.envelope.to[0])).size).toBe(10);
     } finally {
       h.catcher.delay('mail', 0);
     }

@@ -1,6 +1,7 @@
 import { Prisma } from '@herald/db';
 import { deliverMessage } from '../delivery/deliver-message.js';
 import type { DeliveryDeps, DeliveryResult } from '../delivery/delivery-deps.js';
+import { requeueIfResumed } from './requeue-if-resumed.js';
 
 interface BatchSummary {
   /** Outcome → number of messages. */
@@ -40,7 +41,10 @@ export async function sendCampaignBatch(
   while (remaining.length > 0 && !stopping()) {
     const campaign = await deps.campaigns.state(campaignId);
     if (campaign?.status === 'paused') {
+      // The cache may be up to 250 ms behind a resume whose re-enqueue has already run (and made this
+      // very job): the rest of the batch, left queued, would have no job. Same check as a parked message.
       summary.parked = true;
+      await requeueIfResumed(deps.db, campaignId);
       break;
     }
     if (deps.smtp.holding()) {
