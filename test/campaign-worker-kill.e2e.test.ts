@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
  * duplicates at the SMTP server stay within what the worker had in flight (the design aims for none).
  */
 const SMTP_POOL_SIZE = 3;
-const IN_FLIGHT = SMTP_POOL_SIZE * 2; // the worker's send slots: messages between render and recorded outcome
+const IN_FLIGHT = SMTP_POOL_SIZE; // the worker's bulk send slots, one per connection: messages between render and recorded outcome
 const NEWSLETTER_DATA = {
   headline: 'Kill-and-restart news',
   intro: 'Nothing lost, nothing doubled.',

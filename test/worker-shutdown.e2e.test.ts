@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * SIGTERM to a worker whose SMTP server is slow: each reply to DATA is held back, the transactional
- * stream has two send slots over one connection and the bulk stream two over another, so most
+ * stream has two send slots and the bulk stream one, each slot an SMTP connection, so most
  * claimed messages wait for a slot when the signal comes. The worker must exit within its deadline
  * (WORKER_SHUTDOWN_MS), hand back what had not started, and a second worker must finish everything:
  * every message `sent`, the campaign `sent`, nothing lost. Two cases: a server slower than the
@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
  * exit, which must leave nothing to send twice).
  */
 /** Messages the first worker can have on the wire: both streams' send slots. */
-const IN_FLIGHT = 2 + 2;
+const IN_FLIGHT = 2 + 1;
 const SINGLE_SENDS = 10;
 const CAMPAIGN_CONTACTS = 6;
 

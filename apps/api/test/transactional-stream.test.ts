@@ -23,10 +23,10 @@ beforeAll(async () => {
       SCHEDULER_INTERVAL_MS: '100',
       CAMPAIGN_BATCH_SIZE: '10',
       CAMPAIGN_CONCURRENCY: '1',
-      // Two bulk workers and two bulk send slots (twice SMTP_POOL_SIZE), as many as the campaign has
-      // messages; the transactional stream has as many of its own.
+      // Two bulk workers and two bulk send slots (one per SMTP_POOL_SIZE connection), as many as the
+      // campaign has messages; the transactional stream has as many of its own.
       WORKER_CONCURRENCY: '2',
-      SMTP_POOL_SIZE: '1',
+      SMTP_POOL_SIZE: '2',
       TRANSACTIONAL_CONCURRENCY: '2',
       TRANSACTIONAL_SMTP_SLOTS: '2',
       DELIVERY_ATTEMPTS: '5',

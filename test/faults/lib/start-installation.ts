@@ -61,8 +61,8 @@ export interface Installation {
 
 const SMTP_POOL_SIZE = 3;
 const TRANSACTIONAL_SMTP_SLOTS = 4;
-/** Bulk slots are twice the pool; the transactional stream has its own. */
-const SLOTS_PER_WORKER = SMTP_POOL_SIZE * 2 + TRANSACTIONAL_SMTP_SLOTS;
+/** One bulk slot per pooled connection; the transactional stream has its own. */
+const SLOTS_PER_WORKER = SMTP_POOL_SIZE + TRANSACTIONAL_SMTP_SLOTS;
 
 /**
  * One Herald installation of a scenario's own: a copy of the template database, a private

@@ -91,10 +91,10 @@ export class DeliveryContext implements OnApplicationShutdown {
       bulk: {
         ...shared,
         transport: bulkTransport,
-        // Twice the connections, so the next message renders while one is on the wire. A message
-        // that takes the second slot of a connection waits in the pool for it after its consent and
-        // campaign re-check: under SMTP slower than the opt-out's wait (decision 012), it may start after.
-        sendSlots: createSendSlots(env.SMTP_POOL_SIZE * 2),
+        // One slot per connection, like the transactional stream: a message that has a slot starts
+        // SMTP as soon as its consent and campaign are re-read, so an opt-out, pause or cancel that
+        // answered is never overtaken by a message waiting in the pool behind a slow transaction.
+        sendSlots: createSendSlots(env.SMTP_POOL_SIZE),
         smtp: breaker('bulk', bulkTransport),
       },
     };
