@@ -5,7 +5,7 @@ import type { Scenario } from '../lib/types.js';
 
 const PEOPLE = 5;
 const NEWSLETTERS_EACH = 4;
-const SECONDS_PER_MESSAGE = Number(process.env.FAULTS_SMTP_SECONDS ?? 2);
+const SECONDS_PER_MESSAGE = Number(process.env.FAULTS_SMTP_SECONDS ?? 30);
 
 /**
  * The relay takes N s per message (its reply to DATA held back). Each person gets newsletters; as the
