@@ -5,7 +5,13 @@ import type { Queue } from 'bull';
 import { CAMPAIGN_QUEUE } from '../src/campaigns/campaign-queue.js';
 import { DELIVERY_QUEUE } from '../src/delivery/delivery-queue.js';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
-import { insertContacts, newRun, NEWSLETTER_DATA, sleep, waitForCampaign } from './support/campaigns.js';
+import {
+  createNewsletterCampaign,
+  insertContacts,
+  newRun,
+  sleep,
+  waitForCampaign,
+} from './support/campaigns.js';
 
 // Every stored message reaches a final state, even when Bull has given up on its job for good.
 let h: Harness;
@@ -71,15 +77,7 @@ describe('a campaign whose batch jobs Redis lost while keeping its epoch', () =>
     const contacts = await insertContacts(h, { run, count: 5 });
     // This worker consumes no batch while the jobs are lost, as a Redis restored from an older snapshot would.
     await queue(CAMPAIGN_QUEUE).pause(true);
-    const created = await h.request('POST', '/v1/campaigns', {
-      name: `Newsletter ${run}`,
-      template: 'newsletter',
-      data: NEWSLETTER_DATA,
-      audience: { categories: ['newsletter'], attributes: { run } },
-      sendAt: new Date().toISOString(),
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const campaignId = created.body.id as string;
+    const campaignId = await createNewsletterCampaign(h, run);
     await waitForCampaign(h, campaignId, (c) => c.fanOut.completedAt !== null);
     await queue(CAMPAIGN_QUEUE).empty();
     await queue(CAMPAIGN_QUEUE).resume(true);

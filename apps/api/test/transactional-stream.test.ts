@@ -1,7 +1,7 @@
 import { Prisma } from '@herald/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
-import { insertContacts, newRun, NEWSLETTER_DATA, waitForCampaign } from './support/campaigns.js';
+import { createNewsletterCampaign, insertContacts, newRun, waitForCampaign } from './support/campaigns.js';
 
 const SIGN_IN = { signInUrl: 'https://app.example.com/sign-in/abc', expiresInMinutes: 15 };
 /**
@@ -65,15 +65,7 @@ describe('transactional mail has a stream of its own', () => {
   it('sends a sign-in link while a throttled campaign holds every bulk worker and send slot', async () => {
     const run = newRun();
     const contacts = await insertContacts(h, { run, count: 2, label: 'throttled' });
-    const created = await h.request('POST', '/v1/campaigns', {
-      name: `Throttled ${run}`,
-      template: 'newsletter',
-      data: NEWSLETTER_DATA,
-      audience: { categories: ['newsletter'], attributes: { run } },
-      sendAt: new Date().toISOString(),
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const campaignId = created.body.id as string;
+    const campaignId = await createNewsletterCampaign(h, run, { name: `Throttled ${run}` });
 
     // Both retries are under way: each holds a bulk worker and a bulk send slot, and the server sits
     // on the first one's RCPT TO. Had transactional mail shared those workers or slots, a sign-in

@@ -1,5 +1,6 @@
 import { Prisma } from '@herald/db';
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import type { Harness } from './harness.js';
 
 export const NEWSLETTER_DATA = {
@@ -68,3 +69,24 @@ export async function campaignMessages(h: Harness, campaignId: string) {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Creates a newsletter campaign, due now, to the newsletter subscribers tagged with `run`; `extra`
+ * adds or overrides fields of the request (a rate, say). Answers the campaign's id.
+ */
+export async function createNewsletterCampaign(
+  h: Harness,
+  run: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const created = await h.request('POST', '/v1/campaigns', {
+    name: `Newsletter ${run}`,
+    template: 'newsletter',
+    data: NEWSLETTER_DATA,
+    audience: { categories: ['newsletter'], attributes: { run } },
+    sendAt: new Date().toISOString(),
+    ...extra,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body.id as string;
+}
