@@ -13,9 +13,7 @@ export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1
 ensure_services
 ensure_dependencies
 npx turbo run build --output-logs=errors-only
-node scripts/create-database.mjs "$BENCH_DATABASE_URL" --reset
-DATABASE_URL="$BENCH_DATABASE_URL" npx prisma migrate deploy
-DATABASE_URL="$BENCH_DATABASE_URL" npx prisma db seed
+reset_database "$BENCH_DATABASE_URL"
 if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = apply-unsubscribe ]; then
   echo "== bench: apply-unsubscribe (the consent write of one-click, without HTTP)"
   DATABASE_URL="$BENCH_DATABASE_URL" npm run bench --workspace @herald/preferences --silent

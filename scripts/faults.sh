@@ -19,9 +19,7 @@ echo "== build"
 npx turbo run build --filter=@herald/api --filter=@herald/web --output-logs=errors-only
 
 echo "== template database ${FAULTS_DATABASE_URL}"
-node scripts/create-database.mjs "$FAULTS_DATABASE_URL" --reset
-DATABASE_URL="$FAULTS_DATABASE_URL" npx prisma migrate deploy
-DATABASE_URL="$FAULTS_DATABASE_URL" npx prisma db seed
+reset_database "$FAULTS_DATABASE_URL"
 
 echo "== faults"
 mkdir -p test-results

@@ -17,9 +17,7 @@ echo "== build"
 npx turbo run build --output-logs=errors-only
 
 echo "== test database ${TEST_DATABASE_URL}"
-node scripts/create-database.mjs "$TEST_DATABASE_URL" --reset
-DATABASE_URL="$TEST_DATABASE_URL" npx prisma migrate deploy
-DATABASE_URL="$TEST_DATABASE_URL" npx prisma db seed
+reset_database "$TEST_DATABASE_URL"
 
 echo "== tests"
 mkdir -p test-results

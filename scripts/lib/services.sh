@@ -60,3 +60,12 @@ ensure_chromium() {
     return 1
   fi
 }
+
+# A database made anew at $1, migrated and seeded with the standard categories and templates: what
+# the tests copy per file, and what the benchmarks and fault scenarios start from.
+reset_database() {
+  local url="$1"
+  node scripts/create-database.mjs "$url" --reset
+  DATABASE_URL="$url" npx prisma migrate deploy
+  DATABASE_URL="$url" npx prisma db seed
+}
