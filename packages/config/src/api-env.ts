@@ -12,6 +12,20 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(1024)
     .default(256 * 1024),
+  /**
+   * Amazon SES through SNS (POST /hooks/ses): the topic ARNs whose messages are accepted, comma
+   * separated; unset accepts any topic whose signature verifies against an amazonaws.com certificate.
+   */
+  HERALD_SES_TOPIC_ARNS: z.string().optional(),
+  /** SendGrid Event Webhook (POST /hooks/sendgrid): the verification public key SendGrid shows (base64 DER). */
+  HERALD_SENDGRID_PUBLIC_KEY: z.string().optional(),
+  /** Postmark webhooks (POST /hooks/postmark): the basic-auth credentials set on the webhook, "user:password". */
+  HERALD_POSTMARK_WEBHOOK_AUTH: z
+    .string()
+    .regex(/^[^:]+:.+$/, 'must be user:password')
+    .optional(),
+  /** Mailgun webhooks (POST /hooks/mailgun): the HTTP webhook signing key. */
+  HERALD_MAILGUN_SIGNING_KEY: z.string().min(8).optional(),
 });
 
 export type ApiEnv = z.output<typeof ApiEnvSchema>;
@@ -74,6 +88,44 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
+  /** The promotional stream: its own relay, sender and DKIM key; each unset one falls back to the transactional value. */
+  PROMOTIONAL_SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\//.test(value), {
+      message: 'must be a URL with one of the protocols smtp:, smtps:',
+    })
+    .optional(),
+  PROMOTIONAL_MAIL_FROM: z.string().min(3).optional(),
+  PROMOTIONAL_DKIM_DOMAIN: z.string().optional(),
+  PROMOTIONAL_DKIM_SELECTOR: z.string().optional(),
+  PROMOTIONAL_DKIM_PRIVATE_KEY: z.string().optional(),
+  /** Where feedback-loop complaint reports arrive on the inbound listener; default fbl@{MAIL_DOMAIN}. */
+  HERALD_FBL_ADDRESS: z.string().email().optional(),
+  /**
+   * Per-recipient-domain send rates for promotional mail, messages per second across every worker
+   * (counted in Redis): "gmail.com=50,yahoo.com=20". Domains not named are not throttled.
+   */
+  HERALD_DOMAIN_RATES: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      const rates: Record<string, number> = {};
+      for (const item of value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const [domain = '', perSecond = ''] = item.split('=').map((part) => part.trim());
+        if (!/^[a-z0-9.-]+$/i.test(domain) || !/^[1-9]\d{0,6}$/.test(perSecond)) {
+          context.addIssue({
+            code: 'custom',
+            message: `"${item}" is not domain=perSecond (e.g. gmail.com=50)`,
+          });
+          return z.NEVER;
+        }
+        rates[domain.toLowerCase()] = Number(perSecond);
+      }
+      return rates;
+    }),
   /** How often a worker sweeps announced policy versions: later contacts, failed deliveries, at-risk check. */
   HERALD_POLICY_SWEEP_INTERVAL_MS: z.coerce
     .number()

@@ -62,6 +62,16 @@ export const CommonEnvSchema = z.object({
   HERALD_POLICY_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(30),
   /** Days before a policy version's effective date from which an undelivered reachable contact marks it at risk. */
   HERALD_POLICY_AT_RISK_DAYS: z.coerce.number().min(0).max(365).default(7),
+  /** Soft bounces in a row, with no delivery reported in between, that suppress an address (soft-bounce-limit). */
+  HERALD_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Messages a campaign must have sent before its complaint and bounce rates can pause it. */
+  HERALD_GUARDRAIL_MIN_SENT: z.coerce.number().int().min(1).default(1000),
+  /** A campaign whose complaints per message sent exceed this pauses itself (complaint-rate). */
+  HERALD_CAMPAIGN_MAX_COMPLAINT_RATE: z.coerce.number().min(0).max(1).default(0.003),
+  /** A campaign whose hard bounces per message sent exceed this pauses itself (bounce-rate). */
+  HERALD_CAMPAIGN_MAX_BOUNCE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** 5.7.x refusals of the sender in a row that pause a campaign (blocked). */
+  HERALD_GUARDRAIL_BLOCKED_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
 });
 
 export { port, url };

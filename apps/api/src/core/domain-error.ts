@@ -24,7 +24,10 @@ export type ErrorCode =
   | 'effective_date_too_soon'
   | 'category_mismatch'
   | 'reserved_variable'
-  | 'fixture_does_not_render';
+  | 'fixture_does_not_render'
+  | 'invalid_signature'
+  | 'webhook_not_configured'
+  | 'not_suppressed';
 
 /**
  * The one error type domain code throws for a caller's mistake; the HTTP edge answers it as

@@ -32,6 +32,10 @@ const STATUS: Record<ErrorCode | PreferencesError['code'], number> = {
   category_mismatch: 422,
   reserved_variable: 422,
   fixture_does_not_render: 422,
+  // A provider webhook whose signature or credentials do not verify, or that has no key configured.
+  invalid_signature: 401,
+  webhook_not_configured: 401,
+  not_suppressed: 404,
   'unknown-contact': 404,
   'unknown-category': 422,
   'required-category': 422,
