@@ -37,6 +37,8 @@ export async function eraseContact(db: DbClient, options: EraseContactOptions): 
     await tx.preference.deleteMany({ where: { contactId: contact.id } });
     // Message data holds what templates were filled with (names, links): personal data too.
     await tx.message.updateMany({ where: { contactId: contact.id }, data: { data: {} } });
+    // Bounce and complaint reports quote diagnostics that name the address.
+    await tx.feedbackReport.updateMany({ where: { contactId: contact.id }, data: { detail: null } });
     await tx.contact.update({
       where: { id: contact.id },
       data: {

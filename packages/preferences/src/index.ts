@@ -7,6 +7,7 @@ export type { SigningKey } from './signing-keys.js';
 export { signToken, verifyToken } from './url-token.js';
 export type { TokenPayload, TokenScope } from './url-token.js';
 export { signMailtoToken, verifyMailtoToken } from './mailto-token.js';
+export { parseBounceAddress, signBounceToken, verifyBounceToken } from './bounce-token.js';
 
 export { buildListUnsubscribeHeaders } from './build-list-unsubscribe-headers.js';
 export { preferenceLinks } from './preference-links.js';
@@ -24,5 +25,8 @@ export { updatePreferences } from './update-preferences.js';
 export type { ConsentChange } from './update-preferences.js';
 export { applyUnsubscribe } from './apply-unsubscribe.js';
 export { suppressAddress } from './suppress-address.js';
+export { unsuppressAddress } from './unsuppress-address.js';
+export { recordFeedback } from './record-feedback.js';
+export type { FeedbackChannel, FeedbackEffect, FeedbackInput, FeedbackKind, FeedbackResult } from './record-feedback.js';
 export { eraseContact } from './erase-contact.js';
 export { waitForInFlightDeliveries } from './wait-for-in-flight-deliveries.js';

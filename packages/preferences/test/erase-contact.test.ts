@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eraseContact } from '../src/erase-contact.js';
 import { hashAddress } from '../src/hash-address.js';
 import { isAddressSuppressed } from '../src/is-address-suppressed.js';
+import { recordFeedback } from '../src/record-feedback.js';
 import { updatePreferences } from '../src/update-preferences.js';
 import {
   connect,
@@ -95,6 +96,25 @@ describe('eraseContact', () => {
     });
     await eraseContact(db, { contactId: contact.id, actor: 'dpo@example.com' });
     expect((await db.message.findUniqueOrThrow({ where: { id: message.id } })).data).toEqual({});
+  });
+
+  it('clears the diagnostics of bounce and complaint reports about the contact, which quote the address', async () => {
+    const contact = await createContact(db);
+    const [report] = await recordFeedback(
+      db,
+      [
+        {
+          channel: 'api',
+          kind: 'blocked',
+          email: contact.email,
+          detail: `550 5.7.1 <${contact.email}> refused`,
+        },
+      ],
+      { softBounceLimit: 5 },
+    );
+    await eraseContact(db, { contactId: contact.id, actor: 'dpo@example.com' });
+    const kept = await db.feedbackReport.findUniqueOrThrow({ where: { id: report?.reportId } });
+    expect(kept).toMatchObject({ contactId: contact.id, detail: null, kind: 'blocked' });
   });
 
   it('does nothing the second time, and rejects unknown contacts', async () => {
