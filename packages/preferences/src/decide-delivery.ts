@@ -3,6 +3,8 @@ export type MessageClassValue = 'transactional' | 'promotional';
 type DeliveryBlockReason =
   | 'no-address'
   | 'hard-bounce'
+  | 'soft-bounce-limit'
+  | 'manual'
   | 'complaint'
   | 'erased-address'
   | 'category-opt-out'
@@ -17,6 +19,10 @@ export type DeliveryDecisionInput = {
   /** The address belonged to a contact who was erased: it may not be re-subscribed to promotional mail. */
   addressErased: boolean;
   hardBounced: boolean;
+  /** HERALD_SOFT_BOUNCE_LIMIT soft bounces in a row: as undeliverable as a hard bounce until removed. */
+  softBounceLimited: boolean;
+  /** An operator put the address on the suppression list (POST /v1/suppressions): no mail at all. */
+  manuallySuppressed: boolean;
   hasAddress: boolean;
 };
 
@@ -30,6 +36,8 @@ type DeliveryDecision = { allowed: true } | { allowed: false; reason: DeliveryBl
 export function decideDelivery(input: DeliveryDecisionInput): DeliveryDecision {
   if (!input.hasAddress) return { allowed: false, reason: 'no-address' };
   if (input.hardBounced) return { allowed: false, reason: 'hard-bounce' };
+  if (input.softBounceLimited) return { allowed: false, reason: 'soft-bounce-limit' };
+  if (input.manuallySuppressed) return { allowed: false, reason: 'manual' };
 
   const isPromotional = input.messageClass === 'promotional';
   if (isPromotional && input.complained) return { allowed: false, reason: 'complaint' };

@@ -78,7 +78,7 @@ async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promi
     hashes.length === 0
       ? []
       : await db.suppression.findMany({
-          where: { addressHash: { in: hashes }, reason: { in: ['hard_bounce', 'complaint', 'erasure'] } },
+          where: { addressHash: { in: hashes } },
           select: { addressHash: true, reason: true },
         });
   const reasonsByHash = new Map<string, string[]>();
@@ -113,6 +113,8 @@ function toState(row: StateRow, reasons: string[]): DeliveryState {
       complained: reasons.includes('complaint'),
       addressErased: reasons.includes('erasure'),
       hardBounced: reasons.includes('hard_bounce'),
+      softBounceLimited: reasons.includes('soft_bounce_limit'),
+      manuallySuppressed: reasons.includes('manual'),
       hasAddress: row.email !== null && !row.erased,
     },
   };

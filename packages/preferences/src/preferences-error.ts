@@ -3,6 +3,7 @@ type PreferencesErrorCode =
   | 'erased-contact'
   | 'unknown-category'
   | 'required-category'
+  | 'erasure-not-removable'
   | 'invalid-input';
 
 /** The consent domain's only error type; the API maps `code` to an HTTP status at its edge. */

@@ -11,6 +11,8 @@ const SuppressAddressOptionsSchema = z.object({
   reason: SuppressionReasonValueSchema,
   source: z.enum(['bounce', 'complaint', 'admin', 'api']),
   detail: z.string().optional(),
+  /** Who added it, for an operator's manual suppression (the consent log's actor). */
+  actor: z.string().min(1).max(200).optional(),
   messageId: z.guid().optional(),
   campaignId: z.guid().optional(),
 });
@@ -59,6 +61,7 @@ export async function suppressAddress(
           action: 'suppress',
           source: toPrismaConsentSource(input.source),
           reason: input.reason,
+          actor: input.actor ?? null,
           messageId: input.messageId ?? null,
           campaignId: input.campaignId ?? null,
         },

@@ -8,6 +8,8 @@ const flags = [
   'complained',
   'addressErased',
   'hardBounced',
+  'softBounceLimited',
+  'manuallySuppressed',
   'hasAddress',
 ] as const;
 
@@ -28,7 +30,12 @@ function everyInput(): DeliveryDecisionInput[] {
 // Written from docs/architecture.md's delivery table, row by row, independently of the implementation:
 // which conditions block which kind of message.
 function blockersFromTable(input: DeliveryDecisionInput): string[] {
-  const undeliverable = [!input.hasAddress && 'no-address', input.hardBounced && 'hard-bounce'];
+  const undeliverable = [
+    !input.hasAddress && 'no-address',
+    input.hardBounced && 'hard-bounce',
+    input.softBounceLimited && 'soft-bounce-limit',
+    input.manuallySuppressed && 'manual',
+  ];
   if (input.messageClass === 'transactional' && input.categoryRequired) {
     return undeliverable.filter((reason): reason is string => reason !== false);
   }
@@ -50,8 +57,8 @@ describe('decideDelivery', () => {
   const inputs = everyInput();
 
   it('covers the whole cartesian product', () => {
-    expect(inputs).toHaveLength(256);
-    expect(new Set(inputs.map((input) => JSON.stringify(input))).size).toBe(256);
+    expect(inputs).toHaveLength(1024);
+    expect(new Set(inputs.map((input) => JSON.stringify(input))).size).toBe(1024);
   });
 
   it.each(inputs.map((input) => [JSON.stringify(input), input] as const))('%s', (_label, input) => {
@@ -75,6 +82,8 @@ describe('decideDelivery', () => {
       complained: true,
       addressErased: true,
       hardBounced: true,
+      softBounceLimited: true,
+      manuallySuppressed: true,
       hasAddress: false,
     };
     expect(decideDelivery(everythingWrong)).toEqual({ allowed: false, reason: 'no-address' });
@@ -93,8 +102,36 @@ describe('decideDelivery', () => {
       complained: true,
       addressErased: true,
       hardBounced: false,
+      softBounceLimited: false,
+      manuallySuppressed: false,
       hasAddress: true,
     });
     expect(decision).toEqual({ allowed: true });
+  });
+
+  it('blocks every class, required transactional mail too, on a soft-bounce limit or a manual suppression', () => {
+    const clean: DeliveryDecisionInput = {
+      messageClass: 'transactional',
+      categoryRequired: true,
+      categorySubscribed: true,
+      allPromotionalOptOut: false,
+      complained: false,
+      addressErased: false,
+      hardBounced: false,
+      softBounceLimited: false,
+      manuallySuppressed: false,
+      hasAddress: true,
+    };
+    expect(decideDelivery(clean)).toEqual({ allowed: true });
+    for (const messageClass of ['transactional', 'promotional'] as const) {
+      expect(decideDelivery({ ...clean, messageClass, softBounceLimited: true })).toEqual({
+        allowed: false,
+        reason: 'soft-bounce-limit',
+      });
+      expect(decideDelivery({ ...clean, messageClass, manuallySuppressed: true })).toEqual({
+        allowed: false,
+        reason: 'manual',
+      });
+    }
   });
 });

@@ -41,6 +41,8 @@ describe('loadDeliveryState', () => {
         complained: false,
         addressErased: false,
         hardBounced: false,
+        softBounceLimited: false,
+        manuallySuppressed: false,
         hasAddress: true,
       },
     });
@@ -91,6 +93,33 @@ describe('loadDeliveryState', () => {
       categoryRequired: true,
     });
     expect(decideDelivery(bounced!.decisionInput)).toEqual({ allowed: false, reason: 'hard-bounce' });
+  });
+
+  it('reads soft-bounce-limit and manual suppressions, which block required mail like a hard bounce', async () => {
+    const limited = await createContact(db);
+    const manual = await createContact(db);
+    await suppressAddress(db, { email: limited.email!, reason: 'soft-bounce-limit', source: 'bounce' });
+    await suppressAddress(db, { email: manual.email!.toUpperCase(), reason: 'manual', source: 'admin' });
+    const [limitedRequired, manualRequired, manualPromotional] = await loadDeliveryStates(db, [
+      { contactId: limited.id, categoryKey: policyUpdates.key },
+      { contactId: manual.id, categoryKey: policyUpdates.key },
+      { contactId: manual.id, categoryKey: newsletter.key },
+    ]);
+    expect(limitedRequired?.decisionInput).toMatchObject({
+      softBounceLimited: true,
+      manuallySuppressed: false,
+      hardBounced: false,
+    });
+    expect(decideDelivery(limitedRequired!.decisionInput)).toEqual({
+      allowed: false,
+      reason: 'soft-bounce-limit',
+    });
+    expect(manualRequired?.decisionInput).toMatchObject({
+      softBounceLimited: false,
+      manuallySuppressed: true,
+    });
+    expect(decideDelivery(manualRequired!.decisionInput)).toEqual({ allowed: false, reason: 'manual' });
+    expect(decideDelivery(manualPromotional!.decisionInput)).toEqual({ allowed: false, reason: 'manual' });
   });
 
   it('keeps an erased address out of promotional mail when it comes back as a new contact', async () => {

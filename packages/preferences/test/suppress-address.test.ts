@@ -68,6 +68,26 @@ describe('suppressAddress', () => {
     expect(await consentLog(db, contact.id)).toHaveLength(2);
   });
 
+  it('takes a manual suppression by an operator, with the actor in the log', async () => {
+    const contact = await createContact(db);
+    const result = await suppressAddress(db, {
+      email: contact.email!,
+      reason: 'manual',
+      source: 'admin',
+      actor: 'ops@example.test',
+      detail: 'Asked us to stop all mail',
+    });
+    expect(result).toEqual({ created: true, contactId: contact.id });
+    expect(await isAddressSuppressed(db, contact.email!, ['manual'])).toBe(true);
+    const [entry] = await consentLog(db, contact.id);
+    expect(entry).toMatchObject({
+      action: 'suppress',
+      source: 'admin',
+      actor: 'ops@example.test',
+      reason: 'manual',
+    });
+  });
+
   it('suppresses an address that belongs to no contact, without a log row', async () => {
     const email = uniqueEmail();
     const result = await suppressAddress(db, { email, reason: 'hard-bounce', source: 'api' });

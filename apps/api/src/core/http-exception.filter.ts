@@ -40,6 +40,8 @@ const STATUS: Record<ErrorCode | PreferencesError['code'], number> = {
   'unknown-category': 422,
   'required-category': 422,
   'erased-contact': 409,
+  // Only new consent ends an erasure suppression, never DELETE /v1/suppressions.
+  'erasure-not-removable': 409,
   'invalid-input': 400,
 };
 
