@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { SuppressionsModule } from './suppressions/suppressions.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 
 @Module({})
@@ -30,6 +31,7 @@ export class ApiModule {
         CampaignsModule,
         PoliciesModule,
         NoticesModule,
+        SuppressionsModule,
       ],
       controllers: [HealthController, DocsController],
     };

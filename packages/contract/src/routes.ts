@@ -14,6 +14,13 @@ import { ListMessagesSchema, SendMessageSchema } from './messages.js';
 import { ListNoticesSchema } from './notices.js';
 import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './policies.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
+import {
+  AddSuppressionSchema,
+  FeedbackRatesQuerySchema,
+  ListFeedbackReportsSchema,
+  ListSuppressionsSchema,
+  RemoveSuppressionSchema,
+} from './suppressions.js';
 
 export interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -262,5 +269,45 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/contacts/{contactId}/notices/{noticeId}/ack',
     summary: 'Acknowledge an in-app notice.',
     response: 'NoticeView',
+  },
+  {
+    method: 'get',
+    path: '/v1/suppressions',
+    summary:
+      'The suppression list, newest first: filter by reason; q is an address (exact, by its hash) or the start of a contact’s address.',
+    query: ListSuppressionsSchema,
+    response: 'SuppressionList',
+  },
+  {
+    method: 'post',
+    path: '/v1/suppressions',
+    summary:
+      'Suppress an address (manual blocks all mail, like hard-bounce; complaint blocks promotional mail): 201, or 200 when it already was for that reason.',
+    body: AddSuppressionSchema,
+    status: 201,
+    response: '{ created, suppression: SuppressionView }',
+  },
+  {
+    method: 'delete',
+    path: '/v1/suppressions/{address}',
+    summary:
+      'Lift an address’s suppressions (or `only` one), with a written reason (body or query) logged as unsuppress; 404 not_suppressed when there is none; an erasure is never lifted (409 erasure_not_removable).',
+    body: RemoveSuppressionSchema,
+    response: 'RemovedSuppressions',
+  },
+  {
+    method: 'get',
+    path: '/v1/feedback/reports',
+    summary: 'The latest bounce, complaint and delivery reports, matched or not, newest first.',
+    query: ListFeedbackReportsSchema,
+    response: 'FeedbackReportList',
+  },
+  {
+    method: 'get',
+    path: '/v1/feedback/rates',
+    summary:
+      'Hard-bounce and complaint rates per stream and per campaign, per hour or day: per message sent in the bucket.',
+    query: FeedbackRatesQuerySchema,
+    response: 'FeedbackRates',
   },
 ];

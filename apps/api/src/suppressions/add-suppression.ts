@@ -1,0 +1,43 @@
+import type { AddSuppressionInput, SuppressionView } from '@herald/contract';
+import type { Db } from '@herald/db';
+import { hashAddress, suppressAddress, waitForInFlightDeliveries } from '@herald/preferences';
+
+/**
+ * Suppresses an address by hand, through the consent domain (the suppression and its consent-log
+ * row in one transaction; source `admin` when a person is named, else `api`). Like every opt-out it
+ * answers once no message it blocks can still start its SMTP transaction: it waits for the
+ * contact's messages already sending.
+ */
+export async function addSuppression(
+  db: Db,
+  input: AddSuppressionInput,
+): Promise<{ created: boolean; suppression: SuppressionView }> {
+  const { created, contactId } = await suppressAddress(db, {
+    email: input.email,
+    reason: input.reason,
+    source: input.actor ? 'admin' : 'api',
+    ...(input.actor && { actor: input.actor }),
+    ...(input.detail && { detail: input.detail }),
+  });
+  if (created && contactId) await waitForInFlightDeliveries(db, { contactId });
+  const row = await db.suppression.findUniqueOrThrow({
+    where: {
+      addressHash_reason: { addressHash: hashAddress(input.email), reason: prismaReason(input.reason) },
+    },
+  });
+  return {
+    created,
+    suppression: {
+      id: row.id,
+      email: input.email,
+      addressHash: row.addressHash,
+      reason: input.reason,
+      contactId: row.contactId,
+      detail: row.detail,
+      createdAt: row.createdAt.toISOString(),
+    },
+  };
+}
+
+const prismaReason = (reason: AddSuppressionInput['reason']) =>
+  reason === 'hard-bounce' ? 'hard_bounce' : reason;

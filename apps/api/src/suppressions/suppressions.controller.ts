@@ -1,0 +1,81 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  AddSuppressionSchema,
+  ListSuppressionsSchema,
+  RemoveSuppressionSchema,
+  SuppressionAddressSchema,
+  type RemovedSuppressions,
+} from '@herald/contract';
+import type { Db } from '@herald/db';
+import { unsuppressAddress } from '@herald/preferences';
+import type { Response } from 'express';
+import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { DomainError } from '../core/domain-error.js';
+import { PRISMA } from '../core/injection-tokens.js';
+import { parseInput } from '../core/parse-input.js';
+import { addSuppression } from './add-suppression.js';
+import { listSuppressions } from './list-suppressions.js';
+
+/** The suppression list: read it, add to it by hand, lift an address with a written reason. */
+@Controller('v1/suppressions')
+@UseGuards(ApiKeyGuard)
+export class SuppressionsController {
+  constructor(@Inject(PRISMA) private readonly db: Db) {}
+
+  @Get()
+  list(@Query() query: unknown) {
+    return listSuppressions(this.db, parseInput(ListSuppressionsSchema, query, 'query'));
+  }
+
+  @Post()
+  async add(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+    const result = await addSuppression(this.db, parseInput(AddSuppressionSchema, body));
+    response.status(result.created ? 201 : 200);
+    return result;
+  }
+
+  /** The written reason comes in the body or, for clients that send no body with DELETE, the query. */
+  @Delete(':address')
+  @HttpCode(200)
+  async remove(
+    @Param('address') address: string,
+    @Query() query: Record<string, unknown>,
+    @Body() body: unknown,
+  ): Promise<RemovedSuppressions> {
+    const { address: email } = parseInput(SuppressionAddressSchema, { address }, 'path');
+    const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const input = parseInput(
+      RemoveSuppressionSchema,
+      { ...query, ...fields },
+      Object.keys(fields).length > 0 ? 'body' : 'query',
+    );
+    const { removed, kept } = await unsuppressAddress(this.db, {
+      email,
+      ...(input.only && { only: input.only }),
+      source: input.actor ? 'admin' : 'api',
+      actor: input.actor ?? 'api',
+      reason: input.reason,
+    });
+    if (removed.length === 0) {
+      throw new DomainError(
+        'not_suppressed',
+        input.only
+          ? `${email} is not suppressed for ${input.only}.`
+          : `${email} is not on the suppression list.`,
+      );
+    }
+    return { email, removed, kept };
+  }
+}
