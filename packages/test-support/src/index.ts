@@ -1,4 +1,6 @@
 export { createApiClient, type ApiClient, type ApiResponse } from './create-api-client.js';
+export { buildDeliveryStatusReport, type DeliveryStatusRecipient } from './build-delivery-status-report.js';
+export { buildFeedbackReport } from './build-feedback-report.js';
 export { createScratchDatabase, type ScratchDatabase } from './create-scratch-database.js';
 export { flushQueuePrefix } from './flush-queue-prefix.js';
 export { freePort } from './free-port.js';

@@ -1,6 +1,7 @@
 import {
   buildListUnsubscribeHeaders,
   preferenceLinks,
+  signBounceToken,
   signMailtoToken,
   signToken,
   suppressAddress,
@@ -100,6 +101,11 @@ export async function renderAndSend(
       text: rendered.text,
       messageId: `<${messageId}@${deps.sender.mailDomain}>`,
       headers,
+      // VERP: a bounce sent back to the envelope sender names the message even if it quotes nothing.
+      envelope: {
+        from: `bounce+${signBounceToken({ messageId }, deps.keys)}@${deps.sender.mailDomain}`,
+        to: email,
+      },
     });
   } catch (error) {
     onSmtpDone();

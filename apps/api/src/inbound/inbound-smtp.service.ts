@@ -11,7 +11,7 @@ import type { SigningKey } from '@herald/preferences';
 import { PRISMA, SIGNING_KEYS, WORKER_ENV } from '../core/injection-tokens.js';
 import { startInboundSmtpServer } from './inbound-smtp-server.js';
 
-/** Runs the mailto unsubscribe listener in the worker process when INBOUND_SMTP_PORT is set. */
+/** Runs the inbound listener (mailto unsubscribe, bounce and complaint reports) in the worker process when INBOUND_SMTP_PORT is set. */
 @Injectable()
 export class InboundSmtpService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('InboundSmtp');
@@ -29,12 +29,14 @@ export class InboundSmtpService implements OnApplicationBootstrap, OnApplication
       db: this.db,
       keys: this.keys,
       mailDomain: this.env.MAIL_DOMAIN,
+      feedbackLoopAddress: this.env.HERALD_FBL_ADDRESS ?? `fbl@${this.env.MAIL_DOMAIN}`,
+      feedbackEnv: this.env,
       port: this.env.INBOUND_SMTP_PORT,
       host: this.env.INBOUND_SMTP_HOST,
       log: (line) => this.logger.log(line),
     });
     this.logger.log(
-      `mailto unsubscribe listening on port ${this.server.port} for unsubscribe+…@${this.env.MAIL_DOMAIN}`,
+      `inbound SMTP listening on port ${this.server.port} for unsubscribe+…@ and bounce+…@${this.env.MAIL_DOMAIN}, and ${this.env.HERALD_FBL_ADDRESS ?? `fbl@${this.env.MAIL_DOMAIN}`}`,
     );
   }
 
