@@ -8,7 +8,10 @@ import { CoreModule } from './core/core.module.js';
 import { API_ENV } from './core/injection-tokens.js';
 import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DocsController } from './docs/docs.controller.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 import { HealthController } from './health/health.controller.js';
+import { HooksModule } from './hooks/hooks.module.js';
+import type { HttpsFetcher } from './hooks/https-fetcher.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -17,7 +20,8 @@ import { TemplatesModule } from './templates/templates.module.js';
 
 @Module({})
 export class ApiModule {
-  static forRoot(env: ApiEnv): DynamicModule {
+  /** `snsFetch`: the fetcher for SNS certificates and subscription confirmations (tests serve their own). */
+  static forRoot(env: ApiEnv, options: { snsFetch?: HttpsFetcher } = {}): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -31,6 +35,8 @@ export class ApiModule {
         CampaignsModule,
         PoliciesModule,
         NoticesModule,
+        FeedbackModule,
+        HooksModule.forRoot(options.snsFetch ? { fetch: options.snsFetch } : {}),
         SuppressionsModule,
       ],
       controllers: [HealthController, DocsController],

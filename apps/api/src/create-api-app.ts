@@ -4,17 +4,21 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ApiEnv } from '@herald/config';
 import { ApiModule } from './api.module.js';
 import { HttpExceptionFilter } from './core/http-exception.filter.js';
+import type { HttpsFetcher } from './hooks/https-fetcher.js';
+import { readHookBody } from './hooks/read-hook-body.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
 export async function createApiApp(
   env: ApiEnv,
-  options: { logger?: false } = {},
+  options: { logger?: false; snsFetch?: HttpsFetcher } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env), {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env, options), {
     bodyParser: false,
     ...(options.logger === false && { logger: false }),
   });
   app.disable('x-powered-by');
+  // Provider webhooks keep their raw bytes (signatures are over them); the JSON parser then skips them.
+  app.use('/hooks', readHookBody);
   app.useBodyParser('json', { limit: env.HERALD_MAX_BODY_BYTES, strict: true });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

@@ -6,6 +6,7 @@ export * from './messages.js';
 export * from './campaigns.js';
 export * from './policies.js';
 export * from './notices.js';
+export * from './feedback.js';
 export * from './suppressions.js';
 export { ROUTES, type Route } from './routes.js';
 export { buildOpenApiDocument } from './build-openapi-document.js';

@@ -9,6 +9,7 @@ import {
   TimelineSchema,
 } from './campaigns.js';
 import { CreateCategorySchema } from './categories.js';
+import { ReportFeedbackSchema } from './feedback.js';
 import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.js';
 import { ListMessagesSchema, SendMessageSchema } from './messages.js';
 import { ListNoticesSchema } from './notices.js';
@@ -269,6 +270,47 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/contacts/{contactId}/notices/{noticeId}/ack',
     summary: 'Acknowledge an in-app notice.',
     response: 'NoticeView',
+  },
+  {
+    method: 'post',
+    path: '/v1/feedback',
+    summary:
+      'Report a bounce or complaint from a source without a webhook (same effects as a DSN or ARF report); ' +
+      'messageId or email or both; an unknown messageId is kept unmatched and changes nothing.',
+    body: ReportFeedbackSchema,
+    status: 202,
+    response: 'FeedbackReportView: { id, matched, effect }',
+  },
+  {
+    method: 'post',
+    path: '/hooks/ses',
+    summary:
+      'Amazon SES bounce, complaint and delivery notifications through an SNS HTTPS subscription (no API key: the SNS ' +
+      'signature is verified against its amazonaws.com certificate; SubscriptionConfirmation is confirmed). 401 when it does not verify.',
+    response: '{ received, applied, duplicates, ignored } or { confirmed: true }',
+  },
+  {
+    method: 'post',
+    path: '/hooks/sendgrid',
+    summary:
+      'SendGrid Signed Event Webhook (no API key: ECDSA signature with HERALD_SENDGRID_PUBLIC_KEY, timestamp within 5 minutes). ' +
+      '401 when it does not verify or the key is not set.',
+    response: '{ received, applied, duplicates, ignored }',
+  },
+  {
+    method: 'post',
+    path: '/hooks/postmark',
+    summary:
+      'Postmark Bounce, SpamComplaint and Delivery webhooks (no API key: basic auth HERALD_POSTMARK_WEBHOOK_AUTH). 401 without it.',
+    response: '{ received, applied, duplicates, ignored }',
+  },
+  {
+    method: 'post',
+    path: '/hooks/mailgun',
+    summary:
+      'Mailgun webhooks (no API key: HMAC-SHA256 signature with HERALD_MAILGUN_SIGNING_KEY, timestamp within 5 minutes). ' +
+      '401 when it does not verify or the key is not set.',
+    response: '{ received, applied, duplicates, ignored }',
   },
   {
     method: 'get',
