@@ -85,6 +85,31 @@ export interface CampaignCounts {
   suppressedByReason: Record<string, number>;
 }
 
+/** Why a campaign paused itself: the guardrail it crossed (HERALD_GUARDRAIL_* and HERALD_CAMPAIGN_MAX_* settings). */
+export const CAMPAIGN_PAUSED_REASONS = ['complaint-rate', 'bounce-rate', 'blocked'] as const;
+export type CampaignPausedReason = (typeof CAMPAIGN_PAUSED_REASONS)[number];
+
+/**
+ * What the guardrails read, and their limits. A campaign pauses itself once `sent` reaches
+ * `minSent` and `complaintRate` exceeds `maxComplaintRate` or `bounceRate` exceeds `maxBounceRate`,
+ * or when `blockedRun` reaches `blockedLimit`.
+ */
+export interface CampaignGuardrailsView {
+  /** Messages that left: accepted by the relay (sent) or bounced. The denominator of both rates. */
+  sent: number;
+  /** Complaints about its messages (feedback loops, provider events), one per message. */
+  complaints: number;
+  /** Hard bounces of its messages, at send time or reported later, one per message. */
+  hardBounces: number;
+  /** complaints / sent; null while nothing has left. */
+  complaintRate: number | null;
+  /** hardBounces / sent; null while nothing has left. */
+  bounceRate: number | null;
+  /** Refusals of the sender (5.7.x) in a row at send time; an accepted message resets it. */
+  blockedRun: number;
+  limits: { minSent: number; maxComplaintRate: number; maxBounceRate: number; blockedLimit: number };
+}
+
 /** The audience as stored on the campaign: categories resolved, locales lower-cased. */
 export interface StoredAudienceView {
   categories: string[];
@@ -109,6 +134,9 @@ export interface CampaignView {
   fanOut: { startedAt: string | null; completedAt: string | null };
   createdAt: string;
   pausedAt: string | null;
+  /** Why it paused itself (a guardrail); null when it is not paused or a person paused it. */
+  pausedReason: CampaignPausedReason | null;
+  guardrails: CampaignGuardrailsView;
   cancelledAt: string | null;
   completedAt: string | null;
 }

@@ -1,7 +1,10 @@
 import type { CampaignCounts } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 
-const emptyCounts = (): CampaignCounts => ({
+/** The counts, and the messages that left (sent or bounced by status): the guardrails' denominator. */
+export type CampaignFigures = CampaignCounts & { left: number };
+
+const emptyCounts = (): CampaignFigures => ({
   targeted: 0,
   queued: 0,
   sent: 0,
@@ -11,6 +14,7 @@ const emptyCounts = (): CampaignCounts => ({
   unsubscribed: 0,
   complained: 0,
   suppressedByReason: {},
+  left: 0,
 });
 
 /**
@@ -18,7 +22,7 @@ const emptyCounts = (): CampaignCounts => ({
  * status, id) index; the consent log by campaign). Bounces include those reported after the SMTP
  * server accepted a message (a bounce suppression recorded later against it), each message once.
  */
-export async function campaignCounts(db: Db, campaignIds: string[]): Promise<Map<string, CampaignCounts>> {
+export async function campaignCounts(db: Db, campaignIds: string[]): Promise<Map<string, CampaignFigures>> {
   const counts = new Map(campaignIds.map((id) => [id, emptyCounts()]));
   if (campaignIds.length === 0) return counts;
   const byStatus = await db.$queryRaw<
@@ -37,6 +41,7 @@ export async function campaignCounts(db: Db, campaignIds: string[]): Promise<Map
     if (row.status === 'queued' || row.status === 'sending') c.queued += row.n;
     else if (row.status === 'sent' || row.status === 'failed' || row.status === 'bounced')
       c[row.status] += row.n;
+    if (row.status === 'sent' || row.status === 'bounced') c.left += row.n;
     else if (row.status === 'suppressed') {
       c.suppressed += row.n;
       const reason = row.reason ?? 'unknown';

@@ -54,7 +54,7 @@ export class CampaignsController {
   @Post()
   async create(@Body() body: unknown) {
     const campaign = await createCampaign(this.prepareDeps(), parseInput(CreateCampaignSchema, body));
-    return toCampaignView(campaign, undefined);
+    return toCampaignView(campaign, undefined, this.env);
   }
 
   @Get()
@@ -64,7 +64,7 @@ export class CampaignsController {
       this.db,
       campaigns.map((c) => c.id),
     );
-    return { campaigns: campaigns.map((c) => toCampaignView(c, counts.get(c.id))), next };
+    return { campaigns: campaigns.map((c) => toCampaignView(c, counts.get(c.id), this.env)), next };
   }
 
   /** How many contacts a campaign would target now: for the form, before scheduling. */
@@ -154,7 +154,7 @@ export class CampaignsController {
   private async view(id: string) {
     const campaign = await this.find(id);
     const counts = await campaignCounts(this.db, [campaign.id]);
-    return toCampaignView(campaign, counts.get(campaign.id));
+    return toCampaignView(campaign, counts.get(campaign.id), this.env);
   }
 
   private prepareDeps() {

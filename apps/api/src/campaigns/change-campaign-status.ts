@@ -12,22 +12,26 @@ export type CampaignAction = 'pause' | 'resume' | 'cancel';
  * The workers see the new state within ~250 ms (their cache of campaign states), and each message
  * reads it again from the database once it has a send slot, just before SMTP; pause and cancel answer
  * once the sends already started are final, so no message of the campaign starts SMTP after them:
- * - pause: nothing more is sent; queued messages stay queued, claimed ones go back to queued.
+ * - pause: nothing more is sent; queued messages stay queued, claimed ones go back to queued. A
+ *   person's pause has no `paused_reason` (a guardrail's has one: campaign-guardrails.ts).
  * - resume: back to sending (or to scheduled if the fan-out never started); the queue epoch is
- *   cleared, so the scheduler enqueues the queued messages again within a tick.
+ *   cleared, so the scheduler enqueues the queued messages again within a tick. It clears the
+ *   guardrail's reason and the run of refused sends: the person resuming has dealt with the relay.
+ *   The rate guardrails stay armed: a new complaint or bounce that finds a rate still over its limit
+ *   pauses the campaign again (the console says so before it resumes one a guardrail paused).
  * - cancel: final. Workers finish any message they meet as suppressed ("campaign-cancelled"), the
  *   scheduler does the same for every queued one, so every targeted contact ends with one status.
  */
 const TRANSITIONS: Record<CampaignAction, { from: string[]; set: Prisma.Sql }> = {
   pause: {
     from: ['scheduled', 'sending'],
-    set: Prisma.sql`status = 'paused', paused_at = now()`,
+    set: Prisma.sql`status = 'paused', paused_at = now(), paused_reason = NULL`,
   },
   resume: {
     from: ['paused'],
     set: Prisma.sql`status = CASE WHEN fanout_started_at IS NULL THEN 'scheduled'::"CampaignStatus"
                                   ELSE 'sending'::"CampaignStatus" END,
-                    paused_at = NULL, queue_epoch = NULL`,
+                    paused_at = NULL, paused_reason = NULL, blocked_run = 0, queue_epoch = NULL`,
   },
   cancel: {
     from: ['draft', 'scheduled', 'sending', 'paused'],

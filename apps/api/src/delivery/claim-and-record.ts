@@ -1,4 +1,5 @@
 import { type Db, Prisma } from '@herald/db';
+import { enforceCampaignGuardrails, type GuardrailSettings } from '../campaigns/campaign-guardrails.js';
 
 type OutcomeStatus = 'queued' | 'sent' | 'suppressed' | 'failed' | 'bounced';
 
@@ -15,14 +16,29 @@ export interface Outcome {
  * Moves claimed messages ("sending") to their next status and appends each one's event, in one
  * statement for the whole batch, so a status never changes without the event that explains it.
  * Answers, aligned with the input, whether each message was still claimed and so was moved.
+ *
+ * The same statement keeps the counters the campaign guardrails read (campaigns/campaign-guardrails.ts),
+ * from the messages' campaign_id: a message refused for its address at send time (`bounced`) adds
+ * to the campaign's `hard_bounces`; a refusal of the sender (`failed`, reason `blocked: …`) adds to
+ * `blocked_run`, and a message the server accepted resets it (in the batch's order: the refusals
+ * after the batch's last accepted message are the run). On the happy path nothing is written to the
+ * campaign (the reset only touches a campaign whose run is above 0), so a campaign row is not a
+ * point where every worker's outcome writes queue up. With `guardrails`, a campaign whose counters
+ * this batch moved past a line (the blocked limit, or enough hard bounces for the bounce rate to
+ * matter) is then checked, and paused if it crossed one.
  */
 export async function recordOutcomes(
   db: Db,
   outcomes: Outcome[],
-  { workerId }: { workerId: string },
+  { workerId, guardrails }: { workerId: string; guardrails?: GuardrailSettings },
 ): Promise<boolean[]> {
   if (outcomes.length === 0) return [];
-  const moved = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+  // Without settings the counters are still kept; only the check is left to the next caller that has them.
+  const blockedLimit = guardrails?.HERALD_GUARDRAIL_BLOCKED_LIMIT ?? 2_147_483_647;
+  const bounceLine = guardrails
+    ? guardrails.HERALD_GUARDRAIL_MIN_SENT * guardrails.HERALD_CAMPAIGN_MAX_BOUNCE_RATE
+    : Number.MAX_SAFE_INTEGER;
+  const rows = await db.$queryRaw<{ id: string | null; crossed: string | null }[]>(Prisma.sql`
     WITH v AS (
       SELECT * FROM unnest(
         ${outcomes.map((o) => o.messageId)}::uuid[],
@@ -31,7 +47,7 @@ export async function recordOutcomes(
         ${outcomes.map((o) => o.reason ?? null)}::text[],
         ${outcomes.map((o) => o.smtpMessageId ?? null)}::text[],
         ${outcomes.map((o) => (o.detail ? JSON.stringify(o.detail) : null))}::text[]
-      ) AS v(id, status, event, reason, smtp_message_id, detail)),
+      ) WITH ORDINALITY AS v(id, status, event, reason, smtp_message_id, detail, ord)),
     moved AS (
       UPDATE messages m
          SET status = v.status::"MessageStatus",
@@ -43,11 +59,44 @@ export async function recordOutcomes(
              updated_at = now()
         FROM v
        WHERE m.id = v.id AND m.status = 'sending' AND m.claimed_by = ${workerId}::uuid
-   RETURNING m.id, v.event, v.detail)
-    INSERT INTO message_events (message_id, type, detail)
-    SELECT id, event, detail::jsonb FROM moved
-    RETURNING message_id::text AS id`);
-  const movedIds = new Set(moved.map((row) => row.id));
+   RETURNING m.id, m.campaign_id, v.status, v.reason, v.ord, v.event, v.detail),
+    events AS (
+      INSERT INTO message_events (message_id, type, detail)
+      SELECT id, event, detail::jsonb FROM moved
+      RETURNING message_id),
+    campaign_outcomes AS (
+      SELECT campaign_id, ord, status = 'bounced' AS bounced, status = 'sent' AS accepted,
+             status = 'failed' AND reason LIKE 'blocked:%' AS blocked
+        FROM moved WHERE campaign_id IS NOT NULL),
+    tally AS (
+      SELECT campaign_id,
+             count(*) FILTER (WHERE bounced)::int AS bounced,
+             bool_or(accepted) AS accepted,
+             count(*) FILTER (WHERE blocked AND ord > last_accepted)::int AS blocked
+        FROM (SELECT *, COALESCE(max(ord) FILTER (WHERE accepted) OVER (PARTITION BY campaign_id), 0)
+                          AS last_accepted
+                FROM campaign_outcomes) AS o
+       GROUP BY campaign_id),
+    counted AS (
+      UPDATE campaigns c
+         SET hard_bounces = c.hard_bounces + t.bounced,
+             blocked_run = CASE WHEN t.accepted THEN t.blocked ELSE c.blocked_run + t.blocked END
+        FROM tally t
+       WHERE c.id = t.campaign_id AND (t.bounced > 0 OR t.blocked > 0 OR (t.accepted AND c.blocked_run > 0))
+   RETURNING c.id, c.status, c.hard_bounces, c.blocked_run, t.bounced)
+    SELECT message_id::text AS id, NULL::text AS crossed FROM events
+    UNION ALL
+    SELECT NULL, id::text FROM counted
+     WHERE status IN ('scheduled', 'sending')
+       AND (blocked_run >= ${blockedLimit}::int
+            OR (bounced > 0 AND hard_bounces > ${bounceLine}::float8))`);
+  const movedIds = new Set(rows.flatMap((row) => (row.id ? [row.id] : [])));
+  const crossed = rows.flatMap((row) => (row.crossed ? [row.crossed] : []));
+  if (guardrails && crossed.length > 0) {
+    // The outcomes are committed whatever happens here. Should the check fail, the counter stays
+    // past its line, so the campaign's next refusal or bounce checks it again.
+    await enforceCampaignGuardrails(db, guardrails, crossed).catch(() => []);
+  }
   return outcomes.map((o) => movedIds.has(o.messageId));
 }
 

@@ -64,6 +64,7 @@ export class DeliveryContext implements OnApplicationShutdown {
         staleClaimMs: env.STALE_CLAIM_MS,
         workerId: () => lease.workerId,
         sentMarks: (workerId) => readSentMarks(campaignQueue.client, env.HERALD_QUEUE_PREFIX, workerId),
+        guardrails: env,
       }),
       campaigns,
       lease,

@@ -1,5 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import { loadDeliveryStates, type DeliveryState } from '@herald/preferences';
+import type { GuardrailSettings } from '../campaigns/campaign-guardrails.js';
 import { createBatcher } from './batcher.js';
 import { type Claim, claimMessages, type Outcome, recordOutcomes } from './claim-and-record.js';
 import { retryOnConnectionLoss } from './retry-on-connection-loss.js';
@@ -51,6 +52,7 @@ export function createDeliveryStore(
     maxBatch = 100,
     maxWaitMs = 2,
     sentMarks,
+    guardrails,
   }: {
     staleClaimMs: number;
     workerId: string | (() => string);
@@ -58,6 +60,11 @@ export function createDeliveryStore(
     maxWaitMs?: number;
     /** The messages a worker marked as accepted by the SMTP server (its sent marks in Redis). */
     sentMarks?: (workerId: string) => Promise<Set<string>>;
+    /**
+     * The campaign guardrails' settings: an outcome write that moves a campaign's blocked run or hard
+     * bounces past a line checks the campaign and pauses it (campaigns/campaign-guardrails.ts).
+     */
+    guardrails?: GuardrailSettings;
   },
 ): DeliveryStore {
   const currentId = typeof workerId === 'string' ? () => workerId : workerId;
@@ -89,7 +96,7 @@ export function createDeliveryStore(
     return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));
   }
   const record = createBatcher<Outcome, boolean>(
-    (outcomes) => recordOutcomes(db, outcomes, { workerId: currentId() }),
+    (outcomes) => recordOutcomes(db, outcomes, { workerId: currentId(), ...(guardrails && { guardrails }) }),
     { maxBatch, maxWaitMs },
   );
   const track = (messageIds: string[]) => {
