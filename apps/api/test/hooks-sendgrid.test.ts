@@ -184,6 +184,13 @@ describe('POST /hooks/sendgrid (Signed Event Webhook)', () => {
     expect(await feedbackState(h)).toEqual(before);
   });
 
+  it('refuses a body over 1 MiB with 413 before reading it all', async () => {
+    const huge = JSON.stringify([{ event: 'processed', email: 'x'.repeat(1024 * 1024 + 10) }]);
+    const response = await postEvents(JSON.parse(huge));
+    expect(response.status).toBe(413);
+    expect(response.body.error.code).toBe('payload_too_large');
+  });
+
   it('keeps an event for an address Herald does not know, unmatched, and changes nothing else', async () => {
     const email = uniqueEmail('stranger');
     const before = await feedbackState(h);
