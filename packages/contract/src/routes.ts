@@ -42,8 +42,9 @@ export const ROUTES: readonly Route[] = [
     method: 'get',
     path: '/health',
     summary:
-      'Whether PostgreSQL and Redis answer (no auth): 503 when either does not; 200 with status "degraded" and smtpUnavailableSince while the SMTP relay refuses connections (mail is held).',
-    response: '{ status, database, redis, smtp?, smtpUnavailableSince? }',
+      'Whether PostgreSQL and Redis answer (no auth): 503 when either does not; 200 with status "degraded" and smtpUnavailableSince while the SMTP relay refuses connections (mail is held), and promotionalSmtpUnavailableSince while the promotional relay (PROMOTIONAL_SMTP_URL) does (promotional mail is held).',
+    response:
+      '{ status, database, redis, smtp?, smtpUnavailableSince?, promotionalSmtp?, promotionalSmtpUnavailableSince? }',
   },
   {
     method: 'post',

@@ -44,7 +44,8 @@ export class CampaignBatchProcessor implements OnModuleInit, BeforeApplicationSh
       throw new Error(`unreadable ${SEND_BATCH_JOB} job ${job.id}: ${payload.error.message}`);
     }
     const { campaignId, messageIds } = payload.data;
-    const summary = await sendCampaignBatch(this.context.streams.bulk, {
+    // The bulk stream's promotional lane: a batch stops taking its rate while the relay it goes to is down.
+    const summary = await sendCampaignBatch(this.context.campaignBatches, {
       campaignId,
       messageIds,
       isFinalAttempt: this.env.DELIVERY_ATTEMPTS <= 1,

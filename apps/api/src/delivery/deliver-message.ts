@@ -3,6 +3,7 @@ import { passCampaignGate } from '../campaigns/pass-campaign-gate.js';
 import { requeueIfResumed } from '../campaigns/requeue-if-resumed.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 import { renderAndSend } from './render-and-send.js';
+import { selectLane } from './select-lane.js';
 import { startSending } from './start-sending.js';
 
 /**
@@ -26,6 +27,8 @@ export async function deliverMessage(
   const { store } = deps;
   const claim = await store.claim(messageId);
   if (!claim) return { outcome: 'skipped' };
+  // Its class picks the relay, sender, key and send slots it goes with (select-lane.ts).
+  deps = selectLane(deps, claim.class);
 
   let data = claim.data;
   if (claim.campaignId) {
@@ -48,7 +51,8 @@ export async function deliverMessage(
     await store.record({ messageId, status: 'suppressed', event: 'suppressed', reason });
     return { outcome: 'suppressed', reason };
   }
-  const release = await deps.sendSlots();
+  // A promotional message to a throttled domain waits here for the domain's turn, before its slot.
+  const release = await deps.sendSlots(state.contact.email);
   if (!release) {
     // The worker is shutting down and this message never started: it goes back to the queue at once.
     // A campaign's is enqueued again by whichever worker's scheduler next claims the campaign (the

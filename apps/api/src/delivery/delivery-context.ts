@@ -14,9 +14,11 @@ import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-
 import type { DeliveryDeps } from './delivery-deps.js';
 import type { DeliveryStream } from './delivery-queue.js';
 import { createDeliveryStore } from './delivery-store.js';
+import { joinSendSlots } from './join-send-slots.js';
+import { mailSenders } from './mail-sender.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
+import { selectLane } from './select-lane.js';
 import { createSendSlots } from './send-slots.js';
-import type { SmtpCircuitBreaker } from './smtp-circuit-breaker.js';
 import { watchSmtpCircuitBreaker } from './smtp-circuit-breaker-watch.js';
 import { smtpStatusKey } from './smtp-status-key.js';
 
@@ -24,12 +26,18 @@ import { smtpStatusKey } from './smtp-status-key.js';
  * What every send in this worker shares, whichever job it comes from: one batched store, the template
  * cache, the campaign gate, the lease. Each stream (delivery-queue.ts) has its own send slots and its
  * own pooled SMTP transport, so bulk mail held up by a throttling server never holds the slots or the
- * connections of transactional mail.
+ * connections of transactional mail. Within a stream, the message class picks the lane
+ * (select-lane.ts): promotional mail goes from its own sender with its own key, and, with
+ * PROMOTIONAL_SMTP_URL, through its own relay on connections, slots and a breaker
+ * of its own, so a promotional relay that is down or slow holds neither announcements nor sign-in
+ * links. Without PROMOTIONAL_SMTP_URL both classes share the stream's one pool, as before.
  */
 @Injectable()
 export class DeliveryContext implements OnApplicationShutdown {
   readonly streams: Record<DeliveryStream, DeliveryDeps>;
-  private readonly transports: MailTransport[];
+  /** The bulk stream as campaign batches use it: its promotional lane (their breaker, their relay). */
+  readonly campaignBatches: DeliveryDeps;
+  private readonly transports: MailTransport[] = [];
   private readonly breakerWatches: (() => Promise<void>)[] = [];
   private readonly logger = new Logger('SmtpCircuitBreaker');
 
@@ -43,22 +51,11 @@ export class DeliveryContext implements OnApplicationShutdown {
     @Inject(WORKER_LEASE) lease: WorkerLeaseHolder,
     @InjectQueue(CAMPAIGN_QUEUE) campaignQueue: Queue,
   ) {
-    const bulkTransport = createMailTransport(env);
-    const transactionalTransport = createMailTransport({
-      ...env,
-      SMTP_POOL_SIZE: env.TRANSACTIONAL_SMTP_SLOTS,
-    });
-    this.transports = [bulkTransport, transactionalTransport];
+    const senders = mailSenders(env);
     const shared = {
       db,
       renderer,
       keys,
-      sender: {
-        publicWebUrl: env.PUBLIC_WEB_URL,
-        mailDomain: env.MAIL_DOMAIN,
-        mailFrom: env.MAIL_FROM,
-        postalAddress: env.HERALD_POSTAL_ADDRESS,
-      },
       templates,
       store: createDeliveryStore(db, {
         staleClaimMs: env.STALE_CLAIM_MS,
@@ -69,36 +66,51 @@ export class DeliveryContext implements OnApplicationShutdown {
       campaigns,
       lease,
     };
-    // One breaker per stream: each has its own connections, and a stream whose relay is down holds its mail.
-    const breaker = (stream: DeliveryStream, transport: MailTransport): SmtpCircuitBreaker => {
+    // One relay per stream and SMTP URL: its pooled connections, one send slot per connection, and a
+    // circuit breaker of its own (a stream whose relay is down holds its mail).
+    const relay = (stream: DeliveryStream, which: 'transactional' | 'promotional', connections: number) => {
+      const url = which === 'promotional' ? (env.PROMOTIONAL_SMTP_URL ?? env.SMTP_URL) : env.SMTP_URL;
+      const transport = createMailTransport({ url, connections });
+      this.transports.push(transport);
+      const name = which === 'promotional' ? `${stream} (promotional relay)` : stream;
       const watch = watchSmtpCircuitBreaker({
         threshold: env.SMTP_BREAKER_THRESHOLD,
         probeMs: env.SMTP_BREAKER_PROBE_MS,
         transport,
         redis: campaignQueue.client,
-        key: smtpStatusKey(env.HERALD_QUEUE_PREFIX, stream),
-        onError: (error) => this.logger.warn(`${stream}: ${error.message}`),
+        key: smtpStatusKey(env.HERALD_QUEUE_PREFIX, stream, which),
+        onError: (error) => this.logger.warn(`${name}: ${error.message}`),
       });
       this.breakerWatches.push(watch.stop);
-      return watch.breaker;
+      // One slot per connection: a message that has a slot starts SMTP as soon as its consent and
+      // campaign are re-read, so an opt-out, pause or cancel that answered is never overtaken by a
+      // message waiting in the pool behind a slow transaction.
+      return { transport, sendSlots: createSendSlots(connections), smtp: watch.breaker };
+    };
+    const stream = (name: DeliveryStream, connections: number): DeliveryDeps => {
+      const main = relay(name, 'transactional', connections);
+      // No promotional relay: promotional mail shares the stream's connections, slots and breaker.
+      const promotional = env.PROMOTIONAL_SMTP_URL ? relay(name, 'promotional', connections) : main;
+      const lanes = {
+        transactional: { ...main, sender: senders.transactional },
+        promotional: {
+          ...promotional,
+          sender: senders.promotional,
+        },
+      };
+      return {
+        ...shared,
+        ...lanes.transactional,
+        // What the shutdown closes (campaign-scheduler.service.ts): every slot of the stream.
+        sendSlots: joinSendSlots(main.sendSlots, lanes.promotional.sendSlots),
+        lanes,
+      };
     };
     this.streams = {
-      transactional: {
-        ...shared,
-        transport: transactionalTransport,
-        sendSlots: createSendSlots(env.TRANSACTIONAL_SMTP_SLOTS),
-        smtp: breaker('transactional', transactionalTransport),
-      },
-      bulk: {
-        ...shared,
-        transport: bulkTransport,
-        // One slot per connection, like the transactional stream: a message that has a slot starts
-        // SMTP as soon as its consent and campaign are re-read, so an opt-out, pause or cancel that
-        // answered is never overtaken by a message waiting in the pool behind a slow transaction.
-        sendSlots: createSendSlots(env.SMTP_POOL_SIZE),
-        smtp: breaker('bulk', bulkTransport),
-      },
+      transactional: stream('transactional', env.TRANSACTIONAL_SMTP_SLOTS),
+      bulk: stream('bulk', env.SMTP_POOL_SIZE),
     };
+    this.campaignBatches = selectLane(this.streams.bulk, 'promotional');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,6 +5,7 @@ import type { CampaignGate } from '../campaigns/campaign-gate.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import type { WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryStore } from './delivery-store.js';
+import type { MailSender } from './mail-sender.js';
 import type { MailTransport } from './mail-transport.js';
 import type { SendSlots } from './send-slots.js';
 import type { SmtpCircuitBreaker } from './smtp-circuit-breaker.js';
@@ -16,7 +17,7 @@ export interface DeliveryDeps {
   renderer: TemplateRenderer;
   transport: Pick<MailTransport, 'sendMail'>;
   keys: SigningKey[];
-  sender: { publicWebUrl: string; mailDomain: string; mailFrom: string; postalAddress: string };
+  sender: MailSender;
   templates: Pick<TemplateCache, 'version'>;
   campaigns: CampaignGate;
   lease: WorkerLeaseHolder;
@@ -27,7 +28,15 @@ export interface DeliveryDeps {
   sendSlots: SendSlots;
   /** The stream's SMTP circuit breaker: while the relay cannot be reached, its mail is held. */
   smtp: SmtpCircuitBreaker;
+  /**
+   * What each message class is sent through on this stream (select-lane.ts): promotional mail has its
+   * own relay, sender, key, send slots and breaker where configured (mail-lanes.ts).
+   */
+  lanes?: Record<'transactional' | 'promotional', MailLane>;
 }
+
+/** The part of a stream that depends on the message class: relay connections, slots, breaker, sender. */
+export type MailLane = Pick<DeliveryDeps, 'transport' | 'sendSlots' | 'smtp' | 'sender'>;
 
 export type DeliveryResult =
   | { outcome: 'skipped' }

@@ -1,23 +1,21 @@
-import type { WorkerEnv } from '@herald/config';
 import nodemailer from 'nodemailer';
 
 export type MailTransport = ReturnType<typeof createMailTransport>;
 
-/** One pooled SMTP transport per stream of a worker process; DKIM signing when a key is configured. */
-export function createMailTransport(env: WorkerEnv) {
-  const dkim =
-    env.DKIM_DOMAIN && env.DKIM_SELECTOR && env.DKIM_PRIVATE_KEY
-      ? { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: env.DKIM_PRIVATE_KEY }
-      : undefined;
+/**
+ * One pooled SMTP transport: one per stream and relay of a worker process (mail-lanes.ts). It signs
+ * nothing itself: the DKIM key goes with each message (its sender, mail-sender.ts), so promotional
+ * and transactional mail can share a relay's connections and still be signed with their own keys.
+ */
+export function createMailTransport({ url, connections }: { url: string; connections: number }) {
   return nodemailer.createTransport({
-    url: env.SMTP_URL,
+    url,
     pool: true,
-    maxConnections: env.SMTP_POOL_SIZE,
+    maxConnections: connections,
     maxMessages: Infinity,
     // nodemailer waits 2 minutes for a connection by default: a relay that has gone silent would hold
     // every send that long before the circuit breaker could count it.
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
-    ...(dkim && { dkim }),
   });
 }

@@ -93,8 +93,11 @@ export async function renderAndSend(
   }
   let info: { messageId: string; response: string };
   try {
+    // The transport, sender and key are the message class's lane (select-lane.ts): promotional mail
+    // through PROMOTIONAL_SMTP_URL from PROMOTIONAL_MAIL_FROM signed with the promotional key.
     info = await deps.transport.sendMail({
       from: deps.sender.mailFrom,
+      ...(deps.sender.dkim && { dkim: deps.sender.dkim }),
       to: email,
       subject: rendered.subject,
       html: rendered.html,

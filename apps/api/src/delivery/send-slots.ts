@@ -1,11 +1,12 @@
 /**
- * A stream's send slots: `()` resolves with a release function once one of `size` slots is free, or
- * with null once `close()` was called (the worker is shutting down: a message still waiting for a
- * slot has not started and goes back to the queue for another worker, instead of holding the
- * shutdown for the SMTP transactions ahead of it).
+ * A stream's send slots: `(recipient)` resolves with a release function once one of `size` slots is
+ * free, or with null once `close()` was called (the worker is shutting down: a message still waiting
+ * for a slot has not started and goes back to the queue for another worker, instead of holding the
+ * shutdown for the SMTP transactions ahead of it). The recipient matters only to slots that throttle
+ * by recipient domain (domain-throttle-slots.ts).
  */
 export interface SendSlots {
-  (): Promise<(() => void) | null>;
+  (recipient?: string): Promise<(() => void) | null>;
   close(): void;
   /** True once close() was called: what is turned away now is the shutdown's, not a failure. */
   readonly closed: boolean;

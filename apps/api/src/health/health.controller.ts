@@ -19,7 +19,8 @@ type Reachability = 'ok' | 'unreachable';
  * not, naming which, so an operator (and a load balancer) sees the dependency that is down. While
  * the workers cannot reach the SMTP relay (their circuit breakers are open), the answer is still 200,
  * since this API accepts messages and they are held, not lost, but it says `status: "degraded"`,
- * `smtp: "unavailable"` and since when (`smtpUnavailableSince`).
+ * `smtp: "unavailable"` and since when (`smtpUnavailableSince`); for the promotional relay
+ * (PROMOTIONAL_SMTP_URL), `promotionalSmtp: "unavailable"` and `promotionalSmtpUnavailableSince`.
  */
 @Controller('health')
 export class HealthController {
@@ -38,8 +39,14 @@ export class HealthController {
     ]);
     const ok = database === 'ok' && redis === 'ok';
     response.status(ok ? 200 : 503);
-    if (smtp?.smtp === 'unavailable')
-      return { status: 'degraded', database, redis, smtp: smtp.smtp, smtpUnavailableSince: smtp.since };
+    const relays = {
+      ...(smtp?.transactional && { smtp: 'unavailable', smtpUnavailableSince: smtp.transactional }),
+      ...(smtp?.promotional && {
+        promotionalSmtp: 'unavailable',
+        promotionalSmtpUnavailableSince: smtp.promotional,
+      }),
+    };
+    if (Object.keys(relays).length > 0) return { status: 'degraded', database, redis, ...relays };
     return { status: ok ? 'ok' : 'degraded', database, redis };
   }
 
