@@ -14,6 +14,8 @@ import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-
 import type { DeliveryDeps } from './delivery-deps.js';
 import type { DeliveryStream } from './delivery-queue.js';
 import { createDeliveryStore } from './delivery-store.js';
+import { createDomainThrottle } from './domain-throttle.js';
+import { throttleSendSlots } from './domain-throttle-slots.js';
 import { joinSendSlots } from './join-send-slots.js';
 import { mailSenders } from './mail-sender.js';
 import { createMailTransport, type MailTransport } from './mail-transport.js';
@@ -27,8 +29,8 @@ import { smtpStatusKey } from './smtp-status-key.js';
  * cache, the campaign gate, the lease. Each stream (delivery-queue.ts) has its own send slots and its
  * own pooled SMTP transport, so bulk mail held up by a throttling server never holds the slots or the
  * connections of transactional mail. Within a stream, the message class picks the lane
- * (select-lane.ts): promotional mail goes from its own sender with its own key, and, with
- * PROMOTIONAL_SMTP_URL, through its own relay on connections, slots and a breaker
+ * (select-lane.ts): promotional mail goes from its own sender with its own key and behind the domain
+ * throttle, and, with PROMOTIONAL_SMTP_URL, through its own relay on connections, slots and a breaker
  * of its own, so a promotional relay that is down or slow holds neither announcements nor sign-in
  * links. Without PROMOTIONAL_SMTP_URL both classes share the stream's one pool, as before.
  */
@@ -66,6 +68,19 @@ export class DeliveryContext implements OnApplicationShutdown {
       campaigns,
       lease,
     };
+    const throttleLog = new Logger('DomainThrottle');
+    const throttle =
+      Object.keys(env.HERALD_DOMAIN_RATES).length > 0
+        ? createDomainThrottle({
+            redis: campaignQueue.client,
+            keyPrefix: env.HERALD_QUEUE_PREFIX,
+            rates: env.HERALD_DOMAIN_RATES,
+            onUnavailable: (error) =>
+              error
+                ? throttleLog.warn(`Redis unavailable, throttled domains held: ${error.message}`)
+                : throttleLog.log('Redis answers again, throttled domains go on'),
+          })
+        : null;
     // One relay per stream and SMTP URL: its pooled connections, one send slot per connection, and a
     // circuit breaker of its own (a stream whose relay is down holds its mail).
     const relay = (stream: DeliveryStream, which: 'transactional' | 'promotional', connections: number) => {
@@ -95,6 +110,7 @@ export class DeliveryContext implements OnApplicationShutdown {
         transactional: { ...main, sender: senders.transactional },
         promotional: {
           ...promotional,
+          sendSlots: throttle ? throttleSendSlots(promotional.sendSlots, throttle) : promotional.sendSlots,
           sender: senders.promotional,
         },
       };
