@@ -26,6 +26,9 @@ export default function ConsoleLayout() {
             <li>
               <NavLink to="/admin/policies">Policies</NavLink>
             </li>
+            <li>
+              <NavLink to="/admin/suppressions">Suppressions</NavLink>
+            </li>
           </ul>
         </nav>
         <Form method="post" action="/admin/sign-out" className="admin-user">

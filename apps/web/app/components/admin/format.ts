@@ -19,3 +19,8 @@ export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
 export const formatClock = (iso: string) => `${clock.format(new Date(iso))} UTC`;
 
 export const formatCount = (value: number) => number.format(value);
+
+const percent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 2 });
+
+/** A rate (0.0042) as a percentage ("0.42%"); "—" when there is none (nothing was sent). */
+export const formatPercent = (rate: number | null) => (rate === null ? '—' : percent.format(rate));

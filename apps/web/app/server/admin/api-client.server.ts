@@ -12,13 +12,14 @@ export type ApiProblem = {
 export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; problem: ApiProblem };
 
 /**
- * The console's only way to read or change campaigns and policies: the API validates them, so the
- * console never keeps a second copy of those rules. A 4xx comes back as a problem to show beside
- * the form; a 5xx throws, and the error page says nothing was changed; an API that cannot be reached,
- * or a read it does not answer within HERALD_API_READ_TIMEOUT_MS, is the 503 page.
+ * The console's only way to read or change campaigns, policies and the suppression list: the API
+ * validates them, so the console never keeps a second copy of those rules. A 4xx comes back as a
+ * problem to show beside the form; a 5xx throws, and the error page says nothing was changed; an API
+ * that cannot be reached, or a read it does not answer within HERALD_API_READ_TIMEOUT_MS, is the 503
+ * page.
  */
 export async function callApi<T>(
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<ApiResult<T>> {
