@@ -3,6 +3,7 @@ import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import type { FeedbackInput } from '@herald/preferences';
 import type { Response } from 'express';
+import type { KeyObject } from 'node:crypto';
 import { DomainError } from '../core/domain-error.js';
 import { API_ENV, PRISMA } from '../core/injection-tokens.js';
 import { applyFeedback } from '../feedback/apply-feedback.js';
@@ -43,6 +44,8 @@ const notConfigured = (provider: string, variable: string) =>
 export class HooksController {
   private readonly logger = new Logger('HooksController');
   private readonly topicArns: ReadonlySet<string> | null;
+  /** HERALD_SENDGRID_PUBLIC_KEY's key, read once; null when unset or not an EC public key. */
+  private readonly sendgridKey: KeyObject | null;
 
   constructor(
     @Inject(PRISMA) private readonly db: Db,
@@ -55,6 +58,14 @@ export class HooksController {
       .map((arn) => arn.trim())
       .filter(Boolean);
     this.topicArns = arns.length > 0 ? new Set(arns) : null;
+    this.sendgridKey = env.HERALD_SENDGRID_PUBLIC_KEY
+      ? sendgridPublicKey(env.HERALD_SENDGRID_PUBLIC_KEY)
+      : null;
+    if (env.HERALD_SENDGRID_PUBLIC_KEY && !this.sendgridKey) {
+      this.logger.error(
+        'HERALD_SENDGRID_PUBLIC_KEY is not an ECDSA public key: SendGrid events are refused.',
+      );
+    }
   }
 
   /** Amazon SES notifications through an SNS HTTPS subscription (and its confirmation). */
@@ -94,7 +105,7 @@ export class HooksController {
     @Headers('x-twilio-email-event-webhook-timestamp') timestamp: string | undefined,
   ): Promise<HookAnswer> {
     if (!this.env.HERALD_SENDGRID_PUBLIC_KEY) throw notConfigured('SendGrid', 'HERALD_SENDGRID_PUBLIC_KEY');
-    const key = (this.sendgridKey ??= sendgridPublicKey(this.env.HERALD_SENDGRID_PUBLIC_KEY));
+    const key = this.sendgridKey;
     if (!key) {
       throw new DomainError(
         'webhook_not_configured',
@@ -148,8 +159,6 @@ export class HooksController {
     const inputs = mailgunFeedback(payload, this.env.MAIL_DOMAIN);
     return this.apply(inputs, inputs.length === 0 ? 1 : 0);
   }
-
-  private sendgridKey: ReturnType<typeof sendgridPublicKey> | undefined;
 
   private async apply(inputs: FeedbackInput[], ignored: number): Promise<HookAnswer> {
     if (inputs.length === 0) return { received: ignored, applied: 0, duplicates: 0, ignored };
