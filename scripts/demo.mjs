@@ -2,6 +2,7 @@
 // through the real path and prints every URL. Run through `npm run demo`, which prepares the database.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sendDemoReports } from './demo-reports.ts';
 
 const env = {
   ...process.env,
@@ -15,6 +16,8 @@ env.INBOUND_SMTP_PORT ??= '2525';
 env.PUBLIC_WEB_URL ??= `http://localhost:${env.WEB_PORT}`;
 env.PUBLIC_API_URL ??= `http://localhost:${env.API_PORT}`;
 const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+// The console calls the API: the one this demo starts, whatever its port.
+env.HERALD_API_URL ??= apiUrl;
 const inboxUrl = `http://localhost:${catcherHttpPort}`;
 const usesCatcher = env.SMTP_URL === `smtp://127.0.0.1:${catcherSmtpPort}`;
 
@@ -150,6 +153,18 @@ async function main() {
     ratePerSecond: 5,
   });
 
+  // A bounce and a complaint coming back through the worker's inbound listener, as DSN and ARF mail.
+  const reports =
+    usesCatcher && env.INBOUND_SMTP_PORT
+      ? await sendDemoReports({
+          api,
+          inboxUrl,
+          inboundPort: Number(env.INBOUND_SMTP_PORT),
+          fblAddress: env.HERALD_FBL_ADDRESS,
+          stamp,
+        })
+      : null;
+
   let status = 'queued';
   for (let i = 0; i < 60 && (status === 'queued' || status === 'sending'); i++) {
     await sleep(250);
@@ -168,7 +183,14 @@ async function main() {
   console.log(
     `  policy coverage      ${env.PUBLIC_WEB_URL}/admin/policies/${policy.id}  (public page: ${env.PUBLIC_WEB_URL}/policy)`,
   );
-  console.log(`  mailto unsubscribe   smtp://127.0.0.1:${env.INBOUND_SMTP_PORT}`);
+  if (reports) {
+    console.log(
+      `  suppressions         ${env.PUBLIC_WEB_URL}/admin/suppressions  (a 5.1.1 bounce for ${reports.bounced} and a complaint for ${reports.complained} just arrived as DSN and ARF mail)`,
+    );
+  }
+  console.log(
+    `  inbound listener     smtp://127.0.0.1:${env.INBOUND_SMTP_PORT}  (mailto unsubscribe, bounces to bounce+…, complaints to the feedback-loop address)`,
+  );
   console.log(
     `  API                  ${env.PUBLIC_API_URL}  (OpenAPI at ${env.PUBLIC_API_URL}/docs, health at /health)`,
   );

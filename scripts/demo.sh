@@ -34,4 +34,5 @@ echo "== database ${DATABASE_URL}"
 node scripts/create-database.mjs "$DATABASE_URL"
 npx prisma migrate deploy
 HERALD_SEED_DEMO=1 npx prisma db seed
-exec node scripts/demo.mjs "$@"
+# tsx: the demo's reports are built with @herald/test-support, which is TypeScript source.
+exec node --import tsx scripts/demo.mjs "$@"
