@@ -41,11 +41,12 @@ export interface GuardrailPause {
  * (delivery/start-sending.ts), so nothing more starts. Unlike a person's pause it does not wait for
  * the sends in flight: nobody waits for an answer, and the caller may be the send path itself.
  *
- * The callers are the writes that move a counter (feedback/apply-feedback.ts for reports, the send
- * path's outcome write for refusals and bounces at send time): between two of them the rates only
- * fall. Except across MIN_SENT: rates already over their limit when too few had left to judge are
- * judged once MIN_SENT have left, with or without a new report; the worker's sweep
- * (campaign-guardrail-sweep.service.ts) passes `'all'` for that, every few seconds.
+ * It is called by the writes that move a counter: feedback/apply-feedback.ts for reports, the send
+ * path's outcome write for refusals and bounces at send time. So the rates are judged on evidence:
+ * at each complaint or hard bounce recorded once MIN_SENT messages have left (between two of them
+ * the rates only fall). Rates already over a limit before MIN_SENT had left are judged at the first
+ * report after; and after a person resumes a campaign a guardrail paused, the next complaint or
+ * bounce that finds a rate still over its limit pauses it again, never the resume itself.
  *
  * Cheap enough to call after every batch of feedback: a campaign whose counters cannot cross any
  * line is not read further, and the count of messages that left stops at the number past which
@@ -56,11 +57,10 @@ export interface GuardrailPause {
 export async function enforceCampaignGuardrails(
   db: Db,
   settings: GuardrailSettings,
-  campaignIds: readonly (string | null | undefined)[] | 'all',
+  campaignIds: readonly (string | null | undefined)[],
 ): Promise<GuardrailPause[]> {
-  const all = campaignIds === 'all';
-  const ids = all ? [] : [...new Set(campaignIds.filter((id): id is string => typeof id === 'string'))];
-  if (!all && ids.length === 0) return [];
+  const ids = [...new Set(campaignIds.filter((id): id is string => typeof id === 'string'))];
+  if (ids.length === 0) return [];
   const minSent = settings.HERALD_GUARDRAIL_MIN_SENT;
   // As text to numeric: exact decimal arithmetic, so 3 complaints in 1,000 is not above 0.003.
   const maxComplaints = String(settings.HERALD_CAMPAIGN_MAX_COMPLAINT_RATE);
@@ -86,7 +86,7 @@ export async function enforceCampaignGuardrails(
                       CASE WHEN l.max_bounces > 0 THEN floor(c.hard_bounces / l.max_bounces)::int + 1 END)
                AS count_limit
         FROM campaigns c CROSS JOIN limits l
-       WHERE (${all}::boolean OR c.id = ANY(${ids}::uuid[])) AND c.status IN ('scheduled', 'sending')
+       WHERE c.id = ANY(${ids}::uuid[]) AND c.status IN ('scheduled', 'sending')
          AND (c.blocked_run >= ${blockedLimit}::int
               OR c.complaints > ${minSent}::int * l.max_complaints
               OR c.hard_bounces > ${minSent}::int * l.max_bounces)),

@@ -25,7 +25,7 @@ export interface Outcome {
  * campaign (the reset only touches a campaign whose run is above 0), so a campaign row is not a
  * point where every worker's outcome writes queue up. With `guardrails`, a campaign whose counters
  * this batch moved past a line (the blocked limit, or enough hard bounces for the bounce rate to
- * matter) is then checked, and paused if it crossed one.
+ * matter) is then checked, and paused if it crossed a guardrail.
  */
 export async function recordOutcomes(
   db: Db,
@@ -33,11 +33,12 @@ export async function recordOutcomes(
   { workerId, guardrails }: { workerId: string; guardrails?: GuardrailSettings },
 ): Promise<boolean[]> {
   if (outcomes.length === 0) return [];
-  // Without settings the counters are still kept; only the check is left to the next caller that has them.
+  // Without settings the counters are still kept; only the check is left to the next write that has them.
   const blockedLimit = guardrails?.HERALD_GUARDRAIL_BLOCKED_LIMIT ?? 2_147_483_647;
+  // As text to numeric, like the check itself (campaign-guardrails.ts).
   const bounceLine = guardrails
-    ? guardrails.HERALD_GUARDRAIL_MIN_SENT * guardrails.HERALD_CAMPAIGN_MAX_BOUNCE_RATE
-    : Number.MAX_SAFE_INTEGER;
+    ? String(guardrails.HERALD_GUARDRAIL_MIN_SENT * guardrails.HERALD_CAMPAIGN_MAX_BOUNCE_RATE)
+    : '2147483647';
   const rows = await db.$queryRaw<{ id: string | null; crossed: string | null }[]>(Prisma.sql`
     WITH v AS (
       SELECT * FROM unnest(
@@ -89,7 +90,7 @@ export async function recordOutcomes(
     SELECT NULL, id::text FROM counted
      WHERE status IN ('scheduled', 'sending')
        AND (blocked_run >= ${blockedLimit}::int
-            OR (bounced > 0 AND hard_bounces > ${bounceLine}::float8))`);
+            OR (bounced > 0 AND hard_bounces > ${bounceLine}::numeric))`);
   const movedIds = new Set(rows.flatMap((row) => (row.id ? [row.id] : [])));
   const crossed = rows.flatMap((row) => (row.crossed ? [row.crossed] : []));
   if (guardrails && crossed.length > 0) {

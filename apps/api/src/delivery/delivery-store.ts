@@ -96,7 +96,11 @@ export function createDeliveryStore(
     return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));
   }
   const record = createBatcher<Outcome, boolean>(
-    (outcomes) => recordOutcomes(db, outcomes, { workerId: currentId(), ...(guardrails && { guardrails }) }),
+    (outcomes) =>
+      recordOutcomes(db, outcomes, {
+        workerId: currentId(),
+        ...(guardrails && { guardrails }),
+      }),
     { maxBatch, maxWaitMs },
   );
   const track = (messageIds: string[]) => {

@@ -1,6 +1,7 @@
 import type { CommonEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import { recordFeedback, type FeedbackInput, type FeedbackResult } from '@herald/preferences';
+import { enforceCampaignGuardrails } from '../campaigns/campaign-guardrails.js';
 
 type FeedbackEnv = Pick<
   CommonEnv,
@@ -31,6 +32,6 @@ export async function applyFeedback(
     ),
   ];
   // guardrails: the campaigns in campaignIds are checked against their complaint and bounce rates here.
-  void campaignIds;
+  await enforceCampaignGuardrails(db, env, campaignIds);
   return results;
 }
