@@ -279,10 +279,10 @@ function DoneMessage({ query }: { query: SuppressionsPageQuery }) {
     query.done === 'added'
       ? `${query.q} is now suppressed (${query.only}).`
       : query.done === 'already'
-      ? `${query.q} was already suppressed (${query.only}); nothing changed.`
-      : query.done === 'removed'
-      ? `${query.q} may be mailed again: lifted ${query.removed.split(',').join(', ')}.`
-      : null;
+        ? `${query.q} was already suppressed (${query.only}); nothing changed.`
+        : query.done === 'removed'
+          ? `${query.q} may be mailed again: lifted ${query.removed.split(',').join(', ')}.`
+          : null;
   return text ? (
     <p role="status" className="notice">
       {text}
