@@ -73,7 +73,17 @@ export function parseBounceAddress(address: string, mailDomain: string): string 
   return match[1].toLowerCase();
 }
 
-/** One byte derived from the key id; key ids are public, so the tag reveals nothing. */
+const keyTags = new Map<string, number>();
+
+/**
+ * One byte derived from the key id; key ids are public, so the tag reveals nothing. Kept per key
+ * id: the inbound listener verifies a token for every report of a bounce storm.
+ */
 function bounceKeyTag(kid: string): number {
-  return createHash('sha256').update(`herald-bounce-kid:${kid}`).digest()[0] ?? 0;
+  let tag = keyTags.get(kid);
+  if (tag === undefined) {
+    tag = createHash('sha256').update(`herald-bounce-kid:${kid}`).digest()[0] ?? 0;
+    keyTags.set(kid, tag);
+  }
+  return tag;
 }

@@ -65,11 +65,11 @@ export async function parseReportMail(raw: Buffer): Promise<ParsedReportMail> {
     });
     const partOf = (types: Set<string>) => mail.attachments.find((part) => types.has(part.contentType));
     const returnedPart = partOf(RETURNED_TYPES);
-    const returned = returnedPart ? await parseReturnedHeaders(returnedPart.content) : null;
+    const returned = returnedPart ? parseReturnedHeaders(returnedPart.content) : null;
 
     const feedback = partOf(new Set([FEEDBACK_REPORT_TYPE]));
     if (feedback) {
-      const [fields = new Map<string, string>()] = await parseReportFields(text(feedback));
+      const [fields = new Map<string, string>()] = parseReportFields(text(feedback));
       return {
         type: 'feedback-report',
         feedbackType: fields.get('feedback-type')?.toLowerCase() ?? null,
@@ -80,7 +80,7 @@ export async function parseReportMail(raw: Buffer): Promise<ParsedReportMail> {
     }
     const deliveryStatus = partOf(DELIVERY_STATUS_TYPES);
     if (deliveryStatus) {
-      const [perMessage, ...perRecipient] = await parseReportFields(text(deliveryStatus));
+      const [perMessage, ...perRecipient] = parseReportFields(text(deliveryStatus));
       return {
         type: 'delivery-status',
         reportingMta: perMessage?.get('reporting-mta') ?? null,

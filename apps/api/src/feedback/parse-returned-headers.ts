@@ -1,5 +1,4 @@
-import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
-import { headerText } from './parse-report-fields.js';
+import { parseReportFields } from './parse-report-fields.js';
 
 /** What a report quotes of the message it is about, as far as matching it to Herald's message goes. */
 export interface ReturnedHeaders {
@@ -13,26 +12,16 @@ export interface ReturnedHeaders {
 
 /**
  * Reads the headers of the returned message: the `message/rfc822` part of a report, or its
- * `text/rfc822-headers` part (headers only, RFC 6522), with mailparser like the report itself.
+ * `text/rfc822-headers` part (headers only, RFC 6522). Only the header block is read; the body,
+ * often the bulk of a report, is never parsed.
  */
-export async function parseReturnedHeaders(content: Buffer): Promise<ReturnedHeaders> {
-  const parsed = await simpleParser(content, {
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipImageLinks: true,
-    checksumAlgo: false,
-    ignoreEmbedded: true,
-  });
+export function parseReturnedHeaders(content: Buffer): ReturnedHeaders {
+  const text = content.toString('utf8');
+  const end = text.search(/\r?\n\r?\n/);
+  const [headers = new Map<string, string>()] = parseReportFields(end < 0 ? text : text.slice(0, end));
   return {
-    heraldMessageId: headerText(parsed.headers.get('x-herald-message-id')),
-    messageId: parsed.messageId?.trim() ?? null,
-    returnPath: firstAddress(parsed.headers.get('return-path')),
+    heraldMessageId: headers.get('x-herald-message-id') || null,
+    messageId: headers.get('message-id') || null,
+    returnPath: headers.get('return-path') || null,
   };
-}
-
-function firstAddress(value: HeaderValue | undefined): string | null {
-  const header = (Array.isArray(value) ? value[0] : value) as AddressObject | string | undefined;
-  if (!header) return null;
-  if (typeof header === 'string') return header.trim();
-  return header.value?.[0]?.address ?? headerText(header);
 }

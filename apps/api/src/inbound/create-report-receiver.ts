@@ -1,22 +1,27 @@
 import type { Db } from '@herald/db';
 import type { FeedbackInput, FeedbackResult, SigningKey } from '@herald/preferences';
-import { createBatcher } from '../delivery/batcher.js';
 import { applyFeedback } from '../feedback/apply-feedback.js';
 import { parseReportMail } from '../feedback/parse-report-mail.js';
+import { coalesceCalls } from './coalesce-calls.js';
 import { reportToFeedback } from './report-to-feedback.js';
 
 type FeedbackEnv = Parameters<typeof applyFeedback>[1];
 
 /** A report names one message; one mail to more bounce+ addresses than this is not a report. */
 const MAX_MESSAGES_PER_REPORT = 5;
+/**
+ * Mails whose reports share a transaction at most: at 5 messages of 21 recipient groups each, well
+ * within the 10,000 inputs recordFeedback takes at once.
+ */
+const MAX_MAILS_PER_TRANSACTION = 90;
 
 export type ReportRecipient = { kind: 'bounce'; messageId: string } | { kind: 'feedback-loop' };
 
 /**
  * Receives the reports that came to the listener: parses each mail once, matches it to the
- * message it is about, and applies it through `applyFeedback`. Reports arriving on concurrent SMTP
- * connections within a few milliseconds share one `applyFeedback` call (one transaction), which is
- * what lets a relay's bounce storm through at hundreds a second. Resolves once the report is
+ * message it is about, and applies it through `applyFeedback`. Reports that arrive on concurrent SMTP
+ * connections while earlier ones commit share the next `applyFeedback` call (one transaction),
+ * which is what lets a relay's bounce storm through at hundreds a second. Resolves once the report is
  * committed, so the SMTP reply can promise it is kept; rejects only when the database failed, and
  * the caller answers 451 so the sender tries again. A mail that cannot be parsed is still kept.
  */
@@ -33,13 +38,16 @@ export function createReportReceiver({
   mailDomain: string;
   log?: (line: string) => void;
 }): (raw: Buffer, recipients: ReportRecipient[]) => Promise<FeedbackResult[]> {
-  const apply = createBatcher<FeedbackInput[], FeedbackResult[]>(
+  // One transaction at a time, for the reports of every mail that arrived while the previous one
+  // committed: in a storm each carries dozens, where concurrent ones would each carry a few and pay
+  // the same dozen statements apiece.
+  const apply = coalesceCalls<FeedbackInput[], FeedbackResult[]>(
     async (batches) => {
       const results = await applyFeedback(db, env, batches.flat());
       let offset = 0;
       return batches.map((inputs) => results.slice(offset, (offset += inputs.length)));
     },
-    { maxBatch: 50, maxWaitMs: 5 },
+    { concurrency: 1, maxBatch: MAX_MAILS_PER_TRANSACTION },
   );
 
   return async (raw, recipients) => {
