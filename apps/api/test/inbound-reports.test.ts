@@ -8,8 +8,11 @@ import {
   signMailtoToken,
   verifyBounceToken,
 } from '@herald/preferences';
-import { buildDeliveryStatusReport, buildFeedbackReport } from '@herald/test-support';
+import { parseEnv, WorkerEnvSchema } from '@herald/config';
+import { createPrismaClient } from '@herald/db';
+import { buildDeliveryStatusReport, buildFeedbackReport, freePort } from '@herald/test-support';
 import { randomUUID } from 'node:crypto';
+import { startInboundSmtpServer } from '../src/inbound/inbound-smtp-server.js';
 import { InboundSmtpService } from '../src/inbound/inbound-smtp.service.js';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
@@ -33,8 +36,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 /** Sends a raw mail to the inbound listener from the null sender, as an MTA sends a report; the SMTP reply code. */
-async function report(to: string, raw: string | Buffer): Promise<number> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, ignoreTLS: true });
+async function report(to: string, raw: string | Buffer, port = inboundPort): Promise<number> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
   try {
     const info = await transport.sendMail({ envelope: { from: '', to: [to] }, raw });
     return info.accepted.length === 1 ? 250 : 0;
@@ -276,6 +279,39 @@ describe('reports that match nothing or cannot be read', () => {
     expect(await report(bounceAddress, dsnReturning(700))).toBe(250);
     expect(await report(bounceAddress, dsnReturning(1100))).toBe(552);
     expect((await reportsFor(id)).map((r) => r.kind)).toEqual(['soft-bounce']);
+  });
+});
+
+describe('a database that cannot be reached', () => {
+  it('answers 451 after DATA, so the sender keeps the report and tries again', async () => {
+    const keys = parseSigningKeys(h.env.HERALD_SECRET!);
+    const unreachable = createPrismaClient({
+      databaseUrl: `postgresql://postgres@127.0.0.1:${await freePort()}/herald`,
+      maxConnections: 1,
+      connectTimeoutMs: 1000,
+    });
+    const server = await startInboundSmtpServer({
+      db: unreachable,
+      keys,
+      mailDomain: MAIL_DOMAIN,
+      feedbackLoopAddress: FBL,
+      feedbackEnv: parseEnv(WorkerEnvSchema, h.env),
+      port: 0,
+      host: '127.0.0.1',
+    });
+    try {
+      const to = `bounce+${signBounceToken({ messageId: randomUUID() }, keys)}@${MAIL_DOMAIN}`;
+      const dsn = buildDeliveryStatusReport({
+        to,
+        recipients: [{ finalRecipient: 'x@example.test', action: 'failed', status: '5.1.1' }],
+      });
+      // A report, and a mail that is none: either is kept, and keeping it needs the database.
+      expect(await report(to, dsn, server.port)).toBe(451);
+      expect(await report(FBL, 'Subject: hello\r\n\r\nhi\r\n', server.port)).toBe(451);
+    } finally {
+      await server.close();
+      await unreachable.$disconnect();
+    }
   });
 });
 
