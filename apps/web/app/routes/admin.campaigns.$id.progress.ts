@@ -2,9 +2,12 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { loadCampaignProgress } from '~/server/admin/campaigns/load-campaign-progress.server';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
-/** JSON for the campaign page's live script: status, counts and the timeline, never cached. */
+/** JSON for the campaign page's live script: status, counts, the timeline and a guardrail's pause, never cached. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  const { status, counts, timeline } = await loadCampaignProgress(params.id ?? '');
-  return Response.json({ status, counts, timeline }, { headers: { 'Cache-Control': 'no-store' } });
+  const { status, counts, timeline, pausedReason, guardrails } = await loadCampaignProgress(params.id ?? '');
+  return Response.json(
+    { status, counts, timeline, pausedReason, guardrails },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
 }

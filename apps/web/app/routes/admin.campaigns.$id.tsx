@@ -6,6 +6,7 @@ import { CampaignProgressPanel, isCampaignLive } from '~/components/admin/campai
 import { EmailPreview } from '~/components/admin/email-preview';
 import { formatInstant } from '~/components/admin/format';
 import { FormProblem } from '~/components/admin/form-problem';
+import { GuardrailNotice } from '~/components/admin/guardrail-notice';
 import { ScheduleForm } from '~/components/admin/schedule-form';
 import { StatusBadge } from '~/components/admin/status-badge';
 import { TestSendForm } from '~/components/admin/test-send-form';
@@ -74,10 +75,13 @@ export default function CampaignPage() {
             : 'none'}
         </dd>
       </dl>
+      {progress.status === 'paused' && progress.pausedReason && (
+        <GuardrailNotice reason={progress.pausedReason} guardrails={progress.guardrails} />
+      )}
       {failed && ['pause', 'resume', 'cancel'].includes(failed.intent) && (
         <FormProblem errors={failed.errors} />
       )}
-      <CampaignControls status={progress.status} />
+      <CampaignControls status={progress.status} pausedReason={progress.pausedReason} />
       {!isDraft && <CampaignProgressPanel progress={progress} />}
       <section className="panel" aria-labelledby="email-heading">
         <h2 id="email-heading">The email</h2>
@@ -91,7 +95,7 @@ export default function CampaignPage() {
       <TestSendForm
         sentTo={outcome?.kind === 'test-sent' ? outcome.email : undefined}
         error={
-          failed?.intent === 'test-send' ? (failed.errors.fields.testEmail ?? failed.errors.form) : undefined
+          failed?.intent === 'test-send' ? failed.errors.fields.testEmail ?? failed.errors.form : undefined
         }
         value={failed?.intent === 'test-send' ? failed.values.testEmail : undefined}
       />

@@ -3,10 +3,17 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { formatCount, formatInstant } from '~/components/admin/format';
 import { StatusBadge } from '~/components/admin/status-badge';
 import { readApi } from '~/server/admin/api-client.server';
-import type { CampaignView as Campaign } from '@herald/contract';
+import type { CampaignView as Campaign, CampaignPausedReason } from '@herald/contract';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
 export const meta: MetaFunction = () => [{ title: 'Campaigns: Herald console' }];
+
+/** A guardrail's pause in a few words, beside the status. */
+const PAUSED_BY: Record<CampaignPausedReason, string> = {
+  'complaint-rate': 'complaint rate',
+  'bounce-rate': 'bounce rate',
+  blocked: 'sender refused',
+};
 
 /** The latest 100 campaigns, newest first, with their status and counts. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -59,6 +66,12 @@ export default function Campaigns() {
                   </td>
                   <td>
                     <StatusBadge status={campaign.status} />
+                    {campaign.status === 'paused' && campaign.pausedReason && (
+                      <>
+                        <br />
+                        <span className="muted">by itself: {PAUSED_BY[campaign.pausedReason]}</span>
+                      </>
+                    )}
                   </td>
                   <td>{formatInstant(campaign.sendAt)}</td>
                   <td className="number">{formatCount(campaign.counts?.targeted ?? 0)}</td>

@@ -1,4 +1,6 @@
-import { callApi } from '../api-client.server';
+import type { CampaignView } from '@herald/contract';
+import { describeGuardrailPause } from '~/components/admin/guardrail-notice';
+import { callApi, readApi } from '../api-client.server';
 import { formErrors, type FormErrors } from '../form-errors.server';
 
 export type CampaignActionOutcome =
@@ -11,7 +13,9 @@ const STATUS_CHANGES = ['pause', 'resume', 'cancel'] as const;
 /**
  * The campaign page's forms, each one API call: a test send to one address, scheduling a draft
  * (now, or at a wall-clock time in a zone), pause, resume and cancel. The API decides which
- * transitions are allowed; its refusal is shown beside the form that asked.
+ * transitions are allowed; its refusal is shown beside the form that asked. A campaign that paused
+ * itself (a guardrail) is resumed only with its confirmation ticked: the console reads the campaign
+ * as it is now, so a form shown before the guardrail paused it cannot resume it unconfirmed.
  */
 export async function submitCampaignAction(id: string, form: FormData): Promise<CampaignActionOutcome> {
   const intent = String(form.get('intent') ?? '');
@@ -51,6 +55,20 @@ export async function submitCampaignAction(id: string, form: FormData): Promise<
 
   const change = STATUS_CHANGES.find((action) => action === intent);
   if (!change) return invalid(intent, { fields: {}, form: 'Unknown action.' }, {});
+  if (change === 'resume' && form.get('confirmResume') !== 'yes') {
+    const campaign = await readApi<CampaignView>(path);
+    if (campaign.status === 'paused' && campaign.pausedReason) {
+      const why = describeGuardrailPause(campaign.pausedReason, campaign.guardrails);
+      return invalid(
+        intent,
+        {
+          fields: {},
+          form: `This campaign paused itself: ${why}. Tick “I have looked into why it paused itself” to resume it.`,
+        },
+        {},
+      );
+    }
+  }
   const result = await callApi('POST', `${path}/${change}`, {});
   return result.ok ? { kind: 'changed' } : invalid(intent, formErrors(result.problem, {}), {});
 }
