@@ -9,6 +9,10 @@
  * campaign's counters (and, for bounces, the message's status), and the campaign guardrail check.
  * Messages and contacts are inserted directly (sending them is the delivery benchmark's business).
  * A warm-up of BENCH_WEBHOOK_WARM_UP events first. Target on 2 cores: 2,000 events/s.
+ * Besides the wall-clock rate, the CPU time the API process and the database's backends spent on the
+ * measured events (from /proc, when PostgreSQL runs on this machine): events/s on two otherwise idle
+ * cores cannot exceed 2 s of CPU per second over the CPU time per event, whatever else shares the
+ * machine while the benchmark runs.
  * Options: BENCH_WEBHOOK_EVENTS (20000), BENCH_WEBHOOK_BATCH (100), BENCH_WEBHOOK_CONCURRENCY (4),
  * BENCH_WEBHOOK_WARM_UP (2000).
  */
@@ -16,7 +20,9 @@ import { createPrismaClient } from '@herald/db';
 import { hashAddress } from '@herald/preferences';
 import { startHerald } from '@herald/test-support';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { writeResult } from './lib/results.js';
 import { round, summarize } from './lib/stats.js';
 
@@ -143,6 +149,33 @@ async function post(url: URL, batches: object[][], privateKey: Parameters<typeof
   return { seconds, latencies, statuses: Object.fromEntries(statuses), applied };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc/{pid}/stat; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The CPU seconds of every PostgreSQL backend serving `database` on this machine, by pid. */
+function databaseBackends(database: string): Map<number, number> {
+  const backends = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.includes(` ${database} `))
+        backends.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return backends;
+}
+
 const chunk = <T>(items: T[], size: number) =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -164,12 +197,21 @@ try {
   await post(url, chunk(events(sent.slice(EVENTS)), BATCH), privateKey);
 
   const measured = sent.slice(0, EVENTS);
+  const apiPid = herald.apis[0]?.child.pid ?? 0;
+  const database = new URL(DATABASE_URL).pathname.slice(1);
+  const apiCpuBefore = cpuSeconds(apiPid);
+  const backendsBefore = databaseBackends(database);
   log(`${EVENTS} events, ${BATCH} per POST, ${CONCURRENCY} POSTs at once …`);
   const { seconds, latencies, statuses, applied } = await post(
     url,
     chunk(events(measured), BATCH),
     privateKey,
   );
+  const apiCpu = cpuSeconds(apiPid) - apiCpuBefore;
+  let databaseCpu = 0;
+  for (const [pid, after] of databaseBackends(database))
+    databaseCpu += after - (backendsBefore.get(pid) ?? 0);
+  const cpuMsPerEvent = ((apiCpu + databaseCpu) * 1000) / EVENTS;
   const hashes = measured.map((message) => hashAddress(message.email));
   const [suppressed, consentRows, reports] = await Promise.all([
     db.suppression.count({ where: { addressHash: { in: hashes } } }),
@@ -190,6 +232,14 @@ try {
     mix: 'two hard bounces to each complaint, every event for a message and contact of its own, one campaign',
     seconds: round(seconds, 2),
     eventsPerSecond,
+    cpu: {
+      apiProcessSeconds: round(apiCpu, 2),
+      databaseBackendsSeconds: round(databaseCpu, 2),
+      msPerEvent: round(cpuMsPerEvent, 3),
+      // Two cores' worth of CPU over the CPU one event takes: the rate with the machine to itself.
+      eventsPerSecondOnTwoIdleCores: databaseCpu > 0 ? round(2000 / cpuMsPerEvent) : null,
+      loadAverage1m: round(loadavg()[0] ?? 0, 2),
+    },
     postLatencyMs: summarize(latencies),
     answers: statuses,
     applied,
