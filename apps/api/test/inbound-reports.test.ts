@@ -211,6 +211,16 @@ describe('feedback-loop complaints', () => {
   });
 });
 
+describe('complaints sent to bounce+{token}', () => {
+  it('are complaints about the message the token names, even when they return nothing of it', async () => {
+    const email = uniqueEmail('arf-verp');
+    const { id, bounceAddress } = await deliver('newsletter', email, NEWSLETTER);
+    expect(await report(bounceAddress, buildFeedbackReport({ to: bounceAddress }))).toBe(250);
+    expect(await suppressions(email)).toEqual([{ reason: 'complaint' }]);
+    expect(await reportsFor(id)).toEqual([expect.objectContaining({ kind: 'complaint', matched: true })]);
+  });
+});
+
 describe('reports that match nothing or cannot be read', () => {
   it('are accepted and kept, change nothing, and the listener keeps serving', async () => {
     const email = uniqueEmail('malformed');
