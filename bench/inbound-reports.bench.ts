@@ -218,6 +218,11 @@ try {
     ]);
     const hard = measured.filter((report) => report.hard).length;
     const perSecond = REPORTS / seconds;
+    const cpu = {
+      worker: workerCpu / REPORTS,
+      postgres: postgresCpu / REPORTS,
+      sender: (senderCpu.user + senderCpu.system) / 1000 / REPORTS,
+    };
     writeResult('inbound-reports', {
       command:
         'npm run bench (bench/inbound-reports.bench.ts); BENCH_ONLY=inbound-reports npm run bench for this one',
@@ -231,10 +236,15 @@ try {
       latencyMs: summarize(latencies),
       // The machine is shared: what the run cost in CPU says more than its rate when others load it.
       cpuMsPerReport: {
-        worker: round(workerCpu / REPORTS, 2),
-        postgres: round(postgresCpu / REPORTS, 2),
-        sender: round((senderCpu.user + senderCpu.system) / 1000 / REPORTS, 2),
+        worker: round(cpu.worker, 2),
+        postgres: round(cpu.postgres, 2),
+        sender: round(cpu.sender, 2),
       },
+      // The rate that CPU allows on two idle cores: the worker's one thread, or the three processes
+      // together, whichever runs out first.
+      ceilingOnTwoIdleCores: round(
+        Math.min(1000 / cpu.worker, 2000 / (cpu.worker + cpu.postgres + cpu.sender)),
+      ),
       loadAverage: { before: round(loadBefore ?? 0, 2), after: round(loadavg()[0] ?? 0, 2) },
       applied: {
         feedbackReports: Object.fromEntries(kept.map((row) => [`${row.kind}/${row.effect}`, row._count])),
