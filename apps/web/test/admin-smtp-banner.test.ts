@@ -1,4 +1,9 @@
-import { startWebServer, type WebServer } from '@herald/test-support';
+import {
+  startTestSmtpServer,
+  startWebServer,
+  type TestSmtpServer,
+  type WebServer,
+} from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -15,16 +20,24 @@ import { inspectPage, launchChromium } from './support/browser.js';
  */
 let stack: ConsoleStack;
 let browser: Browser;
+/** The promotional stream's own relay (PROMOTIONAL_SMTP_URL): its outage has a banner of its own. */
+let promotionalRelay: TestSmtpServer;
 
 beforeAll(async () => {
+  promotionalRelay = await startTestSmtpServer();
   [stack, browser] = await Promise.all([
-    startConsoleStack({ SMTP_BREAKER_THRESHOLD: '1', SMTP_BREAKER_PROBE_MS: '300' }),
+    startConsoleStack({
+      SMTP_BREAKER_THRESHOLD: '1',
+      SMTP_BREAKER_PROBE_MS: '300',
+      PROMOTIONAL_SMTP_URL: promotionalRelay.smtpUrl,
+    }),
     launchChromium(),
   ]);
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await promotionalRelay?.close();
 });
 
 const BANNER = 'The SMTP relay has refused connections since';
@@ -104,6 +117,49 @@ describe('the SMTP outage banner', () => {
     ).toEqual({ heading: 'Campaigns', banner: null });
     expect(await stack.api.settled(id, 20_000)).toMatchObject({ status: 'sent' });
     expect(stack.catcher.received.get(id)).toBe(1);
+  });
+
+  it('names the promotional relay when only it refuses connections, and goes once it answers', async () => {
+    const PROMOTIONAL_BANNER = 'The promotional SMTP relay has refused connections since';
+    const promotionalBanner = (page: Page) => page.getByRole('alert').filter({ hasText: PROMOTIONAL_BANNER });
+    const page = await consolePage(stack.web.url, '/admin/campaigns');
+    expect(await promotionalBanner(page).count()).toBe(0);
+
+    await promotionalRelay.refuseConnections();
+    const newsletter = await stack.api.call('POST', '/v1/messages', {
+      template: 'newsletter',
+      to: { email: `promo-held-${randomBytes(4).toString('hex')}@example.test` },
+      data: {
+        headline: 'News',
+        intro: 'Hello',
+        articles: [{ title: 'One', summary: 'First', url: 'https://example.com/1' }],
+      },
+    });
+    expect(newsletter.status).toBe(202);
+    await reloadUntil(
+      page,
+      () => promotionalBanner(page).count(),
+      (count) => count === 1,
+      20_000,
+    );
+    // Only the promotional relay is down: the transactional banner stays away, and its mail goes.
+    expect(await readConsole(page)).toEqual({ heading: 'Campaigns', banner: null });
+    const notice = await stack.api.call('POST', '/v1/messages', {
+      template: 'service-notice',
+      to: { email: `tx-goes-${randomBytes(4).toString('hex')}@example.test` },
+      data: { title: 'Maintenance', body: 'Read-only for 20 minutes.' },
+    });
+    expect(await stack.api.settled(notice.body.id, 20_000)).toMatchObject({ status: 'sent' });
+
+    await promotionalRelay.acceptConnections();
+    await reloadUntil(
+      page,
+      () => promotionalBanner(page).count(),
+      (count) => count === 0,
+      20_000,
+    );
+    expect(await stack.api.settled(newsletter.body.id, 20_000)).toMatchObject({ status: 'sent' });
+    expect(promotionalRelay.received.get(newsletter.body.id)).toBe(1);
   });
 
   it('shows the page without a banner when /health never answers', async () => {

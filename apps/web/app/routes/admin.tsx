@@ -10,11 +10,11 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyle
 /** The console's frame: who is signed in, the sections, sign-out. Each child checks sign-in too. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
-  return { email: admin.email, csrf: admin.csrf, smtpUnavailableSince: await readSmtpOutage() };
+  return { email: admin.email, csrf: admin.csrf, smtpOutages: await readSmtpOutage() };
 }
 
 export default function ConsoleLayout() {
-  const { email, csrf, smtpUnavailableSince } = useLoaderData<typeof loader>();
+  const { email, csrf, smtpOutages } = useLoaderData<typeof loader>();
   return (
     <div className="admin-console">
       <div className="admin-bar">
@@ -39,11 +39,18 @@ export default function ConsoleLayout() {
           </button>
         </Form>
       </div>
-      {smtpUnavailableSince && (
+      {smtpOutages.transactional && (
         <p className="admin-banner" role="alert">
           The SMTP relay has refused connections since{' '}
-          <time dateTime={smtpUnavailableSince}>{formatInstant(smtpUnavailableSince)}</time>; mail is held and
-          will be sent when it answers.
+          <time dateTime={smtpOutages.transactional}>{formatInstant(smtpOutages.transactional)}</time>; mail
+          is held and will be sent when it answers.
+        </p>
+      )}
+      {smtpOutages.promotional && (
+        <p className="admin-banner" role="alert">
+          The promotional SMTP relay has refused connections since{' '}
+          <time dateTime={smtpOutages.promotional}>{formatInstant(smtpOutages.promotional)}</time>;
+          promotional mail is held and will be sent when it answers, while transactional mail still goes.
         </p>
       )}
       <Outlet />
