@@ -129,16 +129,16 @@ describe('a campaign that paused itself, without JavaScript', () => {
     expect(await view(id)).toMatchObject({ status: 'paused', pausedReason: 'complaint-rate' });
     await inspectPage(page, 'admin-campaign-guardrail-confirm');
 
-    // Ticked: it resumes, the reason is gone, and it sends the rest.
+    // Ticked: it resumes, the reason is gone, and it sends again.
     await page.getByLabel('I have looked into why it paused itself: resume it anyway').check();
     await submit(page, 'Resume');
     expect(await notice(page).count()).toBe(0);
-    expect(await view(id)).toMatchObject({ pausedReason: null });
-    const done = await until(
+    expect(await view(id)).toMatchObject({ status: 'sending', pausedReason: null });
+    await until(
       () => view(id),
-      (c) => c.status === 'sent',
+      (c) => c.counts.sent > paused.counts.sent,
     );
-    expect(done.counts).toMatchObject({ targeted: 20, sent: 20 });
+    await stack.api.call('POST', `/v1/campaigns/${id}/cancel`);
   });
 
   it('resumes a campaign a person paused without asking, and shows no notice', async () => {
