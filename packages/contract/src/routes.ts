@@ -173,7 +173,7 @@ export const ROUTES: readonly Route[] = [
     method: 'get',
     path: '/v1/campaigns/{id}',
     summary:
-      'A campaign: status and counts (targeted, queued, sent, suppressed, failed, bounced, unsubscribes).',
+      'A campaign: status and counts (targeted, queued, sent, suppressed, failed, bounced, unsubscribes); pausedReason (complaint-rate, bounce-rate, blocked) when it paused itself, and guardrails (messages that left, complaints, hard bounces, rates, the blocked run, the limits).',
     response: 'CampaignView',
   },
   {
@@ -199,7 +199,8 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/campaigns/{id}/resume',
-    summary: 'Resume a paused campaign.',
+    summary:
+      'Resume a paused campaign; clears pausedReason (a campaign a guardrail paused pauses again at the next complaint or bounce that finds its rate still over the limit).',
     response: 'CampaignView',
   },
   {
