@@ -149,11 +149,9 @@ async function applyReports(
   }
   suppressions.push(...(await countSoftBounces(tx, softCounts, softBounceLimit)));
   await suppress(tx, suppressions);
-  const bouncedByCampaign = await markBounced(tx, bounceCandidates);
-  const complaintsByCampaign = await countComplaints(tx, complaints);
-  await addCampaignCounts(tx, bouncedByCampaign, complaintsByCampaign);
-  await appendEvents(tx, events);
-  await recordEffects(tx, fresh);
+  // The campaign rows are the ones every batch of a campaign's reports shares: they are locked last.
+  await bounceAndCount(tx, bounceCandidates, complaints);
+  await appendEventsAndEffects(tx, events, fresh);
 
   return reports.map((report) => ({
     reportId: report.id,
@@ -300,7 +298,7 @@ async function countSoftBounces(
 
 /**
  * Suppresses the addresses (a second suppression of an address for the same reason changes
- * nothing) and logs a `suppress` entry for each new one that belongs to a contact.
+ * nothing) and logs a `suppress` entry for each new one that belongs to a contact, in one statement.
  */
 async function suppress(tx: DbClient, suppressions: Suppression[]): Promise<void> {
   if (suppressions.length === 0) return;
@@ -308,125 +306,104 @@ async function suppress(tx: DbClient, suppressions: Suppression[]): Promise<void
     `${a.report.addressHash}${a.reason}` < `${b.report.addressHash}${b.reason}` ? -1 : 1,
   );
   const created = await tx.$queryRaw<{ address_hash: string; reason: string }[]>`
-    INSERT INTO suppressions (id, address_hash, reason, contact_id, detail, created_at)
-    SELECT gen_random_uuid(), v.h, v.reason::"SuppressionReason", v.contact_id, v.detail, now()
-      FROM unnest(
+    WITH v AS (
+      SELECT * FROM unnest(
         ${ordered.map((s) => s.report.addressHash)}::text[],
         ${ordered.map((s) => s.reason)}::text[],
         ${ordered.map((s) => s.report.contactId)}::uuid[],
-        ${ordered.map((s) => s.report.input.detail ?? null)}::text[]
-      ) AS v(h, reason, contact_id, detail)
-    ON CONFLICT (address_hash, reason) DO NOTHING
-    RETURNING address_hash, reason::text`;
+        ${ordered.map((s) => s.report.input.detail ?? null)}::text[],
+        ${ordered.map((s) => s.source)}::text[],
+        ${ordered.map((s) => s.report.messageId)}::uuid[],
+        ${ordered.map((s) => s.report.campaignId)}::uuid[]
+      ) WITH ORDINALITY AS v(h, reason, contact_id, detail, source, message_id, campaign_id, ord)),
+    created AS (
+      INSERT INTO suppressions (id, address_hash, reason, contact_id, detail, created_at)
+      SELECT gen_random_uuid(), v.h, v.reason::"SuppressionReason", v.contact_id, v.detail, now() FROM v
+      ON CONFLICT (address_hash, reason) DO NOTHING
+      RETURNING address_hash, reason::text AS reason),
+    first AS (
+      SELECT DISTINCT ON (v.h, v.reason) v.*
+        FROM v JOIN created c ON c.address_hash = v.h AND c.reason = v.reason
+       ORDER BY v.h, v.reason, v.ord),
+    logged AS (
+      INSERT INTO consent_log (contact_id, category_key, action, source, reason, message_id, campaign_id)
+      SELECT contact_id, NULL, 'suppress', source::"ConsentSource", reason, message_id, campaign_id
+        FROM first WHERE contact_id IS NOT NULL)
+    SELECT address_hash, reason FROM created`;
   const pending = new Set(created.map((row) => `${row.address_hash}/${row.reason}`));
-  const logged: Suppression[] = [];
   for (const suppression of ordered) {
-    const key = `${suppression.report.addressHash}/${suppression.reason}`;
-    if (!pending.delete(key)) continue;
+    if (!pending.delete(`${suppression.report.addressHash}/${suppression.reason}`)) continue;
     suppression.report.effect =
       suppression.reason === 'soft-bounce-limit' ? 'soft-bounce-limit' : 'suppressed';
-    if (suppression.report.contactId) logged.push(suppression);
   }
-  if (logged.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO consent_log (contact_id, category_key, action, source, reason, message_id, campaign_id)
-    SELECT v.contact_id, NULL, 'suppress', v.source::"ConsentSource", v.reason, v.message_id, v.campaign_id
-      FROM unnest(
-        ${logged.map((s) => s.report.contactId)}::uuid[],
-        ${logged.map((s) => s.source)}::text[],
-        ${logged.map((s) => s.reason)}::text[],
-        ${logged.map((s) => s.report.messageId)}::uuid[],
-        ${logged.map((s) => s.report.campaignId)}::uuid[]
-      ) AS v(contact_id, source, reason, message_id, campaign_id)`;
 }
 
-/** A sent message reported as hard-bounced becomes `bounced`; answers the new bounces per campaign. */
-async function markBounced(tx: DbClient, reports: Report[]): Promise<Map<string, number>> {
-  if (reports.length === 0) return new Map();
-  const ids = [...new Set(reports.map((r) => r.messageId as string))].sort();
-  const reasons = ids.map((id) => {
-    const report = reports.find((r) => r.messageId === id);
+/**
+ * Sent messages reported as hard-bounced become `bounced`; each campaign counts its new bounces and
+ * its complaints about messages not complained about before, in one statement.
+ */
+async function bounceAndCount(tx: DbClient, bounces: Report[], complaints: Report[]): Promise<void> {
+  const complained = complaints.filter((r) => r.campaignId);
+  if (bounces.length === 0 && complained.length === 0) return;
+  const bounceIds = [...new Set(bounces.map((r) => r.messageId as string))].sort();
+  const reasons = bounceIds.map((id) => {
+    const report = bounces.find((r) => r.messageId === id);
     return `bounce report (${report?.input.channel}): ${[report?.input.status, report?.input.detail].filter(Boolean).join(' ')}`.slice(
       0,
       MAX_DETAIL,
     );
   });
-  const moved = await tx.$queryRaw<{ id: string; campaign_id: string | null }[]>`
-    UPDATE messages m SET status = 'bounced', reason = v.reason, updated_at = now()
-      FROM unnest(${ids}::uuid[], ${reasons}::text[]) AS v(id, reason)
-     WHERE m.id = v.id AND m.status = 'sent'
-    RETURNING m.id::text, m.campaign_id::text`;
-  for (const row of moved) {
-    for (const report of reports)
-      if (report.messageId === row.id && report.effect === 'recorded') report.effect = 'bounced';
+  const moved = await tx.$queryRaw<{ id: string }[]>`
+    WITH moved AS (
+      UPDATE messages m SET status = 'bounced', reason = v.reason, updated_at = now()
+        FROM unnest(${bounceIds}::uuid[], ${reasons}::text[]) AS v(id, reason)
+       WHERE m.id = v.id AND m.status = 'sent'
+      RETURNING m.id, m.campaign_id),
+    bounced AS (
+      SELECT campaign_id AS id, count(*)::int AS n FROM moved WHERE campaign_id IS NOT NULL GROUP BY 1),
+    complained AS (
+      SELECT v.campaign_id AS id, count(DISTINCT v.message_id)::int AS n
+        FROM unnest(${complained.map((r) => r.messageId)}::uuid[], ${complained.map((r) => r.campaignId)}::uuid[])
+             AS v(message_id, campaign_id)
+       WHERE NOT EXISTS (SELECT 1 FROM message_events e WHERE e.message_id = v.message_id AND e.type = 'complained')
+       GROUP BY 1),
+    counts AS (
+      SELECT COALESCE(b.id, c.id) AS id, COALESCE(b.n, 0) AS bounces, COALESCE(c.n, 0) AS complaints
+        FROM bounced b FULL JOIN complained c ON c.id = b.id
+       ORDER BY 1),
+    counted AS (
+      UPDATE campaigns c
+         SET hard_bounces = c.hard_bounces + counts.bounces, complaints = c.complaints + counts.complaints,
+             updated_at = now()
+        FROM counts WHERE c.id = counts.id)
+    SELECT id::text FROM moved`;
+  const movedIds = new Set(moved.map((row) => row.id));
+  for (const report of bounces) {
+    if (movedIds.has(report.messageId as string) && report.effect === 'recorded') report.effect = 'bounced';
   }
-  return countBy(moved.flatMap((row) => (row.campaign_id ? [row.campaign_id] : [])));
 }
 
-/** Complaints per campaign, once per message: a message complained about before does not count again. */
-async function countComplaints(tx: DbClient, reports: Report[]): Promise<Map<string, number>> {
-  const withCampaign = reports.filter((r) => r.campaignId);
-  if (withCampaign.length === 0) return new Map();
-  const ids = [...new Set(withCampaign.map((r) => r.messageId as string))];
-  const before = await tx.$queryRaw<{ message_id: string }[]>`
-    SELECT DISTINCT message_id::text FROM message_events
-     WHERE message_id = ANY(${ids}::uuid[]) AND type = 'complained'`;
-  const counted = new Set(before.map((row) => row.message_id));
-  const campaigns: string[] = [];
-  for (const report of withCampaign) {
-    if (counted.has(report.messageId as string)) continue;
-    counted.add(report.messageId as string);
-    campaigns.push(report.campaignId as string);
-  }
-  return countBy(campaigns);
-}
-
-async function addCampaignCounts(
-  tx: DbClient,
-  bounces: Map<string, number>,
-  complaints: Map<string, number>,
-): Promise<void> {
-  const ids = [...new Set([...bounces.keys(), ...complaints.keys()])].sort();
-  if (ids.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE campaigns c
-       SET hard_bounces = c.hard_bounces + v.bounces, complaints = c.complaints + v.complaints, updated_at = now()
-      FROM unnest(${ids}::uuid[], ${ids.map((id) => bounces.get(id) ?? 0)}::int[],
-                  ${ids.map((id) => complaints.get(id) ?? 0)}::int[]) AS v(id, bounces, complaints)
-     WHERE c.id = v.id`;
-}
-
-async function appendEvents(tx: DbClient, reports: Report[]): Promise<void> {
-  if (reports.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO message_events (message_id, type, detail)
-    SELECT v.message_id, v.type, v.detail::jsonb
-      FROM unnest(
-        ${reports.map((r) => r.messageId)}::uuid[],
-        ${reports.map((r) => EVENT_TYPES[r.input.kind as Exclude<FeedbackKind, 'unparsed'>])}::text[],
-        ${reports.map((r) =>
-          JSON.stringify({
-            report: r.id,
-            channel: r.input.channel,
-            ...(r.input.status && { status: r.input.status }),
-            ...(r.input.detail && { detail: r.input.detail }),
-          }),
-        )}::text[]
-      ) AS v(message_id, type, detail)`;
-}
-
-/** Writes back the effect each report had, where it is not the one it was inserted with. */
-async function recordEffects(tx: DbClient, reports: Report[]): Promise<void> {
+/** Appends each matched report's event to its message and writes back the effect each report had. */
+async function appendEventsAndEffects(tx: DbClient, events: Report[], reports: Report[]): Promise<void> {
   const changed = reports.filter((r) => r.matched && r.effect !== 'recorded');
-  if (changed.length === 0) return;
+  if (events.length === 0 && changed.length === 0) return;
   await tx.$executeRaw`
+    WITH appended AS (
+      INSERT INTO message_events (message_id, type, detail)
+      SELECT v.message_id, v.type, v.detail::jsonb
+        FROM unnest(
+          ${events.map((r) => r.messageId)}::uuid[],
+          ${events.map((r) => EVENT_TYPES[r.input.kind as Exclude<FeedbackKind, 'unparsed'>])}::text[],
+          ${events.map((r) =>
+            JSON.stringify({
+              report: r.id,
+              channel: r.input.channel,
+              ...(r.input.status && { status: r.input.status }),
+              ...(r.input.detail && { detail: r.input.detail }),
+            }),
+          )}::text[]
+        ) AS v(message_id, type, detail))
     UPDATE feedback_reports f SET effect = v.effect
       FROM unnest(${changed.map((r) => r.id)}::uuid[], ${changed.map((r) => r.effect)}::text[]) AS v(id, effect)
      WHERE f.id = v.id`;
-}
-
-function countBy(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return counts;
 }
