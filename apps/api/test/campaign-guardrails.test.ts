@@ -76,13 +76,17 @@ const receivedBy = (contacts: TestContact[]) => {
 
 /** Waits until none of the campaign's messages is being sent, then answers them by status. */
 async function settledStatuses(id: string): Promise<Record<string, number>> {
-  await vi.waitFor(
-    async () => expect((await campaignMessages(h, id)).filter((m) => m.status === 'sending')).toHaveLength(0),
+  // One snapshot with nothing in flight: a paused campaign's batches may still claim a message and
+  // hand it back (sending → queued) after the pause, so two reads could disagree.
+  return vi.waitFor(
+    async () => {
+      const byStatus: Record<string, number> = {};
+      for (const m of await campaignMessages(h, id)) byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
+      expect(byStatus.sending ?? 0).toBe(0);
+      return byStatus;
+    },
     { timeout: 10_000, interval: 50 },
   );
-  const byStatus: Record<string, number> = {};
-  for (const m of await campaignMessages(h, id)) byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
-  return byStatus;
 }
 
 /**
