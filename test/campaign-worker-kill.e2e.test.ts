@@ -29,6 +29,12 @@ beforeAll(async () => {
       SMTP_POOL_SIZE: String(SMTP_POOL_SIZE),
       CAMPAIGN_BATCH_SIZE: '20',
       CAMPAIGN_CONCURRENCY: '2',
+      // A flush can race a batch job Bull is moving: the job's id survives without its data, the job
+      // fails ("Missing process handler") and its messages stay queued with no job. The reconciler
+      // finds those by age (STALE_CLAIM_MS, 10 minutes by default); here it looks every second for
+      // ones 5 s old, so the test sees that path too.
+      STALE_CLAIM_MS: '5000',
+      RECONCILE_INTERVAL_MS: '1000',
     },
   });
   db = createPrismaClient({ databaseUrl: herald.env.DATABASE_URL ?? '', maxConnections: 2 });
