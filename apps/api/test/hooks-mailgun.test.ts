@@ -9,6 +9,8 @@ import {
   nextMessage,
   postHook,
   suppressionReasons,
+  expectHardBounceApplied,
+  expectComplaintApplied,
 } from './support/feedback-scenarios.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -83,20 +85,7 @@ describe('POST /hooks/mailgun (HMAC signature)', () => {
   it('a signed permanent failure bounces the message and suppresses the address', async () => {
     const sent = await deliver(h, 'security-sign-in');
     const response = await post({ signature: signature(), 'event-data': permanentFailure(sent) });
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: 1, applied: 1, duplicates: 0, ignored: 0 });
-    expect(await messageState(h, sent.id)).toEqual({
-      status: 'bounced',
-      events: ['queued', 'sent', 'bounced'],
-    });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['hard_bounce']);
-    expect(await consentLog(h, sent.contactId)).toEqual([
-      expect.objectContaining({ action: 'suppress', source: 'bounce' }),
-    ]);
-    expect(await nextMessage(h, 'security-sign-in', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'hard-bounce',
-    });
+    await expectHardBounceApplied(h, sent, response);
   });
 
   it('a complaint suppresses the next newsletter while security mail still goes', async () => {
@@ -106,12 +95,7 @@ describe('POST /hooks/mailgun (HMAC signature)', () => {
       'event-data': eventData(sent, { event: 'complained' }),
     });
     expect(response.body).toMatchObject({ applied: 1 });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['complaint']);
-    expect(await nextMessage(h, 'newsletter', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'complaint',
-    });
-    expect((await nextMessage(h, 'security-sign-in', sent.email)).status).toBe('sent');
+    await expectComplaintApplied(h, sent);
   });
 
   it('a temporary failure is a soft bounce on its first attempt only; a delivery is recorded; neither suppresses', async () => {

@@ -8,6 +8,8 @@ import {
   nextMessage,
   postHook,
   suppressionReasons,
+  expectHardBounceApplied,
+  expectComplaintApplied,
 } from './support/feedback-scenarios.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -57,20 +59,7 @@ describe('POST /hooks/postmark (basic auth)', () => {
     const sent = await deliver(h, 'security-sign-in');
     const content = `Return-Path: <bounce@mail.example.test>\r\nX-Herald-Message-Id: ${sent.id}\r\nSubject: Sign-in link\r\n\r\n…`;
     const response = await postRecord(bounce(sent, { Content: content }));
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: 1, applied: 1, duplicates: 0, ignored: 0 });
-    expect(await messageState(h, sent.id)).toEqual({
-      status: 'bounced',
-      events: ['queued', 'sent', 'bounced'],
-    });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['hard_bounce']);
-    expect(await consentLog(h, sent.contactId)).toEqual([
-      expect.objectContaining({ action: 'suppress', source: 'bounce' }),
-    ]);
-    expect(await nextMessage(h, 'security-sign-in', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'hard-bounce',
-    });
+    await expectHardBounceApplied(h, sent, response);
   });
 
   it('a HardBounce without content suppresses the address by the address alone', async () => {
@@ -109,13 +98,8 @@ describe('POST /hooks/postmark (basic auth)', () => {
       Content: `X-Herald-Message-Id: ${sent.id}\r\n`,
     });
     expect(response.body).toMatchObject({ applied: 1 });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['complaint']);
     expect((await messageState(h, sent.id)).events).toContain('complained');
-    expect(await nextMessage(h, 'newsletter', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'complaint',
-    });
-    expect((await nextMessage(h, 'security-sign-in', sent.email)).status).toBe('sent');
+    await expectComplaintApplied(h, sent);
   });
 
   it('a SoftBounce and a Delivery do not suppress; an Open carries no feedback', async () => {

@@ -8,6 +8,8 @@ import {
   nextMessage,
   postHook,
   suppressionReasons,
+  expectHardBounceApplied,
+  expectComplaintApplied,
 } from './support/feedback-scenarios.js';
 import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
 
@@ -65,21 +67,7 @@ describe('POST /hooks/sendgrid (Signed Event Webhook)', () => {
         type: 'bounce',
       }),
     ]);
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: 1, applied: 1, duplicates: 0, ignored: 0 });
-
-    expect(await messageState(h, sent.id)).toEqual({
-      status: 'bounced',
-      events: ['queued', 'sent', 'bounced'],
-    });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['hard_bounce']);
-    expect(await consentLog(h, sent.contactId)).toEqual([
-      expect.objectContaining({ action: 'suppress', source: 'bounce' }),
-    ]);
-    expect(await nextMessage(h, 'security-sign-in', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'hard-bounce',
-    });
+    await expectHardBounceApplied(h, sent, response);
   });
 
   it('a spam report suppresses the next newsletter (complaint) while security mail still goes', async () => {
@@ -87,16 +75,11 @@ describe('POST /hooks/sendgrid (Signed Event Webhook)', () => {
     const response = await postEvents([event('spamreport', sent)]);
     expect(response.body).toMatchObject({ received: 1, applied: 1 });
 
-    expect(await suppressionReasons(h, sent.email)).toEqual(['complaint']);
     expect(await consentLog(h, sent.contactId)).toEqual([
       expect.objectContaining({ action: 'suppress', source: 'complaint' }),
     ]);
     expect((await messageState(h, sent.id)).events).toContain('complained');
-    expect(await nextMessage(h, 'newsletter', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'complaint',
-    });
-    expect((await nextMessage(h, 'security-sign-in', sent.email)).status).toBe('sent');
+    await expectComplaintApplied(h, sent);
   });
 
   it('a deferral is a soft bounce: counted, not suppressed; its later retries and events without feedback are ignored', async () => {

@@ -16,6 +16,8 @@ import {
   nextMessage,
   postHook,
   suppressionReasons,
+  expectHardBounceApplied,
+  expectComplaintApplied,
 } from './support/feedback-scenarios.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -170,20 +172,7 @@ describe('POST /hooks/ses (Amazon SES through SNS)', () => {
     const response = await postSns(
       notification(sesNotification(sent, 'Bounce', permanentBounce(sent)), { version: '1' }),
     );
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: 1, applied: 1, duplicates: 0, ignored: 0 });
-    expect(await messageState(h, sent.id)).toEqual({
-      status: 'bounced',
-      events: ['queued', 'sent', 'bounced'],
-    });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['hard_bounce']);
-    expect(await consentLog(h, sent.contactId)).toEqual([
-      expect.objectContaining({ action: 'suppress', source: 'bounce' }),
-    ]);
-    expect(await nextMessage(h, 'security-sign-in', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'hard-bounce',
-    });
+    await expectHardBounceApplied(h, sent, response);
     expect(fetched).toContain(CERT_URL);
   });
 
@@ -199,12 +188,7 @@ describe('POST /hooks/ses (Amazon SES through SNS)', () => {
     };
     const response = await postSns(notification(sesNotification(sent, 'Complaint', complaint)));
     expect(response.body).toMatchObject({ received: 1, applied: 1 });
-    expect(await suppressionReasons(h, sent.email)).toEqual(['complaint']);
-    expect(await nextMessage(h, 'newsletter', sent.email)).toEqual({
-      status: 'suppressed',
-      reason: 'complaint',
-    });
-    expect((await nextMessage(h, 'security-sign-in', sent.email)).status).toBe('sent');
+    await expectComplaintApplied(h, sent);
   });
 
   it('a Transient bounce is a soft bounce and a Delivery a delivery: neither suppresses', async () => {

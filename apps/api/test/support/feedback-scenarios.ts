@@ -95,3 +95,39 @@ export async function postHook(
   }
   return { status: response.status, body: parsed, headers: response.headers };
 }
+
+/**
+ * What an accepted hard bounce of a delivered security mail does, whichever channel reported it:
+ * the one event is applied, the message is bounced, the address suppressed and logged, and the next
+ * security mail to it is suppressed.
+ */
+export async function expectHardBounceApplied(
+  h: Harness,
+  sent: Delivered,
+  response: { status: number; body: unknown },
+) {
+  expect(response.status).toBe(200);
+  expect(response.body).toEqual({ received: 1, applied: 1, duplicates: 0, ignored: 0 });
+  expect(await messageState(h, sent.id)).toEqual({
+    status: 'bounced',
+    events: ['queued', 'sent', 'bounced'],
+  });
+  expect(await suppressionReasons(h, sent.email)).toEqual(['hard_bounce']);
+  expect(await consentLog(h, sent.contactId)).toEqual([
+    expect.objectContaining({ action: 'suppress', source: 'bounce' }),
+  ]);
+  expect(await nextMessage(h, 'security-sign-in', sent.email)).toEqual({
+    status: 'suppressed',
+    reason: 'hard-bounce',
+  });
+}
+
+/** What a complaint about a delivered newsletter does: newsletters to the address stop, security mail still goes. */
+export async function expectComplaintApplied(h: Harness, sent: Delivered) {
+  expect(await suppressionReasons(h, sent.email)).toEqual(['complaint']);
+  expect(await nextMessage(h, 'newsletter', sent.email)).toEqual({
+    status: 'suppressed',
+    reason: 'complaint',
+  });
+  expect((await nextMessage(h, 'security-sign-in', sent.email)).status).toBe('sent');
+}
