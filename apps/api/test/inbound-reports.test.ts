@@ -14,18 +14,13 @@ import { buildDeliveryStatusReport, buildFeedbackReport, freePort } from '@heral
 import { randomUUID } from 'node:crypto';
 import { startInboundSmtpServer } from '../src/inbound/inbound-smtp-server.js';
 import { InboundSmtpService } from '../src/inbound/inbound-smtp.service.js';
+import { NEWSLETTER } from './support/feedback-scenarios.js';
 import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
 const MAIL_DOMAIN = 'mail.example.test';
 const FBL = `fbl@${MAIL_DOMAIN}`;
 const NOTICE = { title: 'Your export is ready', body: 'Download it within 7 days.' };
 const SIGN_IN = { signInUrl: 'https://app.example.com/sign-in/abc', expiresInMinutes: 15 };
-const NEWSLETTER = {
-  headline: 'Autumn news',
-  intro: 'Three things.',
-  articles: [{ title: 'One', summary: 'First', url: 'https://example.com/1' }],
-};
-
 let h: Harness;
 let inboundPort: number;
 beforeAll(async () => {
