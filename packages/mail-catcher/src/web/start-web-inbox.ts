@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { MessageStore } from '../message-store.js';
 import { escapeHtml, renderLayout } from './html.js';
+import { isLocalHost } from './is-local-host.js';
 import { prepareFrameHtml } from './prepare-frame-html.js';
 import { renderInboxPage } from './render-inbox-page.js';
 import { renderMessagePage } from './render-message-page.js';
@@ -50,6 +51,14 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  if (!isLocalHost(request.headers.host)) {
+    return send(
+      response,
+      403,
+      'text/plain; charset=utf-8',
+      'Host not allowed: this inbox answers only to localhost, 127.0.0.1 or [::1].',
+    );
+  }
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const path = new URL(request.url ?? '/', 'http://inbox').pathname;
 
