@@ -1,8 +1,8 @@
 import type { Db } from '@herald/db';
 import type { FeedbackInput, FeedbackResult, SigningKey } from '@herald/preferences';
 import { applyFeedback } from '../feedback/apply-feedback.js';
-import { parseReportMail } from '../feedback/parse-report-mail.js';
 import { coalesceCalls } from './coalesce-calls.js';
+import { createReportParser } from './report-parser.js';
 import { reportToFeedback } from './report-to-feedback.js';
 
 type FeedbackEnv = Parameters<typeof applyFeedback>[1];
@@ -41,6 +41,7 @@ export function createReportReceiver({
   // One transaction at a time, for the reports of every mail that arrived while the previous one
   // committed: in a storm each carries dozens, where concurrent ones would each carry a few and pay
   // the same dozen statements apiece.
+  const parseReportMail = createReportParser({ log });
   const apply = coalesceCalls<FeedbackInput[], FeedbackResult[]>(
     async (batches) => {
       const results = await applyFeedback(db, env, batches.flat());
