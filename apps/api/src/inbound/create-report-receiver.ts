@@ -38,10 +38,10 @@ export function createReportReceiver({
   mailDomain: string;
   log?: (line: string) => void;
 }): (raw: Buffer, recipients: ReportRecipient[]) => Promise<FeedbackResult[]> {
+  const parseReportMail = createReportParser({ log });
   // One transaction at a time, for the reports of every mail that arrived while the previous one
   // committed: in a storm each carries dozens, where concurrent ones would each carry a few and pay
   // the same dozen statements apiece.
-  const parseReportMail = createReportParser({ log });
   const apply = coalesceCalls<FeedbackInput[], FeedbackResult[]>(
     async (batches) => {
       const results = await applyFeedback(db, env, batches.flat());
