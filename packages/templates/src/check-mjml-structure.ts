@@ -1,11 +1,10 @@
+import { scanMjmlTokens } from './scan-mjml-tokens.js';
+import { skipMjmlNoise } from './skip-mjml-noise.js';
 import type { TemplateSourceIssue } from './types.js';
 
 // MJML's XML parser silently closes unclosed tags and ignores stray ones, rendering a different
-// email than the author wrote; this check refuses what the parser would quietly repair.
-const tokenPattern =
-  /<!--[\s\S]*?(?:-->|$)|<(\/?)(mjml|mj-[a-z0-9-]+)(?=[\s/>])((?:"[^"]*"|'[^']*'|[^'">])*)>/gi;
-const leadingNoise = /^(?:\s+|<\?xml[^>]*\?>|<!--[\s\S]*?-->)*/;
-const onlyNoise = /^(?:\s+|<!--[\s\S]*?-->)*$/;
+// email than the author wrote; this check refuses what the parser would quietly repair. It runs on
+// every template save, on whatever the caller sent, so all of it is linear in the source's length.
 
 interface OpenTag {
   name: string;
@@ -32,54 +31,81 @@ function lineLocator(text: string): (offset: number) => number {
   };
 }
 
+/** Open tags with a count per name, so a closing tag finds out whether it closes anything in O(1). */
+class OpenTags {
+  readonly stack: OpenTag[] = [];
+  private readonly counts = new Map<string, number>();
+
+  push(tag: OpenTag): void {
+    this.stack.push(tag);
+    this.counts.set(tag.name, (this.counts.get(tag.name) ?? 0) + 1);
+  }
+
+  has(name: string): boolean {
+    return (this.counts.get(name) ?? 0) > 0;
+  }
+
+  /** Pops up to and including the innermost open `name`; returns the tags it left unclosed, innermost first. */
+  close(name: string): OpenTag[] {
+    const unclosed: OpenTag[] = [];
+    for (let tag = this.stack.pop(); tag !== undefined; tag = this.stack.pop()) {
+      this.counts.set(tag.name, (this.counts.get(tag.name) ?? 1) - 1);
+      if (tag.name === name) break;
+      unclosed.push(tag);
+    }
+    return unclosed;
+  }
+}
+
 export function checkMjmlStructure(mjml: string): TemplateSourceIssue[] {
   const lineAt = lineLocator(mjml);
-  const start = leadingNoise.exec(mjml)?.[0].length ?? 0;
-  if (!/^<mjml[\s>]/i.test(mjml.slice(start))) {
+  const start = skipMjmlNoise(mjml, 0, { xmlDeclaration: true });
+  if (!/^<mjml[\s>]/i.test(mjml.slice(start, start + 6))) {
     return [issue(lineAt(start), 'Not an MJML document: it must start with <mjml> and end with </mjml>')];
   }
   const issues: TemplateSourceIssue[] = [];
-  const open: OpenTag[] = [];
+  const open = new OpenTags();
   let bodyCount = 0;
   let rootClosedAt = -1;
 
-  for (const match of mjml.matchAll(tokenPattern)) {
-    const [token, slash, rawName, attributes = ''] = match;
-    const line = lineAt(match.index);
-    if (rawName === undefined) {
-      if (!token.endsWith('-->')) issues.push(issue(line, 'Comment is never closed (missing -->)'));
+  for (const token of scanMjmlTokens(mjml)) {
+    const line = lineAt(token.index);
+    if (token.kind === 'comment') {
+      if (!token.closed) issues.push(issue(line, 'Comment is never closed (missing -->)'));
       continue;
     }
-    const name = rawName.toLowerCase();
+    if (token.kind === 'unterminated') {
+      issues.push(issue(line, `<${token.name} is never ended with ">" (or a quote in it is never closed)`));
+      return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    }
+    const { name } = token;
+    const slash = token.closing ? '/' : '';
     if (rootClosedAt !== -1) {
       issues.push(issue(line, `<${slash}${name}> after </mjml>: everything must be inside <mjml>`));
       continue;
     }
-    if (slash === '') {
-      const selfClosing = attributes.trimEnd().endsWith('/');
+    if (!token.closing) {
       if (name === 'mj-body') {
         bodyCount += 1;
-        if (selfClosing) issues.push(issue(line, '<mj-body> must have a closing </mj-body>'));
+        if (token.selfClosing) issues.push(issue(line, '<mj-body> must have a closing </mj-body>'));
       }
-      if (!selfClosing) open.push({ name, line });
+      if (!token.selfClosing) open.push({ name, line });
       continue;
     }
-    const depth = open.map((tag) => tag.name).lastIndexOf(name);
-    if (depth === -1) {
+    if (!open.has(name)) {
       issues.push(issue(line, `</${name}> closes nothing: there is no open <${name}>`));
       continue;
     }
-    for (const unclosed of open.splice(depth + 1).reverse()) {
+    for (const unclosed of open.close(name)) {
       issues.push(issue(unclosed.line, `<${unclosed.name}> is not closed before </${name}> on line ${line}`));
     }
-    open.pop();
-    if (name === 'mjml' && open.length === 0) rootClosedAt = match.index + token.length;
+    if (name === 'mjml' && open.stack.length === 0) rootClosedAt = token.end;
   }
 
-  for (const unclosed of open.reverse()) {
+  for (const unclosed of [...open.stack].reverse()) {
     issues.push(issue(unclosed.line, `<${unclosed.name}> is never closed`));
   }
-  if (rootClosedAt !== -1 && !onlyNoise.test(mjml.slice(rootClosedAt))) {
+  if (rootClosedAt !== -1 && skipMjmlNoise(mjml, rootClosedAt, { xmlDeclaration: false }) !== mjml.length) {
     issues.push(issue(lineAt(rootClosedAt), 'Content after </mjml>: everything must be inside <mjml>'));
   }
   if (bodyCount !== 1 && issues.length === 0) {

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { checkRequirements } from './check-requirements.js';
+import { collapseLineBreaks } from './collapse-line-breaks.js';
 import type { CompiledTemplate } from './compiled-template.js';
 import { htmlToPlainText, tidyPlainText } from './html-to-plain-text.js';
 import { TemplateDataError } from './template-data-error.js';
@@ -55,10 +56,7 @@ export function renderCompiledTemplate(
   checkRequirements(compiled.requirements, input);
   const html = fill(compiled.fillHtml, input);
   return {
-    // A line break from data in a header would end the header, or start a new one.
-    subject: fill(compiled.fillSubject, input)
-      .replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ')
-      .trim(),
+    subject: collapseLineBreaks(fill(compiled.fillSubject, input)).trim(),
     html,
     text: compiled.fillText === null ? htmlToPlainText(html) : tidyPlainText(fill(compiled.fillText, input)),
   };

@@ -35,3 +35,16 @@ export function mjmlWith(columnContent: string): string {
     '</mjml>',
   ].join('\n');
 }
+
+/**
+ * Runs `work` and fails unless it took under a second: a generous bound, for inputs that took
+ * seconds before a fix made their cost linear. Never used to gate on ordinary speed.
+ */
+export function withinASecond<T>(work: () => T): T {
+  const started = performance.now();
+  const result = work();
+  if (performance.now() - started >= 1000) {
+    throw new Error(`took ${Math.round(performance.now() - started)} ms, expected under a second`);
+  }
+  return result;
+}
