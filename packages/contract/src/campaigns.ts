@@ -8,6 +8,7 @@ import {
   TimezoneSchema,
   ZonedDateTimeSchema,
 } from './common.js';
+import { TemplateDataSchema } from './template-data.js';
 
 /**
  * Who a campaign goes to: the contacts subscribed to every listed category (the template's own
@@ -21,12 +22,10 @@ export const AudienceSchema = z.strictObject({
 });
 export type AudienceInput = z.output<typeof AudienceSchema>;
 
-const CampaignDataSchema = z.record(z.string(), z.unknown());
-
 export const CreateCampaignSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   template: KebabKeySchema,
-  data: CampaignDataSchema.default({}),
+  data: TemplateDataSchema.default({}),
   audience: AudienceSchema.default({}),
   /** Left out: the campaign is a draft, scheduled later with POST /v1/campaigns/:id/schedule. */
   sendAt: ZonedDateTimeSchema.optional(),

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { EmailSchema, IdSchema, KebabKeySchema, type MessageClass } from './common.js';
+import { TemplateDataSchema } from './template-data.js';
 
 export const SendMessageSchema = z.strictObject({
   template: KebabKeySchema,
   to: z.union([z.strictObject({ contactId: IdSchema }), z.strictObject({ email: EmailSchema })], {
     error: 'must be { "contactId": "<uuid>" } or { "email": "<address>" }',
   }),
-  data: z.record(z.string(), z.unknown()).default({}),
+  data: TemplateDataSchema.default({}),
   idempotencyKey: z.string().min(1).max(200).optional(),
 });
 export type SendMessageInput = z.output<typeof SendMessageSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KebabKeySchema, type MessageClass } from './common.js';
+import { TemplateDataSchema } from './template-data.js';
 
 export const SaveTemplateSchema = z.strictObject({
   key: KebabKeySchema,
@@ -7,12 +8,12 @@ export const SaveTemplateSchema = z.strictObject({
   subject: z.string().trim().min(1).max(300),
   mjml: z.string().min(1).max(200_000),
   /** Sample data that renders; generated from the template's variables when left out. */
-  fixture: z.record(z.string(), z.unknown()).optional(),
+  fixture: TemplateDataSchema.optional(),
 });
 export type SaveTemplateInput = z.output<typeof SaveTemplateSchema>;
 
 export const PreviewTemplateSchema = z.strictObject({
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: TemplateDataSchema.optional(),
 });
 
 export interface TemplateView {
