@@ -18,7 +18,13 @@
  * Options: BENCH_FEEDBACK_CONTACTS (100000), BENCH_FEEDBACK_WORKERS (2), BENCH_REPORT_CONNECTIONS (4).
  */
 import { createPrismaClient, Prisma } from '@herald/db';
-import { hashAddress, parseSigningKeys, signBounceToken, type SigningKey } from '@herald/preferences';
+import {
+  hashAddress,
+  parseSigningKeys,
+  signBounceToken,
+  useAddressHashKey,
+  type SigningKey,
+} from '@herald/preferences';
 import {
   buildDeliveryStatusReport,
   buildFeedbackReport,
@@ -155,6 +161,8 @@ const herald = await startHerald({
   env,
   workerNodeArgs: ['--max-old-space-size=256'],
 });
+// The suppressions this process looks up are keyed as the built processes key them.
+useAddressHashKey(herald.env.HERALD_ADDRESS_HASH_KEY ?? '');
 // One worker runs the inbound listener (a port can have one listener); it sends campaign mail too.
 herald.workers.push(
   startNodeProcess(

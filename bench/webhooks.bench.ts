@@ -17,7 +17,7 @@
  * BENCH_WEBHOOK_WARM_UP (2000).
  */
 import { createPrismaClient } from '@herald/db';
-import { hashAddress } from '@herald/preferences';
+import { hashAddress, useAddressHashKey } from '@herald/preferences';
 import { startHerald } from '@herald/test-support';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -191,6 +191,8 @@ const herald = await startHerald({
     HERALD_SENDGRID_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
   },
 });
+// The suppressions this process looks up are keyed as the built processes key them.
+useAddressHashKey(herald.env.HERALD_ADDRESS_HASH_KEY ?? '');
 try {
   const run = randomBytes(3).toString('hex');
   log(`inserting ${WARM_UP + EVENTS} sent messages, each to a contact of its own …`);

@@ -16,6 +16,13 @@ if [ ! -f .env ]; then
     console.log(`HERALD_ADMIN_PASSWORD=${randomBytes(9).toString("base64url")}`);
   ' > .env
 fi
+for name in HERALD_IP_SALT HERALD_ADDRESS_HASH_KEY; do
+  if ! grep -q "^$name=" .env; then
+    # The consent log's client-address salt and the suppression list's address-hash key: a production
+    # process refuses the public development values. The key must then never change (README).
+    node -e 'console.log(process.argv[1] + "=" + require("crypto").randomBytes(32).toString("base64url"))' "$name" >> .env
+  fi
+done
 if ! grep -q '^HERALD_ADMIN_PASSWORD=' .env; then
   # A .env from an earlier version: add the console admin so its password stays the same between runs.
   node -e 'console.log("HERALD_ADMIN_EMAIL=admin@example.com\nHERALD_ADMIN_PASSWORD=" + require("crypto").randomBytes(9).toString("base64url"))' >> .env

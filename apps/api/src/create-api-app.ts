@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ApiEnv } from '@herald/config';
+import { useAddressHashKey } from '@herald/preferences';
 import { ApiModule } from './api.module.js';
 import { HttpExceptionFilter } from './core/http-exception.filter.js';
 import type { HttpsFetcher } from './hooks/https-fetcher.js';
@@ -12,6 +13,8 @@ export async function createApiApp(
   env: ApiEnv,
   options: { logger?: false; snsFetch?: HttpsFetcher } = {},
 ): Promise<NestExpressApplication> {
+  // Suppressions and feedback reports are keyed by it: the same key in every API and worker.
+  useAddressHashKey(env.HERALD_ADDRESS_HASH_KEY);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env, options), {
     bodyParser: false,
     ...(options.logger === false && { logger: false }),

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { WorkerEnv } from '@herald/config';
+import { useAddressHashKey } from '@herald/preferences';
 import { WorkerModule } from './worker.module.js';
 
 /** Builds the worker: Bull processors and the reconciler, no HTTP. */
@@ -9,6 +10,8 @@ export async function createWorkerApp(
   env: WorkerEnv,
   options: { logger?: false } = {},
 ): Promise<INestApplicationContext> {
+  // Suppressions and feedback reports are keyed by it: the same key in every API and worker.
+  useAddressHashKey(env.HERALD_ADDRESS_HASH_KEY);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), {
     ...(options.logger === false && { logger: false }),
   });

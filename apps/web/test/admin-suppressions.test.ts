@@ -1,4 +1,4 @@
-import { hashAddress, recordFeedback } from '@herald/preferences';
+import { hashAddress, recordFeedback, useAddressHashKey } from '@herald/preferences';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
+  // Reports recorded here are keyed as the built API and worker key them.
+  useAddressHashKey(stack.herald.env.HERALD_ADDRESS_HASH_KEY ?? '');
   // A sign-in link accepted by the relay, then reported hard-bounced by the receiving server.
   const { id: signIn } = await api('POST', '/v1/messages', {
     template: 'security-sign-in',

@@ -1,8 +1,20 @@
 import { z } from 'zod';
 import { CommonEnvSchema, port, url } from './common-env.js';
+import { developmentSecret, requireProductionSecrets } from './production-secrets.js';
+
+/**
+ * The key of the address hashes the suppression list and feedback reports are keyed by (HMAC-SHA256).
+ * Unlike HERALD_SECRET it never rotates: a new key would hash every address differently, and the
+ * suppressions kept under the old one would stop matching. Required, 32 characters or more, in production.
+ */
+const addressHashKey = developmentSecret('HERALD_ADDRESS_HASH_KEY');
+
+/** What the API and the worker hash: client addresses (salt) and email addresses (key). */
+const requireSecrets = requireProductionSecrets(['HERALD_IP_SALT', 'HERALD_ADDRESS_HASH_KEY']);
 
 export const ApiEnvSchema = CommonEnvSchema.extend({
   API_PORT: port(3001),
+  HERALD_ADDRESS_HASH_KEY: addressHashKey,
   HERALD_API_KEY: z
     .string({ error: 'is required: the admin API key callers send as a Bearer token' })
     .min(16, 'must be at least 16 characters'),
@@ -26,11 +38,12 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
     .optional(),
   /** Mailgun webhooks (POST /hooks/mailgun): the HTTP webhook signing key. */
   HERALD_MAILGUN_SIGNING_KEY: z.string().min(8).optional(),
-});
+}).superRefine(requireSecrets);
 
 export type ApiEnv = z.output<typeof ApiEnvSchema>;
 
 export const WorkerEnvSchema = CommonEnvSchema.extend({
+  HERALD_ADDRESS_HASH_KEY: addressHashKey,
   SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://127.0.0.1:1025'),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   /** Bulk single-send jobs (campaign retries, policy announcement emails) a worker runs at once. */
@@ -138,6 +151,6 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(0)
     .default(15 * 60 * 1000),
-});
+}).superRefine(requireSecrets);
 
 export type WorkerEnv = z.output<typeof WorkerEnvSchema>;

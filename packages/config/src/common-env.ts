@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { developmentSecret } from './production-secrets.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -56,8 +57,11 @@ export const CommonEnvSchema = z.object({
     .int()
     .min(10)
     .default(2 * 60 * 60 * 1000),
-  /** Salt for hashing client IP addresses in the consent log (the addresses themselves are never stored). */
-  HERALD_IP_SALT: z.string().min(8).default('herald-ip-salt'),
+  /**
+   * Salt for hashing client IP addresses (their /24 or /48 network) in the consent log, which never
+   * stores the addresses themselves. Required, 32 characters or more, in production.
+   */
+  HERALD_IP_SALT: developmentSecret('HERALD_IP_SALT'),
   /** Least notice, in days, between publishing a policy version and its effective date (an override needs a reason). */
   HERALD_POLICY_NOTICE_DAYS: z.coerce.number().min(0).max(365).default(30),
   /** Days before a policy version's effective date from which an undelivered reachable contact marks it at risk. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommonEnvSchema, port, url } from './common-env.js';
+import { requireProductionSecrets } from './production-secrets.js';
 
 export const WebEnvSchema = CommonEnvSchema.extend({
   WEB_PORT: port(3000),
@@ -29,6 +30,7 @@ export const WebEnvSchema = CommonEnvSchema.extend({
    * limits and consent-log hashes use). "loopback" trusts a proxy on the same machine only.
    */
   WEB_TRUST_PROXY: z.string().min(1).default('loopback'),
-});
+  // The web app hashes client addresses (the consent log's ip_hash), never email addresses.
+}).superRefine(requireProductionSecrets(['HERALD_IP_SALT']));
 
 export type WebEnv = z.output<typeof WebEnvSchema>;

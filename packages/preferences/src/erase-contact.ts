@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { toPrismaConsentSource } from './consent-source.js';
 import type { DbClient } from './db-client.js';
-import { hashAddress } from './hash-address.js';
 import { lockContact } from './lock-contact.js';
 import { parseInput } from './parse-input.js';
+import { scrubAddressTraces } from './scrub-address-traces.js';
+import { scrubConsentLogClients } from './scrub-consent-log-clients.js';
 
 const EraseContactOptionsSchema = z.object({
   contactId: z.guid(),
@@ -15,9 +16,10 @@ type EraseContactOptions = z.input<typeof EraseContactOptionsSchema>;
 
 /**
  * Removes a contact's personal data in one transaction. What stays: the contact's id (the
- * consent log, which is append-only proof, points at it) and a suppression keyed by the
- * address hash, so a later import cannot subscribe the person again. Erasing an erased
- * contact does nothing.
+ * consent log, which is append-only proof, points at it, stripped of user agents and client
+ * address hashes) and a suppression keyed by the address's keyed hash and linked to no contact,
+ * so a later import cannot subscribe the person again. No row keeps the address or text quoting
+ * it (scrub-address-traces.ts). Erasing an erased contact does nothing.
  */
 export async function eraseContact(db: DbClient, options: EraseContactOptions): Promise<{ erased: boolean }> {
   const input = parseInput(EraseContactOptionsSchema, options, 'eraseContact');
@@ -26,19 +28,14 @@ export async function eraseContact(db: DbClient, options: EraseContactOptions): 
     const contact = await lockContact(tx, { contactId: input.contactId, allowErased: true });
     if (contact.erasedAt) return { erased: false };
 
-    if (contact.email) {
-      // The address may already be suppressed for erasure: an earlier contact with it left.
-      await tx.suppression.createMany({
-        data: [{ addressHash: hashAddress(contact.email), reason: 'erasure', contactId: contact.id }],
-        skipDuplicates: true,
-      });
-    }
+    await scrubAddressTraces(tx, { contactId: contact.id, email: contact.email });
+    const cleared = await scrubConsentLogClients(tx, contact.id);
 
     await tx.preference.deleteMany({ where: { contactId: contact.id } });
     // Message data holds what templates were filled with (names, links): personal data too.
     await tx.message.updateMany({ where: { contactId: contact.id }, data: { data: {} } });
-    // Bounce and complaint reports quote diagnostics that name the address.
-    await tx.feedbackReport.updateMany({ where: { contactId: contact.id }, data: { detail: null } });
+    // Its sign-in links: an erased contact has no account to sign in to.
+    await tx.signInToken.deleteMany({ where: { contactId: contact.id } });
     await tx.contact.update({
       where: { id: contact.id },
       data: {
@@ -59,7 +56,10 @@ export async function eraseContact(db: DbClient, options: EraseContactOptions): 
         action: 'suppress',
         source: toPrismaConsentSource(input.source),
         actor: input.actor,
-        reason: 'erasure',
+        reason:
+          cleared > 0
+            ? `erasure; user agent and client address hash cleared from ${cleared} earlier entries`
+            : 'erasure',
       },
     });
     return { erased: true };

@@ -12,7 +12,11 @@ export { parseBounceAddress, signBounceToken, verifyBounceToken } from './bounce
 export { buildListUnsubscribeHeaders } from './build-list-unsubscribe-headers.js';
 export { preferenceLinks } from './preference-links.js';
 
-export { hashAddress, hashClientIp, normalizeAddress } from './hash-address.js';
+export { addressHashes, hashAddress, normalizeAddress } from './hash-address.js';
+export { useAddressHashKey } from './address-hash-key.js';
+export { addressHashMatchSql } from './address-hash-sql.js';
+export { hashClientIp } from './hash-client-ip.js';
+export { clientNetwork } from './client-network.js';
 
 export { PreferencesError, isPreferencesError } from './preferences-error.js';
 export type { ConsentSourceValue } from './consent-source.js';

@@ -1,10 +1,11 @@
 import type { DbClient } from './db-client.js';
-import { hashAddress } from './hash-address.js';
+import { normalizeAddress } from './hash-address.js';
+import { readAddressSuppressions } from './read-address-suppressions.js';
 import { toPrismaSuppressionReason, type SuppressionReasonValue } from './suppression-reason.js';
 
 /**
  * Whether the address is on the suppression list, for any of `reasons` (default: any). The
- * list is keyed by the address's hash, so a caller holding only an address asks here rather
+ * list is keyed by the address's hashes, so a caller holding only an address asks here rather
  * than hashing it itself.
  */
 export async function isAddressSuppressed(
@@ -12,12 +13,7 @@ export async function isAddressSuppressed(
   email: string,
   reasons?: readonly SuppressionReasonValue[],
 ): Promise<boolean> {
-  const match = await db.suppression.findFirst({
-    where: {
-      addressHash: hashAddress(email),
-      ...(reasons ? { reason: { in: reasons.map(toPrismaSuppressionReason) } } : {}),
-    },
-    select: { id: true },
-  });
-  return match !== null;
+  const found = (await readAddressSuppressions(db, [email])).get(normalizeAddress(email)) ?? [];
+  const wanted = reasons?.map(toPrismaSuppressionReason);
+  return found.some((reason) => !wanted || wanted.includes(reason as (typeof wanted)[number]));
 }

@@ -1,8 +1,9 @@
 import type { DeliveryDecisionInput, MessageClassValue } from './decide-delivery.js';
 import { z } from 'zod';
 import type { DbClient } from './db-client.js';
-import { hashAddress } from './hash-address.js';
+import { normalizeAddress } from './hash-address.js';
 import { parseInput } from './parse-input.js';
+import { readAddressSuppressions } from './read-address-suppressions.js';
 
 export type DeliveryState = {
   contact: { id: string; email: string | null; name: string | null; erased: boolean };
@@ -73,22 +74,14 @@ async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promi
     JOIN categories k ON k.key = r.category_key
     LEFT JOIN preferences p ON p.contact_id = c.id AND p.category_key = k.key`;
 
-  const hashes = [...new Set(rows.flatMap((row) => (row.email ? [hashAddress(row.email)] : [])))];
-  const suppressions =
-    hashes.length === 0
-      ? []
-      : await db.suppression.findMany({
-          where: { addressHash: { in: hashes } },
-          select: { addressHash: true, reason: true },
-        });
-  const reasonsByHash = new Map<string, string[]>();
-  for (const { addressHash, reason } of suppressions) {
-    reasonsByHash.set(addressHash, [...(reasonsByHash.get(addressHash) ?? []), reason]);
-  }
+  const suppressions = await readAddressSuppressions(
+    db,
+    rows.flatMap((row) => (row.email ? [row.email] : [])),
+  );
 
   const states: (DeliveryState | null)[] = requests.map(() => null);
   for (const row of rows) {
-    const reasons = row.email ? (reasonsByHash.get(hashAddress(row.email)) ?? []) : [];
+    const reasons = row.email ? (suppressions.get(normalizeAddress(row.email)) ?? []) : [];
     states[row.ordinal - 1] = toState(row, reasons);
   }
   return states;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DbClient } from './db-client.js';
-import { hashAddress, normalizeAddress } from './hash-address.js';
+import { addressHashes, normalizeAddress } from './hash-address.js';
 import { parseInput } from './parse-input.js';
 
 export type FeedbackKind = 'hard-bounce' | 'soft-bounce' | 'blocked' | 'complaint' | 'delivery' | 'unparsed';
@@ -60,6 +60,8 @@ type Report = {
   messageClass: 'transactional' | 'promotional' | null;
   messageStatus: string | null;
   addressHash: string | null;
+  /** The unkeyed hash the address's rows written before keyed hashes carry (hash-address.ts). */
+  legacyHash: string | null;
   matched: boolean;
   effect: FeedbackEffect;
 };
@@ -121,6 +123,7 @@ async function applyReports(
 
   const suppressions: Suppression[] = [];
   const softCounts = new Map<string, Report[]>();
+  // A delivery resets the address's soft count, whichever hash it was counted under.
   const deliveredHashes = new Set<string>();
   const bounceCandidates: Report[] = [];
   const complaints: Report[] = [];
@@ -141,6 +144,7 @@ async function applyReports(
       report.effect = 'soft-bounce-counted';
     } else if (kind === 'delivery' && hash) {
       deliveredHashes.add(hash);
+      if (report.legacyHash) deliveredHashes.add(report.legacyHash);
     }
   }
 
@@ -209,6 +213,7 @@ async function matchReports(tx: DbClient, inputs: z.output<typeof FeedbackInputs
     const email = input.email ? normalizeAddress(input.email) : null;
     const address = message?.email ?? email;
     const contactId = message?.contact_id ?? (email ? (contactByEmail.get(email) ?? null) : null);
+    const [addressHash, legacyHash] = address ? addressHashes(address) : [null, null];
     const matched = input.kind !== 'unparsed' && (message !== undefined || contactId !== null);
     return {
       input: {
@@ -222,7 +227,8 @@ async function matchReports(tx: DbClient, inputs: z.output<typeof FeedbackInputs
       campaignId: message?.campaign_id ?? null,
       messageClass: message?.class ?? null,
       messageStatus: message?.status ?? null,
-      addressHash: address ? hashAddress(address) : null,
+      addressHash,
+      legacyHash,
       matched,
       effect: matched ? 'recorded' : 'none',
     };
@@ -309,16 +315,20 @@ async function suppress(tx: DbClient, suppressions: Suppression[]): Promise<void
     WITH v AS (
       SELECT * FROM unnest(
         ${ordered.map((s) => s.report.addressHash)}::text[],
+        ${ordered.map((s) => s.report.legacyHash)}::text[],
         ${ordered.map((s) => s.reason)}::text[],
         ${ordered.map((s) => s.report.contactId)}::uuid[],
         ${ordered.map((s) => s.report.input.detail ?? null)}::text[],
         ${ordered.map((s) => s.source)}::text[],
         ${ordered.map((s) => s.report.messageId)}::uuid[],
         ${ordered.map((s) => s.report.campaignId)}::uuid[]
-      ) WITH ORDINALITY AS v(h, reason, contact_id, detail, source, message_id, campaign_id, ord)),
+      ) WITH ORDINALITY AS v(h, legacy, reason, contact_id, detail, source, message_id, campaign_id, ord)),
     created AS (
       INSERT INTO suppressions (id, address_hash, reason, contact_id, detail, created_at)
       SELECT gen_random_uuid(), v.h, v.reason::"SuppressionReason", v.contact_id, v.detail, now() FROM v
+       -- Suppressed for this reason before keyed hashes: already on the list.
+       WHERE NOT EXISTS (SELECT 1 FROM suppressions l
+                          WHERE l.address_hash = v.legacy AND l.reason = v.reason::"SuppressionReason")
       ON CONFLICT (address_hash, reason) DO NOTHING
       RETURNING address_hash, reason::text AS reason),
     first AS (

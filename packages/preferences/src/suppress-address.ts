@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPrismaConsentSource } from './consent-source.js';
 import type { DbClient } from './db-client.js';
-import { hashAddress, normalizeAddress } from './hash-address.js';
+import { addressHashes, normalizeAddress } from './hash-address.js';
 import { parseInput } from './parse-input.js';
 import { SuppressionReasonValueSchema, toPrismaSuppressionReason } from './suppression-reason.js';
 
@@ -29,7 +29,8 @@ export async function suppressAddress(
   options: SuppressAddressOptions,
 ): Promise<{ created: boolean; contactId: string | null }> {
   const input = parseInput(SuppressAddressOptionsSchema, options, 'suppressAddress');
-  const addressHash = hashAddress(input.email);
+  const [addressHash, legacyHash] = addressHashes(input.email);
+  const reason = toPrismaSuppressionReason(input.reason);
 
   return db.$transaction(async (tx) => {
     // Bounce and complaint feedback names an address, not a contact: find its owner.
@@ -41,11 +42,18 @@ export async function suppressAddress(
         });
     const contactId = contact?.id ?? null;
 
+    // Suppressed for this reason before keyed hashes: already on the list, nothing to add or log.
+    const legacy = await tx.suppression.findUnique({
+      where: { addressHash_reason: { addressHash: legacyHash, reason } },
+      select: { id: true },
+    });
+    if (legacy) return { created: false, contactId };
+
     const { count } = await tx.suppression.createMany({
       data: [
         {
           addressHash,
-          reason: toPrismaSuppressionReason(input.reason),
+          reason,
           contactId,
           detail: input.detail ?? null,
         },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPrismaConsentSource } from './consent-source.js';
 import type { DbClient } from './db-client.js';
-import { hashAddress, normalizeAddress } from './hash-address.js';
+import { addressHashes, normalizeAddress } from './hash-address.js';
 import { parseInput } from './parse-input.js';
 import { PreferencesError } from './preferences-error.js';
 import { SuppressionReasonValueSchema, type SuppressionReasonValue } from './suppression-reason.js';
@@ -36,11 +36,12 @@ export async function unsuppressAddress(
   options: UnsuppressAddressOptions,
 ): Promise<{ removed: RemovableReason[]; kept: 'erasure'[]; contactId: string | null }> {
   const input = parseInput(UnsuppressAddressOptionsSchema, options, 'unsuppressAddress');
-  const addressHash = hashAddress(input.email);
+  // Its suppressions may be stored under the keyed or the legacy hash: both are lifted.
+  const hashes = addressHashes(input.email);
 
   return db.$transaction(async (tx) => {
-    const erased = await tx.suppression.findUnique({
-      where: { addressHash_reason: { addressHash, reason: 'erasure' } },
+    const erased = await tx.suppression.findFirst({
+      where: { addressHash: { in: hashes }, reason: 'erasure' },
       select: { id: true },
     });
     const kept: 'erasure'[] = erased ? ['erasure'] : [];
@@ -55,7 +56,7 @@ export async function unsuppressAddress(
     // DELETE … RETURNING: of two identical requests, only one removes (and logs) each row.
     const rows = await tx.$queryRaw<{ reason: RemovableReason; contact_id: string | null }[]>`
       DELETE FROM suppressions
-       WHERE address_hash = ${addressHash}
+       WHERE address_hash = ANY(${hashes}::text[])
          AND reason <> 'erasure'
          AND (${input.only ?? null}::text IS NULL OR reason::text = ${input.only ?? null}::text)
       RETURNING reason::text AS reason, contact_id::text`;
@@ -69,10 +70,10 @@ export async function unsuppressAddress(
       }
       return { removed: [], kept, contactId: null };
     }
-    const removed = rows.map((row) => row.reason).sort();
+    const removed = [...new Set(rows.map((row) => row.reason))].sort();
 
     if (removed.includes('soft-bounce-limit')) {
-      await tx.softBounceCount.deleteMany({ where: { addressHash } });
+      await tx.softBounceCount.deleteMany({ where: { addressHash: { in: hashes } } });
     }
 
     // The contact the suppression was recorded for, else the one holding the address now.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * What every Herald process of one test needs: the test file's database, and a key, a secret and a
+ * What every Herald process of one test needs: the test file's database, and a key, secrets and a
  * Bull queue prefix of its own, so processes started by different files never share a queue.
  */
 export function heraldEnvironment(label = 'test'): Record<string, string> {
@@ -10,6 +10,11 @@ export function heraldEnvironment(label = 'test'): Record<string, string> {
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     HERALD_QUEUE_PREFIX: `${label}-${randomBytes(4).toString('hex')}`,
     HERALD_API_KEY: `${label}-${randomBytes(12).toString('hex')}`,
+    // The web app's own key, with only the web's scopes (the API and the web app both get it).
+    HERALD_WEB_API_KEY: `${label}-web-${randomBytes(12).toString('hex')}`,
     HERALD_SECRET: `${label}:${randomBytes(32).toString('base64url')}`,
+    // Production processes refuse the public development values of these (@herald/config).
+    HERALD_IP_SALT: randomBytes(32).toString('base64url'),
+    HERALD_ADDRESS_HASH_KEY: randomBytes(32).toString('base64url'),
   };
 }

@@ -19,7 +19,14 @@ export async function startHeraldWithWeb({
   const webPort = String(await freePort());
   const webUrl = `http://127.0.0.1:${webPort}`;
   const herald = await startHerald({ ...options, env: { PUBLIC_WEB_URL: webUrl, ...options.env } });
-  const shared = ['DATABASE_URL', 'REDIS_URL', 'HERALD_SECRET', 'HERALD_API_KEY', 'HERALD_QUEUE_PREFIX'];
+  const shared = [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'HERALD_SECRET',
+    'HERALD_API_KEY',
+    'HERALD_QUEUE_PREFIX',
+    'HERALD_IP_SALT',
+  ];
   try {
     const web = await startWebServer({
       ...Object.fromEntries(shared.map((name) => [name, herald.env[name] ?? ''])),

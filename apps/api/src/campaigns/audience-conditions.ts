@@ -1,4 +1,5 @@
 import { Prisma } from '@herald/db';
+import { addressHashMatchSql } from '@herald/preferences';
 import type { ResolvedAudience } from './audience.js';
 
 /**
@@ -36,10 +37,10 @@ export function audienceConditions(audience: ResolvedAudience): {
        WHERE p.contact_id = c.id AND p.category_key = ANY(${audience.defaultOutCategories}::text[])
          AND p.subscribed) = ${audience.defaultOutCategories.length}`);
   }
-  // The suppression list is keyed by the SHA-256 of the normalized address (@herald/preferences hashAddress).
+  // The suppression list is keyed by the address's keyed hash, or its legacy one (@herald/preferences).
   consents.push(Prisma.sql`NOT EXISTS (
     SELECT 1 FROM suppressions s
-     WHERE s.address_hash = encode(sha256(convert_to(lower(trim(c.email)), 'UTF8')), 'hex'))`);
+     WHERE ${addressHashMatchSql(Prisma.sql`s.address_hash`, Prisma.sql`c.email`)})`);
 
   return { matches: Prisma.join(matches, ' AND '), consents: Prisma.join(consents, ' AND ') };
 }

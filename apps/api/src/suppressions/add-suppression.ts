@@ -1,6 +1,6 @@
 import type { AddSuppressionInput, SuppressionView } from '@herald/contract';
 import type { Db } from '@herald/db';
-import { hashAddress, suppressAddress, waitForInFlightDeliveries } from '@herald/preferences';
+import { addressHashes, suppressAddress, waitForInFlightDeliveries } from '@herald/preferences';
 
 /**
  * Suppresses an address by hand, through the consent domain (the suppression and its consent-log
@@ -20,10 +20,9 @@ export async function addSuppression(
     ...(input.detail && { detail: input.detail }),
   });
   if (created && contactId) await waitForInFlightDeliveries(db, { contactId });
-  const row = await db.suppression.findUniqueOrThrow({
-    where: {
-      addressHash_reason: { addressHash: hashAddress(input.email), reason: prismaReason(input.reason) },
-    },
+  // Under the keyed hash, or the legacy one of a suppression from before keyed hashes.
+  const row = await db.suppression.findFirstOrThrow({
+    where: { addressHash: { in: addressHashes(input.email) }, reason: prismaReason(input.reason) },
   });
   return {
     created,

@@ -5,7 +5,7 @@ import {
   type SuppressionReason,
 } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
-import { hashAddress } from '@herald/preferences';
+import { addressHashes } from '@herald/preferences';
 import { z } from 'zod';
 
 type Row = {
@@ -36,11 +36,14 @@ export async function listSuppressions(db: Db, input: ListSuppressionsInput): Pr
   const known = new Map<string, string>();
   let hashes: string[] | null = null;
   if (input.q) {
-    if (isAddress(input.q)) known.set(hashAddress(input.q), input.q);
+    const remember = (email: string) => {
+      for (const hash of addressHashes(email)) known.set(hash, email);
+    };
+    if (isAddress(input.q)) remember(input.q);
     const prefix = `${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const contacts = await db.$queryRaw<{ id: string; email: string }[]>(Prisma.sql`
       SELECT id::text, email FROM contacts WHERE email LIKE ${prefix} ORDER BY email LIMIT ${PREFIX_CONTACTS}`);
-    for (const contact of contacts) known.set(hashAddress(contact.email), contact.email);
+    for (const contact of contacts) remember(contact.email);
     hashes = [...known.keys()];
   }
 
@@ -62,7 +65,9 @@ export async function listSuppressions(db: Db, input: ListSuppressionsInput): Pr
 
   const suppressions = rows.map((row) => {
     const contactEmail =
-      row.contact_email && hashAddress(row.contact_email) === row.address_hash ? row.contact_email : null;
+      row.contact_email && addressHashes(row.contact_email).includes(row.address_hash)
+        ? row.contact_email
+        : null;
     return {
       id: row.id,
       email: known.get(row.address_hash) ?? contactEmail,
