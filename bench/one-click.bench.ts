@@ -47,7 +47,7 @@ async function prepareTokens(count: number, keys: SigningKey[]) {
   const paths = CATEGORIES.flatMap((categoryKey) =>
     contacts.map(
       ({ id }) =>
-        `/u/${signToken({ contactId: id, scope: { kind: 'category', categoryKey }, messageId: randomUUID() }, keys)}`,
+        `/u/${signToken({ contactId: id, scope: { kind: 'category', categoryKey }, messageId: randomUUID(), tokenEpoch: 0 }, keys)}`,
     ),
   ).slice(0, count);
   return { contactIds: contacts.map((contact) => contact.id), paths };

@@ -132,7 +132,7 @@ describe('POST /u/:token', () => {
       `${token.slice(0, -2)}${last}${token.at(-1)}`,
       token.slice(0, -6),
       signToken(
-        { contactId: contact.id, scope: { kind: 'category', categoryKey: 'newsletter' } },
+        { contactId: contact.id, scope: { kind: 'category', categoryKey: 'newsletter' }, tokenEpoch: 0 },
         foreignKeys,
       ),
       'not-a-token',

@@ -56,7 +56,7 @@ describe('the unsubscribe page', () => {
     ]);
   });
 
-  it('offers all marketing: the choice sets the all-promotional opt-out, and undo restores both', async () => {
+  it('offers all marketing: the choice sets the all-promotional opt-out; undo restores the category at once and asks to confirm all marketing by mail', async () => {
     const contact = await createContact(db);
     const url = `${web.url}/unsubscribe/${tokenFor(web, contact.id, {
       kind: 'category',
@@ -69,17 +69,20 @@ describe('the unsubscribe page', () => {
     );
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).promotionalOptOut).toBe(true);
 
-    await postForm(url, [
+    const undone = await postForm(url, [
       ['intent', 'undo'],
       ['undo', 'category'],
       ['undo', 'all-marketing'],
     ]);
-    expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).promotionalOptOut).toBe(false);
+    // A Product news link reaches Product news; clearing the all-marketing opt-out reaches every
+    // category, so it waits for a confirmation mail (this server has no API: the page says none went).
+    expect(textOf(undone.html)).toContain('You will get Product news emails again');
+    expect(textOf(undone.html)).toContain('We could not send a confirmation email just now');
+    expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).promotionalOptOut).toBe(true);
     expect((await consentLog(db, contact.id)).map((row) => [row.categoryKey, row.action])).toEqual([
       ['product-news', 'unsubscribe'],
       [null, 'unsubscribe'],
       ['product-news', 'subscribe'],
-      [null, 'subscribe'],
     ]);
   });
 

@@ -23,7 +23,7 @@ const contacts = await db.contact.createManyAndReturn({
   select: { id: true },
 });
 const tokens = contacts.map((contact) =>
-  signToken({ contactId: contact.id, scope: { kind: 'category', categoryKey } }, keys),
+  signToken({ contactId: contact.id, scope: { kind: 'category', categoryKey }, tokenEpoch: 0 }, keys),
 );
 
 // Warm up the pool and the query plans.

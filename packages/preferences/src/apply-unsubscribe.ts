@@ -61,15 +61,16 @@ export async function applyUnsubscribe(
  * WHERE, which PostgreSQL evaluates against the newest row version: a concurrent
  * identical request finds the row already unsubscribed and logs nothing. `xmax = 0`
  * marks a freshly inserted row; inserting "unsubscribed" only changes the effective state
- * when the category's default was "subscribed". Raw SQL takes the database's enum labels,
+ * when the category's default was "subscribed" and applied to the contact (a promotional default
+ * does not for a contact created by a send: effective-subscription.ts). Raw SQL takes the database's enum labels,
  * which are the domain's spelling of consent sources ("one-click").
  */
 function unsubscribeCategory(db: DbClient | Tx, input: ApplyUnsubscribeInput, categoryKey: string) {
   return db.$queryRaw<OutcomeRow[]>`
     WITH contact AS (
-      SELECT id, erased_at FROM contacts WHERE id = ${input.contactId}::uuid FOR UPDATE
+      SELECT id, erased_at, promotional_defaults FROM contacts WHERE id = ${input.contactId}::uuid FOR UPDATE
     ), category AS (
-      SELECT key, required, default_subscribed FROM categories WHERE key = ${categoryKey}
+      SELECT key, class, required, default_subscribed FROM categories WHERE key = ${categoryKey}
     ), written AS (
       INSERT INTO preferences (contact_id, category_key, subscribed, updated_at)
       SELECT contact.id, category.key, false, now() AT TIME ZONE 'UTC'
@@ -85,8 +86,9 @@ function unsubscribeCategory(db: DbClient | Tx, input: ApplyUnsubscribeInput, ca
              now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid,
              COALESCE(${input.campaignId ?? null}::uuid, (SELECT m.campaign_id FROM messages m WHERE m.id = ${input.messageId ?? null}::uuid)),
              ${input.userAgent ?? null}, ${input.ipHash ?? null}
-      FROM written JOIN category ON category.key = written.category_key
-      WHERE NOT written.inserted OR category.default_subscribed
+      FROM written JOIN category ON category.key = written.category_key CROSS JOIN contact
+      WHERE NOT written.inserted
+         OR (category.default_subscribed AND (category.class <> 'promotional' OR contact.promotional_defaults))
       RETURNING category_key
     )
     SELECT EXISTS (SELECT 1 FROM contact) AS contact_found,

@@ -8,12 +8,23 @@ type DeliveryBlockReason =
   | 'complaint'
   | 'erased-address'
   | 'category-opt-out'
-  | 'all-promotional-opt-out';
+  | 'all-promotional-opt-out'
+  | 'no-consent';
 
 export type DeliveryDecisionInput = {
   messageClass: MessageClassValue;
   categoryRequired: boolean;
+  /** The effective choice: the contact's explicit one (a preferences row), else the category's default. */
   categorySubscribed: boolean;
+  /** Whether categorySubscribed is the contact's explicit choice rather than the category's default. */
+  categoryExplicit: boolean;
+  /**
+   * False for a contact created by a send (POST /v1/messages `to: { email }`, a campaign's test send):
+   * a promotional category's default is no consent for it until it subscribes explicitly.
+   */
+  promotionalDefaults: boolean;
+  /** A campaign's test send: one address chosen by a person, sent to unless it opted out. */
+  testSend: boolean;
   allPromotionalOptOut: boolean;
   complained: boolean;
   /** The address belonged to a contact who was erased: it may not be re-subscribed to promotional mail. */
@@ -44,6 +55,12 @@ export function decideDelivery(input: DeliveryDecisionInput): DeliveryDecision {
   if (isPromotional && input.addressErased) return { allowed: false, reason: 'erased-address' };
   if (isPromotional && input.allPromotionalOptOut) {
     return { allowed: false, reason: 'all-promotional-opt-out' };
+  }
+  // A contact created by a send never asked for marketing: defaults are not its consent. A test send
+  // asks for none either, and creates none.
+  const defaultsAreConsent = input.promotionalDefaults || input.testSend;
+  if (isPromotional && !input.categoryExplicit && !defaultsAreConsent) {
+    return { allowed: false, reason: 'no-consent' };
   }
   // Opting out of a required category is impossible, so a stray "unsubscribed" value on
   // one (a row written before the category became required) must not block it.

@@ -1,6 +1,7 @@
 import type { MessageClassValue } from './decide-delivery.js';
 import { z } from 'zod';
 import type { DbClient } from './db-client.js';
+import { effectiveSubscription } from './effective-subscription.js';
 import { parseInput } from './parse-input.js';
 import { PreferencesError } from './preferences-error.js';
 
@@ -29,6 +30,7 @@ export async function getPreferences(db: DbClient, options: { contactId: string 
     where: { id: options.contactId },
     select: {
       promotionalOptOut: true,
+      promotionalDefaults: true,
       erasedAt: true,
       preferences: { select: { categoryKey: true, subscribed: true } },
     },
@@ -52,7 +54,7 @@ export async function getPreferences(db: DbClient, options: { contactId: string 
       description: category.description,
       class: category.class,
       required: category.required,
-      subscribed: category.required || (explicit.get(category.key) ?? category.defaultSubscribed),
+      subscribed: effectiveSubscription(category, explicit.get(category.key), contact),
       locked: category.required,
     })),
   };

@@ -6,7 +6,8 @@ import { parseInput } from './parse-input.js';
 import { readAddressSuppressions } from './read-address-suppressions.js';
 
 export type DeliveryState = {
-  contact: { id: string; email: string | null; name: string | null; erased: boolean };
+  /** tokenEpoch: the epoch the message's preference links are signed under (url-token.ts). */
+  contact: { id: string; email: string | null; name: string | null; erased: boolean; tokenEpoch: number };
   category: {
     key: string;
     name: string;
@@ -24,6 +25,9 @@ type StateRow = {
   name: string | null;
   erased: boolean;
   promotional_opt_out: boolean;
+  promotional_defaults: boolean;
+  token_epoch: number;
+  test_send: boolean;
   category_key: string;
   category_name: string;
   description: string;
@@ -33,7 +37,12 @@ type StateRow = {
   preference: boolean | null;
 };
 
-const StateRequestSchema = z.object({ contactId: z.guid(), categoryKey: z.string().min(1) });
+/** messageId, when given, tells a campaign's test send (its queued event names the campaign) from other mail. */
+const StateRequestSchema = z.object({
+  contactId: z.guid(),
+  categoryKey: z.string().min(1),
+  messageId: z.guid().optional(),
+});
 const StateRequestsSchema = z.array(StateRequestSchema).max(10_000);
 type DeliveryStateRequest = z.infer<typeof StateRequestSchema>;
 
@@ -66,10 +75,15 @@ async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promi
   if (requests.length === 0) return [];
   const rows = await db.$queryRaw<(StateRow & { ordinal: number })[]>`
     SELECT r.ordinal::int AS ordinal, c.id::text, c.email, c.name, c.erased_at IS NOT NULL AS erased,
-           c.promotional_opt_out, k.key AS category_key, k.name AS category_name, k.description,
+           c.promotional_opt_out, c.promotional_defaults, c.token_epoch,
+           EXISTS (SELECT 1 FROM message_events e
+                    WHERE e.message_id = r.message_id AND e.type = 'queued'
+                      AND e.detail->>'testOfCampaign' IS NOT NULL) AS test_send,
+           k.key AS category_key, k.name AS category_name, k.description,
            k.class::text AS class, k.required, k.default_subscribed, p.subscribed AS preference
-    FROM unnest(${requests.map((r) => r.contactId)}::uuid[], ${requests.map((r) => r.categoryKey)}::text[])
-         WITH ORDINALITY AS r(contact_id, category_key, ordinal)
+    FROM unnest(${requests.map((r) => r.contactId)}::uuid[], ${requests.map((r) => r.categoryKey)}::text[],
+                ${requests.map((r) => r.messageId ?? null)}::uuid[])
+         WITH ORDINALITY AS r(contact_id, category_key, message_id, ordinal)
     JOIN contacts c ON c.id = r.contact_id
     JOIN categories k ON k.key = r.category_key
     LEFT JOIN preferences p ON p.contact_id = c.id AND p.category_key = k.key`;
@@ -89,7 +103,7 @@ async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promi
 
 function toState(row: StateRow, reasons: string[]): DeliveryState {
   return {
-    contact: { id: row.id, email: row.email, name: row.name, erased: row.erased },
+    contact: { id: row.id, email: row.email, name: row.name, erased: row.erased, tokenEpoch: row.token_epoch },
     category: {
       key: row.category_key,
       name: row.category_name,
@@ -102,6 +116,9 @@ function toState(row: StateRow, reasons: string[]): DeliveryState {
       messageClass: row.class,
       categoryRequired: row.required,
       categorySubscribed: row.preference ?? row.default_subscribed,
+      categoryExplicit: row.preference !== null,
+      promotionalDefaults: row.promotional_defaults,
+      testSend: row.test_send,
       allPromotionalOptOut: row.promotional_opt_out,
       complained: reasons.includes('complaint'),
       addressErased: reasons.includes('erasure'),

@@ -5,6 +5,8 @@ type LockedContact = {
   id: string;
   email: string | null;
   promotionalOptOut: boolean;
+  promotionalDefaults: boolean;
+  tokenEpoch: number;
   erasedAt: Date | null;
 };
 
@@ -12,6 +14,8 @@ type LockedContactRow = {
   id: string;
   email: string | null;
   promotional_opt_out: boolean;
+  promotional_defaults: boolean;
+  token_epoch: number;
   erased_at: Date | null;
 };
 
@@ -25,7 +29,7 @@ export async function lockContact(
   options: { contactId: string; allowErased?: boolean },
 ): Promise<LockedContact> {
   const rows = await tx.$queryRaw<LockedContactRow[]>`
-    SELECT id::text, email, promotional_opt_out, erased_at
+    SELECT id::text, email, promotional_opt_out, promotional_defaults, token_epoch, erased_at
     FROM contacts WHERE id = ${options.contactId}::uuid
     FOR UPDATE`;
   const row = rows[0];
@@ -37,6 +41,8 @@ export async function lockContact(
     id: row.id,
     email: row.email,
     promotionalOptOut: row.promotional_opt_out,
+    promotionalDefaults: row.promotional_defaults,
+    tokenEpoch: row.token_epoch,
     erasedAt: row.erased_at,
   };
 }

@@ -27,6 +27,33 @@ export function isMacValid(secret: Buffer, data: Uint8Array, mac: Uint8Array): b
   return timingSafeEqual(expected, mac);
 }
 
+/** Unsigned LEB128: seven bits a byte, low bits first, the high bit set on every byte but the last. */
+export function encodeVarint(value: number): Buffer {
+  const out: number[] = [];
+  let rest = value;
+  do {
+    const low = rest % 128;
+    rest = Math.floor(rest / 128);
+    out.push(rest > 0 ? low | 0x80 : low);
+  } while (rest > 0);
+  return Buffer.from(out);
+}
+
+/** Only the shortest encoding of a value up to 2^32 - 1 is accepted: one value, one spelling. */
+export function decodeVarint(bytes: Buffer, start: number): { value: number; next: number } | null {
+  let value = 0;
+  for (let index = 0; index < 5; index++) {
+    const byte = bytes[start + index];
+    if (byte === undefined) return null;
+    value += (byte & 0x7f) * 128 ** index;
+    if ((byte & 0x80) === 0) {
+      if (index > 0 && byte === 0) return null;
+      return value > 0xffffffff ? null : { value, next: start + index + 1 };
+    }
+  }
+  return null;
+}
+
 // RFC 4648 base32, lower-cased, without padding: survives mail systems that change the
 // case of an address's local part.
 const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -68,4 +95,51 @@ export function decodeBase32(text: string): Buffer | null {
   // Leftover bits must be zero padding shorter than a whole character.
   if (bits >= 5 || buffer !== 0) return null;
   return Buffer.from(bytes);
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The bytes of a base64url token, or null unless the text is their one canonical encoding: Node
+ * decodes leniently, and several strings must never carry the same signature.
+ */
+export function decodeCanonicalBase64url(token: string): Buffer | null {
+  if (!BASE64URL.test(token)) return null;
+  const bytes = Buffer.from(token, 'base64url');
+  return bytes.toString('base64url') === token ? bytes : null;
+}
+
+/** Reads a token's fields in order; every read answers null once the bytes run out. */
+export class ByteReader {
+  offset = 0;
+  constructor(readonly bytes: Buffer) {}
+
+  take(length: number): Buffer | null {
+    if (this.offset + length > this.bytes.length) return null;
+    const slice = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return slice;
+  }
+
+  varint(): number | null {
+    const decoded = decodeVarint(this.bytes, this.offset);
+    if (!decoded) return null;
+    this.offset = decoded.next;
+    return decoded.value;
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Strict UTF-8: null for bytes that are not, so a token never carries a replacement character. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,8 @@ import type { Tx } from '@herald/db';
 import { z } from 'zod';
 import { ConsentSourceValueSchema, toPrismaConsentSource } from './consent-source.js';
 import type { DbClient } from './db-client.js';
+import { effectiveSubscription } from './effective-subscription.js';
+import { ConsentLinkSchema, isLinkRevoked, linkReachesOptIn } from './link-reach.js';
 import { lockContact } from './lock-contact.js';
 import { parseInput } from './parse-input.js';
 import { PreferencesError } from './preferences-error.js';
@@ -19,6 +21,11 @@ const UpdatePreferencesOptionsSchema = z.object({
   campaignId: z.guid().optional(),
   userAgent: UserAgentSchema.optional(),
   ipHash: z.string().optional(),
+  /**
+   * The link the person came through, when it is their only authority (the preference center, the
+   * unsubscribe page): opt-ins it does not reach are not applied (link-reach.ts).
+   */
+  link: ConsentLinkSchema.optional(),
 });
 
 /** One change of a contact's consent state; categoryKey null means "all promotional". */
@@ -28,6 +35,20 @@ type UpdatePreferencesOptions = z.input<typeof UpdatePreferencesOptionsSchema>;
 type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesOptionsSchema>;
 
 /**
+ * `changed`: applied and logged. `needsConfirmation`: opt-ins the link does not reach (too old, or
+ * another category): nothing changed, the caller asks the contact by mail. `refused`: opt-ins through
+ * a revoked link: nothing changed, and no mail either.
+ */
+type UpdatePreferencesResult = {
+  changed: ConsentChange[];
+  needsConfirmation: ConsentChange[];
+  refused: ConsentChange[];
+};
+
+/** A change that subscribes to promotional mail: a promotional category, or clearing the "all" opt-out. */
+type WantedChange = ConsentChange & { optIn: boolean };
+
+/**
  * Applies a set of choices in one transaction: the preference rows, the "all promotional"
  * flag and one consent-log row per effective change, so state and its proof never diverge.
  * Choices equal to the current state write nothing, which makes repeats idempotent.
@@ -35,7 +56,7 @@ type UpdatePreferencesInput = z.infer<typeof UpdatePreferencesOptionsSchema>;
 export async function updatePreferences(
   db: DbClient,
   options: UpdatePreferencesOptions,
-): Promise<{ changed: ConsentChange[] }> {
+): Promise<UpdatePreferencesResult> {
   const input = parseInput(UpdatePreferencesOptionsSchema, options, 'updatePreferences');
   const duplicate = input.changes.find(
     (change, index) => input.changes.findIndex((other) => other.categoryKey === change.categoryKey) !== index,
@@ -46,11 +67,22 @@ export async function updatePreferences(
 
   return db.$transaction(async (tx) => {
     const contact = await lockContact(tx, { contactId: input.contactId });
-    const changed = await findCategoryChanges(tx, input);
+    const wanted = await findCategoryChanges(tx, input, contact);
     if (input.allPromotional !== undefined && input.allPromotional === contact.promotionalOptOut) {
-      changed.push({ categoryKey: null, subscribed: input.allPromotional });
+      wanted.push({ categoryKey: null, subscribed: input.allPromotional, optIn: input.allPromotional });
     }
-    if (changed.length === 0) return { changed };
+    const result: UpdatePreferencesResult = { changed: [], needsConfirmation: [], refused: [] };
+    const { link } = input;
+    const revoked = link !== undefined && isLinkRevoked(link, contact.tokenEpoch);
+    for (const { optIn, ...change } of wanted) {
+      // Unsubscribing always applies at once, through any link, revoked ones included.
+      if (!optIn || !link) result.changed.push(change);
+      else if (revoked) result.refused.push(change);
+      else if (linkReachesOptIn(link, change)) result.changed.push(change);
+      else result.needsConfirmation.push(change);
+    }
+    const { changed } = result;
+    if (changed.length === 0) return result;
 
     for (const change of changed) {
       if (change.categoryKey === null) {
@@ -80,17 +112,21 @@ export async function updatePreferences(
         ipHash: input.ipHash ?? null,
       })),
     });
-    return { changed };
+    return result;
   });
 }
 
 /** Validates every requested category, then keeps the ones whose effective state differs. */
-async function findCategoryChanges(tx: Tx, input: UpdatePreferencesInput): Promise<ConsentChange[]> {
+async function findCategoryChanges(
+  tx: Tx,
+  input: UpdatePreferencesInput,
+  contact: { promotionalDefaults: boolean },
+): Promise<WantedChange[]> {
   if (input.changes.length === 0) return [];
   const keys = input.changes.map((change) => change.categoryKey);
   const categories = await tx.category.findMany({
     where: { key: { in: keys } },
-    select: { key: true, required: true, defaultSubscribed: true },
+    select: { key: true, class: true, required: true, defaultSubscribed: true },
   });
   const byKey = new Map(categories.map((category) => [category.key, category]));
 
@@ -119,11 +155,12 @@ async function findCategoryChanges(tx: Tx, input: UpdatePreferencesInput): Promi
     select: { categoryKey: true, subscribed: true },
   });
   const explicit = new Map(preferences.map((preference) => [preference.categoryKey, preference.subscribed]));
-  return input.changes
-    .filter((change) => {
-      const category = byKey.get(change.categoryKey);
-      const current = category?.required || (explicit.get(change.categoryKey) ?? category?.defaultSubscribed);
-      return current !== change.subscribed;
-    })
-    .map((change) => ({ categoryKey: change.categoryKey, subscribed: change.subscribed }));
+  return input.changes.flatMap((change) => {
+    const category = byKey.get(change.categoryKey);
+    if (!category) return [];
+    const current = effectiveSubscription(category, explicit.get(change.categoryKey), contact);
+    if (current === change.subscribed) return [];
+    const optIn = change.subscribed && category.class === 'promotional';
+    return [{ categoryKey: change.categoryKey, subscribed: change.subscribed, optIn }];
+  });
 }

@@ -24,7 +24,7 @@ describe('loadDeliveryState', () => {
     const contact = await createContact(db);
     const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
     expect(state).toEqual({
-      contact: { id: contact.id, email: contact.email, name: 'Ada Lovelace', erased: false },
+      contact: { id: contact.id, email: contact.email, name: 'Ada Lovelace', erased: false, tokenEpoch: 0 },
       category: {
         key: newsletter.key,
         name: `Category ${newsletter.key}`,
@@ -37,6 +37,9 @@ describe('loadDeliveryState', () => {
         messageClass: 'promotional',
         categoryRequired: false,
         categorySubscribed: true,
+        categoryExplicit: false,
+        promotionalDefaults: true,
+        testSend: false,
         allPromotionalOptOut: false,
         complained: false,
         addressErased: false,
@@ -70,6 +73,35 @@ describe('loadDeliveryState', () => {
       allowed: false,
       reason: 'all-promotional-opt-out',
     });
+  });
+
+  it('takes no consent from promotional defaults for a contact created by a send, but lets its test send go', async () => {
+    const contact = await createContact(db);
+    await db.contact.update({ where: { id: contact.id }, data: { promotionalDefaults: false } });
+    const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
+    expect(state?.decisionInput).toMatchObject({ categoryExplicit: false, promotionalDefaults: false, testSend: false });
+    expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: false, reason: 'no-consent' });
+
+    // A campaign's test send is the message whose queued event names the campaign it tests.
+    const template = await db.template.create({
+      data: { key: `t-${randomUUID()}`, version: 1, categoryKey: newsletter.key, subject: 's', mjml: '<mjml/>' },
+    });
+    const message = await db.message.create({
+      data: {
+        contactId: contact.id,
+        templateId: template.id,
+        categoryKey: newsletter.key,
+        class: 'promotional',
+        events: { create: { type: 'queued', detail: { testOfCampaign: randomUUID() } } },
+      },
+    });
+    const [testSend, plain] = await loadDeliveryStates(db, [
+      { contactId: contact.id, categoryKey: newsletter.key, messageId: message.id },
+      { contactId: contact.id, categoryKey: newsletter.key, messageId: randomUUID() },
+    ]);
+    expect(testSend?.decisionInput.testSend).toBe(true);
+    expect(decideDelivery(testSend!.decisionInput)).toEqual({ allowed: true });
+    expect(plain?.decisionInput.testSend).toBe(false);
   });
 
   it("reads complaints and hard bounces from the address's suppressions", async () => {
@@ -137,7 +169,7 @@ describe('loadDeliveryState', () => {
     const contact = await createContact(db);
     await eraseContact(db, { contactId: contact.id, actor: 'dpo@example.com' });
     const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: policyUpdates.key });
-    expect(state?.contact).toEqual({ id: contact.id, email: null, name: null, erased: true });
+    expect(state?.contact).toEqual({ id: contact.id, email: null, name: null, erased: true, tokenEpoch: 0 });
     expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: false, reason: 'no-address' });
   });
 

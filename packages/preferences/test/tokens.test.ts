@@ -1,23 +1,53 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSigningKeys } from '../src/signing-keys.js';
-import { signToken, verifyToken, type TokenPayload } from '../src/url-token.js';
+import { computeMac, uuidToBytes } from '../src/token-encoding.js';
+import { signToken, verifyToken, type VerifiedTokenPayload } from '../src/url-token.js';
 
 const oldKeys = parseSigningKeys(`k1:${'1'.repeat(32)}`);
 const rotatedKeys = parseSigningKeys(`k2:${'2'.repeat(32)},k1:${'1'.repeat(32)}`);
 const newKeys = parseSigningKeys(`k2:${'2'.repeat(32)}`);
 
-const payloads: TokenPayload[] = [
-  { contactId: randomUUID(), scope: { kind: 'category', categoryKey: 'newsletter' } },
+// Links carry their issue day: a payload signed at midnight UTC comes back as it went in.
+const issuedAt = new Date(Date.UTC(2026, 11, 1));
+const payloads: (VerifiedTokenPayload & { issuedAt: Date })[] = [
+  { contactId: randomUUID(), scope: { kind: 'category', categoryKey: 'newsletter' }, tokenEpoch: 0, issuedAt },
   {
     contactId: randomUUID(),
     scope: { kind: 'category', categoryKey: 'product-news' },
     messageId: randomUUID(),
+    tokenEpoch: 3,
+    issuedAt,
   },
-  { contactId: randomUUID(), scope: { kind: 'all-promotional' } },
-  { contactId: randomUUID(), scope: { kind: 'all-promotional' }, messageId: randomUUID() },
-  { contactId: randomUUID(), scope: { kind: 'category', categoryKey: 'nouveautés-produit' } },
+  { contactId: randomUUID(), scope: { kind: 'all-promotional' }, tokenEpoch: 127, issuedAt },
+  {
+    contactId: randomUUID(),
+    scope: { kind: 'all-promotional' },
+    messageId: randomUUID(),
+    tokenEpoch: 128,
+    issuedAt,
+  },
+  {
+    contactId: randomUUID(),
+    scope: { kind: 'category', categoryKey: 'nouveautés-produit' },
+    tokenEpoch: 0xffffffff,
+    issuedAt,
+  },
 ];
+
+/** A version 1 token as Herald signed them before epochs and issue days (still in mailboxes). */
+function signVersion1(payload: { contactId: string; categoryKey: string; messageId?: string }, secret: Buffer) {
+  const category = Buffer.from(payload.categoryKey, 'utf8');
+  const body = Buffer.concat([
+    Buffer.from([0x01, 2]),
+    Buffer.from('k1', 'ascii'),
+    uuidToBytes(payload.contactId),
+    Buffer.from([category.length]),
+    category,
+    payload.messageId ? uuidToBytes(payload.messageId) : Buffer.alloc(0),
+  ]);
+  return Buffer.concat([body, computeMac(secret, body, 16)]).toString('base64url');
+}
 
 function reencode(bytes: Buffer): string {
   return bytes.toString('base64url');
@@ -39,10 +69,52 @@ describe('signToken / verifyToken', () => {
         contactId: randomUUID(),
         scope: { kind: 'category', categoryKey: 'newsletter' },
         messageId: randomUUID(),
+        tokenEpoch: 0,
       },
       oldKeys,
     );
-    expect(token.length).toBeLessThanOrEqual(84);
+    expect(token.length).toBeLessThanOrEqual(88);
+  });
+
+  it('signs the issue day, today when none is given', () => {
+    const result = verifyToken(signToken({ ...payloads[0]!, issuedAt: undefined }, oldKeys), oldKeys);
+    const today = new Date();
+    expect(result).toMatchObject({
+      ok: true,
+      payload: { issuedAt: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())) },
+    });
+  });
+
+  it('still verifies version 1 tokens, as epoch 0 issued at an unknown time', () => {
+    const contactId = randomUUID();
+    const messageId = randomUUID();
+    const token = signVersion1({ contactId, categoryKey: 'newsletter', messageId }, oldKeys[0]!.secret);
+    expect(verifyToken(token, oldKeys)).toEqual({
+      ok: true,
+      payload: {
+        contactId,
+        scope: { kind: 'category', categoryKey: 'newsletter' },
+        messageId,
+        tokenEpoch: 0,
+        issuedAt: null,
+      },
+    });
+    const forged = signVersion1({ contactId, categoryKey: 'newsletter' }, Buffer.from('x'.repeat(32)));
+    expect(verifyToken(forged, oldKeys)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('accepts only the shortest encoding of the epoch', () => {
+    const bytes = Buffer.from(signToken(payloads[0]!, oldKeys), 'base64url');
+    // Epoch 0 as the two bytes 0x80 0x00 instead of 0x00, correctly signed: still refused.
+    const epochAt = 2 + 2 + 16;
+    expect(bytes[epochAt]).toBe(0);
+    const body = Buffer.concat([
+      bytes.subarray(0, epochAt),
+      Buffer.from([0x80, 0x00]),
+      bytes.subarray(epochAt + 1, bytes.length - 16),
+    ]);
+    const padded = Buffer.concat([body, computeMac(oldKeys[0]!.secret, body, 16)]);
+    expect(verifyToken(reencode(padded), oldKeys)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('fails when any byte is changed', () => {
@@ -70,7 +142,7 @@ describe('signToken / verifyToken', () => {
   });
 
   it('rejects a non-canonical encoding of valid bytes', () => {
-    // 47 bytes leave two spare bits in the last character; setting them changes the text, not the bytes.
+    // 50 bytes leave two spare bits in the last character; setting them changes the text, not the bytes.
     const token = signToken(payloads[0]!, oldKeys);
     expect(token.length % 4).not.toBe(0);
     const last = token.at(-1)!;
@@ -115,15 +187,16 @@ describe('signToken / verifyToken', () => {
 
   it('refuses to sign what it could not verify', () => {
     expect(() =>
-      signToken({ contactId: 'someone@example.com', scope: { kind: 'all-promotional' } }, oldKeys),
+      signToken({ contactId: 'someone@example.com', scope: { kind: 'all-promotional' }, tokenEpoch: 0 }, oldKeys),
     ).toThrow();
     expect(() =>
       signToken(
-        { contactId: randomUUID(), scope: { kind: 'category', categoryKey: 'x'.repeat(256) } },
+        { contactId: randomUUID(), scope: { kind: 'category', categoryKey: 'x'.repeat(256) }, tokenEpoch: 0 },
         oldKeys,
       ),
     ).toThrow(/255 bytes/);
     expect(() => signToken(payloads[0]!, [])).toThrow(/no signing key/);
     expect(() => signToken(payloads[0]!, [{ kid: 'K1', secret: Buffer.alloc(32) }])).toThrow(/key id "K1"/);
+    expect(() => signToken({ ...payloads[0]!, tokenEpoch: 2 ** 32 }, oldKeys)).toThrow();
   });
 });

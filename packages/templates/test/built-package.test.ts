@@ -43,6 +43,7 @@ console.log(JSON.stringify(seedTemplates.map((t) => ({ key: t.key, subject: t.su
     'policy-update',
     'collaboration-invite',
     'newsletter',
+    'consent-confirmation',
   ]);
   for (const template of templates) {
     expect(template.mjmlStart).toBe('<mjml lang="en" ');

@@ -20,13 +20,14 @@ function stringsIn(value: unknown): string[] {
 }
 
 describe('seed templates', () => {
-  it('covers the five seed keys, each in a seeded category', () => {
+  it('covers the six seed keys, each in a seeded category', () => {
     expect(seedTemplates.map((template) => template.key)).toEqual([
       'service-notice',
       'security-sign-in',
       'policy-update',
       'collaboration-invite',
       'newsletter',
+      'consent-confirmation',
     ]);
     const categoryKeys = seedCategories.map((category) => category.key);
     for (const template of seedTemplates) expect(categoryKeys).toContain(template.categoryKey);

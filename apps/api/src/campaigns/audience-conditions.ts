@@ -9,6 +9,8 @@ import type { ResolvedAudience } from './audience.js';
  * - `matches`: has an address, not erased, and passes the locale and attribute filters;
  * - `consents`: subscribed to every audience category, not opted out of all promotional mail, and
  *   the address is not suppressed (hard bounce, complaint, erasure: every reason blocks promotional).
+ *   A category's default counts only for a contact whose promotional defaults apply: one created by
+ *   a send (promotional_defaults false) must have subscribed to each category itself.
  * The worker still decides every message again at send time.
  */
 export function audienceConditions(audience: ResolvedAudience): {
@@ -26,10 +28,13 @@ export function audienceConditions(audience: ResolvedAudience): {
 
   const consents: Prisma.Sql[] = [Prisma.sql`NOT c.promotional_opt_out`];
   if (audience.defaultInCategories.length > 0) {
-    consents.push(Prisma.sql`NOT EXISTS (
+    consents.push(Prisma.sql`CASE WHEN c.promotional_defaults THEN NOT EXISTS (
       SELECT 1 FROM preferences p
        WHERE p.contact_id = c.id AND p.category_key = ANY(${audience.defaultInCategories}::text[])
-         AND NOT p.subscribed)`);
+         AND NOT p.subscribed)
+      ELSE (SELECT count(*) FROM preferences p
+             WHERE p.contact_id = c.id AND p.category_key = ANY(${audience.defaultInCategories}::text[])
+               AND p.subscribed) = ${audience.defaultInCategories.length} END`);
   }
   if (audience.defaultOutCategories.length > 0) {
     consents.push(Prisma.sql`(

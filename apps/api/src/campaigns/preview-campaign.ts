@@ -30,7 +30,11 @@ export async function previewCampaign(
     if (!contact?.email)
       throw new DomainError('unknown_contact', `No contact with an address and id "${contactId}".`);
     const token = signToken(
-      { contactId, scope: { kind: 'category', categoryKey: campaign.categoryKey } },
+      {
+        contactId,
+        scope: { kind: 'category', categoryKey: campaign.categoryKey },
+        tokenEpoch: contact.tokenEpoch,
+      },
       deps.keys,
     );
     recipient = {

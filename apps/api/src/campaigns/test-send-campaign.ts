@@ -8,6 +8,9 @@ import { sendMessageJob } from '../delivery/delivery-queue.js';
  * Sends the campaign's email (pinned template version, campaign data) to one address, as a single
  * message outside the campaign: it is not counted in the campaign's figures, and the worker still
  * decides at send time (an address that opted out of the category gets nothing, with the reason).
+ * A test send creates no marketing consent: a contact it creates has promotional_defaults false, so a
+ * colleague given a test send is in no campaign's audience; the worker knows the message for a test
+ * send by its queued event (testOfCampaign) and sends it without that consent.
  */
 export async function testSendCampaign(
   deps: { db: Db; queue: Queue },
@@ -20,7 +23,7 @@ export async function testSendCampaign(
   if (!campaign) throw notFound('campaign', id);
   const contact = await deps.db.contact.upsert({
     where: { email },
-    create: { email },
+    create: { email, promotionalDefaults: false },
     update: {},
     select: { id: true },
   });

@@ -81,6 +81,7 @@ export async function deliverMessage(
       claim,
       email: start.email,
       name: start.state.contact.name,
+      tokenEpoch: start.state.contact.tokenEpoch,
       data,
       isFinalAttempt,
       // The slot is the SMTP connection: free it for the next message before the outcome is recorded.

@@ -90,7 +90,7 @@ export function createDeliveryStore(
     const claimed = claims.filter((c): c is Claim => c !== null);
     const states = await loadDeliveryStates(
       db,
-      claimed.map((c) => ({ contactId: c.contactId, categoryKey: c.categoryKey })),
+      claimed.map((c) => ({ contactId: c.contactId, categoryKey: c.categoryKey, messageId: c.messageId })),
     );
     const stateById = new Map(claimed.map((c, index) => [c.messageId, states[index] ?? null]));
     return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));

@@ -21,6 +21,7 @@ export async function renderAndSend(
     claim,
     email,
     name,
+    tokenEpoch,
     data,
     isFinalAttempt,
     onSmtpDone = () => {},
@@ -28,6 +29,8 @@ export async function renderAndSend(
     claim: Claim;
     email: string;
     name: string | null;
+    /** The contact's token epoch as read just before the send: its links are signed under it. */
+    tokenEpoch: number;
     data: Record<string, unknown>;
     isFinalAttempt: boolean;
     /** Called once the SMTP transaction has ended, either way: its connection is free for the next message. */
@@ -38,7 +41,12 @@ export async function renderAndSend(
   const { messageId } = claim;
   const template = await deps.templates.version(claim.templateId);
   const token = signToken(
-    { contactId: claim.contactId, scope: { kind: 'category', categoryKey: claim.categoryKey }, messageId },
+    {
+      contactId: claim.contactId,
+      scope: { kind: 'category', categoryKey: claim.categoryKey },
+      messageId,
+      tokenEpoch,
+    },
     deps.keys,
   );
   const links = preferenceLinks({ publicWebUrl: deps.sender.publicWebUrl, token });

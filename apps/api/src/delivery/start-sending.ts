@@ -31,7 +31,9 @@ export async function startSending(
        AND EXISTS (SELECT 1 FROM worker_leases WHERE id = ${workerId}::uuid AND expires_at > now())`);
   if (stamped === 0) return { outcome: 'lost' };
   const [[state], campaign] = await Promise.all([
-    loadDeliveryStates(db, [{ contactId: claim.contactId, categoryKey: claim.categoryKey }]),
+    loadDeliveryStates(db, [
+      { contactId: claim.contactId, categoryKey: claim.categoryKey, messageId: claim.messageId },
+    ]),
     claim.campaignId
       ? db.campaign.findUnique({ where: { id: claim.campaignId }, select: { status: true } })
       : undefined,

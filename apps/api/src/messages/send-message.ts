@@ -70,10 +70,13 @@ async function resolveContact(db: Db, to: SendMessageInput['to']): Promise<strin
     return contact.id;
   }
   // Insert-or-read in one round trip (a second try covers a concurrent insert of the same address).
+  // A contact created by a send never asked for marketing: promotional defaults are no consent for it
+  // (promotional_defaults false) until it subscribes itself. An existing contact is left as it is.
   for (let attempt = 0; attempt < 2; attempt++) {
     const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
       WITH inserted AS (
-        INSERT INTO contacts (id, email, updated_at) VALUES (${uuid7()}::uuid, ${to.email}, now())
+        INSERT INTO contacts (id, email, promotional_defaults, updated_at)
+        VALUES (${uuid7()}::uuid, ${to.email}, false, now())
         ON CONFLICT (email) DO NOTHING
         RETURNING id)
       SELECT id::text FROM inserted

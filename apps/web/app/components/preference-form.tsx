@@ -11,6 +11,8 @@ export function PreferenceForm(props: {
   maskedAddress: string;
   preferences: Preferences;
   saved?: SavedChange[] | undefined;
+  /** Opt-ins that wait for the contact to confirm them by mail, or that this link cannot make. */
+  pending?: { confirmation: { labels: string[]; sent: boolean } | null; refused: string[] } | undefined;
   csrfToken?: string;
 }) {
   const { preferences, saved } = props;
@@ -24,6 +26,7 @@ export function PreferenceForm(props: {
         Choose which emails we send to <strong>{props.maskedAddress}</strong>.
       </p>
       {saved && <SavedNotice changes={saved} />}
+      {props.pending && <PendingNotice {...props.pending} />}
       <Form method="post">
         <input type="hidden" name="form" value="preferences" />
         {props.csrfToken && <input type="hidden" name="csrf" value={props.csrfToken} />}
@@ -103,5 +106,27 @@ function SavedNotice({ changes }: { changes: SavedChange[] }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** Opt-ins a preference link could not make by itself (docs/decisions/014): nothing of them changed yet. */
+function PendingNotice(props: { confirmation: { labels: string[]; sent: boolean } | null; refused: string[] }) {
+  return (
+    <>
+      {props.confirmation && (
+        <div role="status" className="notice">
+          {props.confirmation.sent
+            ? 'Check your inbox: we sent you an email to confirm before turning these on: '
+            : 'We could not send a confirmation email just now (we already sent several). Try again later to turn on: '}
+          {props.confirmation.labels.join(', ')}. Until then they stay off.
+        </div>
+      )}
+      {props.refused.length > 0 && (
+        <div role="status" className="notice">
+          This link can no longer turn emails on ({props.refused.join(', ')}). Use the link in our latest email, or
+          sign in to your account.
+        </div>
+      )}
+    </>
   );
 }

@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { PreferenceForm } from '~/components/preference-form';
 import { describeClient } from '~/server/client.server';
 import { loadPreferenceCenter } from '~/server/load-preference-center.server';
+import { preferenceLink } from '@herald/preferences';
 import { linkNoLongerValid, requireLinkToken } from '~/server/require-link-token.server';
 import { savePreferenceCenter } from '~/server/save-preference-center.server';
 
@@ -10,18 +11,24 @@ export const meta: MetaFunction = () => [{ title: 'Your email preferences' }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const payload = await requireLinkToken(params.token, describeClient(request, context));
-  return (await loadPreferenceCenter(payload.contactId)) ?? linkNoLongerValid();
+  return (await loadPreferenceCenter(payload.contactId, payload)) ?? linkNoLongerValid();
 }
 
-/** The token reaches the whole preference center of its own contact, and nothing else. */
+/**
+ * The token reaches the whole preference center of its own contact, and nothing else. Unsubscribing
+ * applies at once; opting in only to the link's own category while the link is at most 90 days old,
+ * anything else after a confirmation by mail (docs/decisions/014). A revoked link gets the 400 page.
+ */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const client = describeClient(request, context);
   const payload = await requireLinkToken(params.token, client);
+  if (!(await loadPreferenceCenter(payload.contactId, payload))) linkNoLongerValid();
   return savePreferenceCenter({
     contactId: payload.contactId,
     form: await request.formData(),
     source: 'preference-center',
     ...(payload.messageId ? { messageId: payload.messageId } : {}),
+    link: preferenceLink(payload),
     client,
   });
 }
@@ -34,6 +41,7 @@ export default function PreferenceCenterPage() {
       maskedAddress={center.maskedAddress}
       preferences={center.preferences}
       saved={saved?.changed}
+      pending={saved}
     />
   );
 }

@@ -34,12 +34,26 @@ export default function UnsubscribePage() {
   if (outcome?.result === 'resubscribed') {
     return (
       <>
-        <h1>You are subscribed again</h1>
+        <h1>{outcome.changed.length > 0 ? 'You are subscribed again' : 'Nothing has changed yet'}</h1>
         <p role="status" className="notice">
           {outcome.changed.length > 0
             ? `You will get ${describe(target, outcome.changed)} again.`
-            : 'Nothing needed changing: you were already subscribed.'}
+            : outcome.confirmation || outcome.refused?.length
+              ? 'You are still unsubscribed.'
+              : 'Nothing needed changing: you were already subscribed.'}
         </p>
+        {outcome.confirmation && (
+          <p role="status" className="notice">
+            {outcome.confirmation.sent
+              ? `Check your inbox: we sent you an email to confirm before you get ${describe(target, outcome.confirmation.scopes)} again.`
+              : 'We could not send a confirmation email just now (we already sent several). Try again later.'}
+          </p>
+        )}
+        {outcome.refused && outcome.refused.length > 0 && (
+          <p role="status" className="notice">
+            This link can no longer subscribe you. Use the link in our latest email, or sign in to your account.
+          </p>
+        )}
         {preferencesLink}
       </>
     );

@@ -1,4 +1,4 @@
-import type { TokenPayload } from '@herald/preferences';
+import type { VerifiedTokenPayload } from '@herald/preferences';
 import { db } from './db.server';
 import { linkNoLongerValid } from './require-link-token.server';
 
@@ -7,7 +7,7 @@ export type UnsubscribeTarget =
   | { kind: 'category'; key: string; name: string; description: string; required: boolean };
 
 /** What the token lets this page unsubscribe from, in words a person reads. */
-export async function loadUnsubscribeTarget(payload: TokenPayload): Promise<UnsubscribeTarget> {
+export async function loadUnsubscribeTarget(payload: VerifiedTokenPayload): Promise<UnsubscribeTarget> {
   const [contact, category] = await Promise.all([
     db.contact.findUnique({ where: { id: payload.contactId }, select: { erasedAt: true } }),
     payload.scope.kind === 'category'

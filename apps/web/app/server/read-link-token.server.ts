@@ -1,9 +1,9 @@
-import { verifyToken, type TokenPayload } from '@herald/preferences';
+import { verifyToken, type VerifiedTokenPayload } from '@herald/preferences';
 import type { Client } from './client.server';
 import { signingKeys } from './env.server';
 import { recordTokenFailure } from './record-token-failure.server';
 
-export type LinkTokenResult = { ok: true; payload: TokenPayload } | { ok: false; status: 400 | 429 };
+export type LinkTokenResult = { ok: true; payload: VerifiedTokenPayload } | { ok: false; status: 400 | 429 };
 
 /**
  * Verifies an unsubscribe/preferences token from a URL. A valid token costs no I/O; a failing

@@ -3,27 +3,43 @@ import {
   isPreferencesError,
   updatePreferences,
   waitForInFlightDeliveries,
+  type ConsentChange,
+  type ConsentLink,
   type ConsentSourceValue,
 } from '@herald/preferences';
 import { data } from '@remix-run/node';
 import type { Client } from './client.server';
 import { db } from './db.server';
+import { sendOptInConfirmation } from './send-opt-in-confirmation.server';
 
 export type SavedChange = { label: string; subscribed: boolean };
+
+/**
+ * What the page says after saving: what changed, and the opt-ins that wait for the contact to
+ * confirm them by mail (`confirmation.sent` false when none could be sent just now) or that the
+ * link could not make at all (`refused`: a revoked link).
+ */
+export type SavedPreferences = {
+  changed: SavedChange[];
+  confirmation: { labels: string[]; sent: boolean } | null;
+  refused: string[];
+};
 
 /**
  * Saves the whole form in one transaction (updatePreferences) and says what changed. The form
  * names the categories it showed (`shown`); a checked box means subscribed. Required categories
  * are never in `shown`, and keys the contact was not shown are ignored, so a category created
- * while the page was open is left alone.
+ * while the page was open is left alone. Through a preference link (`link`), an opt-in the link
+ * does not reach is not applied: the contact is asked to confirm it by mail instead.
  */
 export async function savePreferenceCenter(input: {
   contactId: string;
   form: FormData;
   source: Extract<ConsentSourceValue, 'preference-center' | 'account-page'>;
   messageId?: string;
+  link?: ConsentLink;
   client: Client;
-}): Promise<{ changed: SavedChange[] }> {
+}): Promise<SavedPreferences> {
   const { form } = input;
   if (form.get('form') !== 'preferences') throw data(null, { status: 400 });
   const current = await getPreferences(db, { contactId: input.contactId }).catch((error: unknown) => {
@@ -35,7 +51,7 @@ export async function savePreferenceCenter(input: {
   const checked = new Set(form.getAll('category').map(String));
   const changeable = current.categories.filter((category) => !category.locked && shown.has(category.key));
 
-  const { changed } = await updatePreferences(db, {
+  const result = await updatePreferences(db, {
     contactId: input.contactId,
     changes: changeable.map((category) => ({
       categoryKey: category.key,
@@ -44,19 +60,25 @@ export async function savePreferenceCenter(input: {
     allPromotional: form.get('allPromotional') === 'on',
     source: input.source,
     ...(input.messageId ? { messageId: input.messageId } : {}),
+    ...(input.link ? { link: input.link } : {}),
     ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
     ipHash: input.client.ipHash,
   });
   // After the commit, as every opt-out: a send that read the old consent finishes before the page answers.
   await waitForInFlightDeliveries(db, { contactId: input.contactId });
   const names = new Map(current.categories.map((category) => [category.key, category.name]));
+  const label = (change: ConsentChange) =>
+    change.categoryKey === null ? 'All marketing email' : (names.get(change.categoryKey) ?? change.categoryKey);
+  const confirmation =
+    result.needsConfirmation.length > 0
+      ? {
+          labels: result.needsConfirmation.map(label),
+          ...(await sendOptInConfirmation({ contactId: input.contactId, changes: result.needsConfirmation })),
+        }
+      : null;
   return {
-    changed: changed.map((change) => ({
-      label:
-        change.categoryKey === null
-          ? 'All marketing email'
-          : (names.get(change.categoryKey) ?? change.categoryKey),
-      subscribed: change.subscribed,
-    })),
+    changed: result.changed.map((change) => ({ label: label(change), subscribed: change.subscribed })),
+    confirmation,
+    refused: result.refused.map(label),
   };
 }

@@ -1,24 +1,38 @@
 import {
   applyUnsubscribe,
+  preferenceLink,
   updatePreferences,
   waitForInFlightDeliveries,
-  type TokenPayload,
+  type VerifiedTokenPayload,
 } from '@herald/preferences';
 import type { Client } from './client.server';
 import { db } from './db.server';
 import type { UnsubscribeTarget } from './load-unsubscribe-page.server';
+import { sendOptInConfirmation } from './send-opt-in-confirmation.server';
 
-/** What the page shows after the button: which scopes changed ("category", "all-marketing"). */
-export type UnsubscribeOutcome = { result: 'unsubscribed' | 'resubscribed'; changed: UndoScope[] };
+/**
+ * What the page shows after the button: which scopes changed ("category", "all-marketing"); for an
+ * undo, also the scopes waiting for a confirmation by mail (`confirmation`, with whether the mail
+ * went) and those this link can no longer turn on (`refused`: a revoked link).
+ */
+export type UnsubscribeOutcome = {
+  result: 'unsubscribed' | 'resubscribed';
+  changed: UndoScope[];
+  confirmation?: { scopes: UndoScope[]; sent: boolean } | null;
+  refused?: UndoScope[];
+};
 export type UndoScope = 'category' | 'all-marketing';
 
 /**
  * The page's two buttons. "Unsubscribe" uses applyUnsubscribe (source unsubscribe-page) for the
- * token's category and, when chosen, all marketing, in one transaction. "Undo" resubscribes only
- * within what the token reaches, through updatePreferences, so the undo is logged too.
+ * token's category and, when chosen, all marketing, in one transaction: any link may unsubscribe,
+ * even a revoked one. "Undo" resubscribes only within what the token reaches, through
+ * updatePreferences, so the undo is logged too; it is an opt-in, so what the link cannot make by
+ * itself (its category after 90 days, all marketing through a category link) waits for a
+ * confirmation by mail, and a revoked link makes none (docs/decisions/014).
  */
 export async function submitUnsubscribePage(input: {
-  payload: TokenPayload;
+  payload: VerifiedTokenPayload;
   target: UnsubscribeTarget;
   form: FormData;
   client: Client;
@@ -35,13 +49,29 @@ export async function submitUnsubscribePage(input: {
   if (form.get('intent') === 'undo') {
     const scopes = form.getAll('undo').map(String);
     const changes = categoryKey && scopes.includes('category') ? [{ categoryKey, subscribed: true }] : [];
-    const { changed } = await updatePreferences(db, {
+    const result = await updatePreferences(db, {
       ...context,
       changes,
       ...(scopes.includes('all-marketing') ? { allPromotional: true } : {}),
       source: 'unsubscribe-page',
+      link: preferenceLink(payload),
     });
-    return { result: 'resubscribed', changed: changed.map(toScope) };
+    const confirmation =
+      result.needsConfirmation.length > 0
+        ? {
+            scopes: result.needsConfirmation.map(toScope),
+            ...(await sendOptInConfirmation({
+              contactId: payload.contactId,
+              changes: result.needsConfirmation,
+            })),
+          }
+        : null;
+    return {
+      result: 'resubscribed',
+      changed: result.changed.map(toScope),
+      confirmation,
+      refused: result.refused.map(toScope),
+    };
   }
 
   const allMarketing = target.kind === 'all-promotional' || form.get('allMarketing') === 'on';

@@ -12,15 +12,22 @@ export async function createContact(db: Db, label = 'web') {
   return db.contact.create({ data: { email, name: 'Robin Example' } });
 }
 
-/** A token the web server accepts: signed with the keys of its HERALD_SECRET. */
+/**
+ * A token the web server accepts: signed with the keys of its HERALD_SECRET, today, under epoch 0
+ * unless `link` says otherwise (an old link, a revoked one).
+ */
 export function tokenFor(
   web: { env: Record<string, string> },
   contactId: string,
   scope: TokenScope = { kind: 'category', categoryKey: 'newsletter' },
   messageId: string | undefined = randomUUID(),
+  link: { tokenEpoch?: number; issuedAt?: Date } = {},
 ) {
   const keys = parseSigningKeys(web.env.HERALD_SECRET ?? '');
-  return signToken({ contactId, scope, ...(messageId ? { messageId } : {}) }, keys);
+  return signToken(
+    { contactId, scope, ...(messageId ? { messageId } : {}), tokenEpoch: link.tokenEpoch ?? 0, ...(link.issuedAt && { issuedAt: link.issuedAt }) },
+    keys,
+  );
 }
 
 export async function consentLog(db: Db, contactId: string) {

@@ -1,4 +1,5 @@
 import { collaborationInvite } from './collaboration-invite.js';
+import { consentConfirmation } from './consent-confirmation.js';
 import { newsletter } from './newsletter.js';
 import { policyUpdate } from './policy-update.js';
 import { securitySignIn } from './security-sign-in.js';
@@ -11,4 +12,5 @@ export const seedTemplates: TemplateDefinition[] = [
   policyUpdate,
   collaborationInvite,
   newsletter,
+  consentConfirmation,
 ];
