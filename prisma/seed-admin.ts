@@ -4,11 +4,10 @@
  * the format.
  */
 import type { Db } from '@herald/db';
-import { hashPassword, verifyPassword } from '@herald/passwords';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '@herald/passwords';
 import { randomBytes } from 'node:crypto';
 
 export const DEMO_ADMIN_EMAIL = 'admin@example.com';
-const MIN_PASSWORD_LENGTH = 12;
 
 /**
  * Creates the admin, or sets its password when it changed; idempotent. Returns what it did, and the
