@@ -1,7 +1,13 @@
 import type { Db } from '@herald/db';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedAdmin } from '../../../prisma/seed-admin.js';
+import {
+  newAdmin as createAdmin,
+  newClient,
+  openSignIn as openSignInForm,
+  signIn as signInAt,
+  type Account,
+} from './support/console-sign-in.js';
 import { connect } from './support/fixtures.js';
 import { getPage, postForm, textOf } from './support/forms.js';
 import { cookiePair } from './support/sign-in.js';
@@ -29,45 +35,10 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-async function newAdmin() {
-  const email = `admin-${randomBytes(5).toString('hex')}@example.test`;
-  const password = `pw-${randomBytes(9).toString('base64url')}`;
-  await seedAdmin(db, { email, password });
-  return { email, password };
-}
-
-/** A client address of its own (the server trusts X-Forwarded-For from loopback), so limits do not mix. */
-const newClient = () => ({
-  'x-forwarded-for': `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`,
-});
-
-/** Opens the sign-in form: the pre-sign-in cookie and the CSRF token it carries. */
-async function openSignIn(headers: Record<string, string> = {}) {
-  const page = await getPage(`${web.url}/admin/sign-in`, headers);
-  return {
-    page,
-    cookie: cookiePair(page.headers.get('set-cookie')),
-    csrf: page.html.match(/name="csrf" value="([^"]+)"/)?.[1] ?? '',
-  };
-}
-
-async function signIn(
-  account: { email: string; password: string },
-  headers: Record<string, string> = newClient(),
-  next = '/admin',
-) {
-  const form = await openSignIn(headers);
-  return postForm(
-    `${web.url}/admin/sign-in`,
-    [
-      ['csrf', form.csrf],
-      ['next', next],
-      ['email', account.email],
-      ['password', account.password],
-    ],
-    { ...headers, cookie: form.cookie },
-  );
-}
+const newAdmin = () => createAdmin(db);
+const openSignIn = (headers: Record<string, string> = {}) => openSignInForm(web.url, headers);
+const signIn = (account: Account, headers: Record<string, string> = newClient(), next = '/admin') =>
+  signInAt(web.url, account, headers, next);
 
 describe('console sign-in', () => {
   it('sends every console page to the sign-in form, and back after signing in', async () => {
@@ -196,13 +167,13 @@ describe('console sign-in', () => {
       );
       expect(wrong.status).toBe(401);
     }
-    const limited = await signIn(victims[1] as { email: string; password: string }, client);
+    const limited = await signIn(victims[1] as Account, client);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('900');
     expect(limited.headers.get('set-cookie')).toBeNull();
     expect(textOf(limited.html)).toContain('Too many failed sign-ins');
     // Another client address is not affected.
-    expect((await signIn(victims[1] as { email: string; password: string }, newClient())).status).toBe(303);
+    expect((await signIn(victims[1] as Account, newClient())).status).toBe(303);
   });
 
   it(`refuses sign-in to an account after ${LIMIT} failures for it from any addresses`, async () => {

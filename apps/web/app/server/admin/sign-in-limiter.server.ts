@@ -1,40 +1,67 @@
+import { clientNetwork } from '@herald/preferences';
 import { createHash } from 'node:crypto';
 import { webEnv } from '../env.server';
 import { redis, redisKey } from '../redis.server';
 
 const WINDOW_SECONDS = 15 * 60;
 
-/**
- * Failed console sign-ins, counted in Redis (so the limit holds across web copies) in a fixed
- * 15-minute window, per client address and per account: one client cannot guess quickly, and many
- * clients together cannot guess one account quickly. The check comes before the password is
- * verified, so a right guess over the limit is refused like a wrong one. If Redis is unreachable
- * the limiter fails open, as the token-failure limiter does: sign-in still needs the password.
- */
-export async function isSignInLimited(attempt: SignInAttempt): Promise<boolean> {
-  try {
-    const counts = await redis.mget(...keysOf(attempt));
-    return counts.some((count) => Number(count ?? 0) >= webEnv.ADMIN_SIGN_IN_FAILURE_LIMIT);
-  } catch (error) {
-    console.warn(`admin sign-in limit not checked: ${(error as Error).message}`);
-    return false;
-  }
-}
+/** DECR only a counter still in its window: one that expired meanwhile must not come back negative. */
+const FORGIVE = `for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('DECR', key) end
+end`;
 
-export async function recordSignInFailure(attempt: SignInAttempt): Promise<void> {
+/** Who tried: the client's address (counted by its network) and the account address typed. */
+export type SignInAttempt = { ip: string; email: string };
+
+/**
+ * Counts a password check BEFORE it is made, and says whether it may be made. Each check is
+ * counted in Redis (so the limit holds across web copies) in a fixed 15-minute window, per client
+ * network and per account: one client cannot guess quickly, and many clients together cannot guess
+ * one account quickly. INCR and EXPIRE go in one MULTI, so of any number of attempts sent at once
+ * only ADMIN_SIGN_IN_FAILURE_LIMIT are checked: counting after the ~100 ms scrypt, as before, let
+ * every concurrent guess through. Over the limit a right password is refused like a wrong one.
+ *
+ * If Redis is unreachable the limiter fails open (logged): sign-in still needs the password, and an
+ * operator locked out of the console during an outage is worse than guesses at scrypt's pace.
+ */
+export async function countSignInAttempt(attempt: SignInAttempt): Promise<{ limited: boolean }> {
   try {
     const batch = redis.multi();
     for (const key of keysOf(attempt)) batch.incr(key).expire(key, WINDOW_SECONDS, 'NX');
-    await batch.exec();
+    const results = (await batch.exec()) ?? [];
+    const counts = results
+      .filter((_, index) => index % 2 === 0)
+      .map(([error, count]) => {
+        if (error) throw error;
+        return Number(count);
+      });
+    return { limited: counts.some((count) => count > webEnv.ADMIN_SIGN_IN_FAILURE_LIMIT) };
   } catch (error) {
-    console.warn(`admin sign-in failure not counted: ${(error as Error).message}`);
+    console.warn(`admin sign-in attempt not counted: ${(error as Error).message}`);
+    return { limited: false };
   }
 }
 
-/** Who tried: the client's hashed address and the address typed (hashed too: keys are not secret). */
-export type SignInAttempt = { ipHash: string; email: string };
+/**
+ * A right password gives its attempt back, so the limit counts failures (and checks under way):
+ * an office that signs in often behind one address is never limited by its own successes.
+ */
+export async function forgiveSignInAttempt(attempt: SignInAttempt): Promise<void> {
+  try {
+    await redis.eval(FORGIVE, 2, ...keysOf(attempt));
+  } catch (error) {
+    console.warn(`admin sign-in attempt not given back: ${(error as Error).message}`);
+  }
+}
 
-function keysOf({ ipHash, email }: SignInAttempt): string[] {
-  const account = createHash('sha256').update(email).digest('base64url');
-  return [redisKey('admin-sign-in', 'client', ipHash), redisKey('admin-sign-in', 'account', account)];
+/**
+ * Keys are hashes (Redis keys are not secret): the client's network (an IPv6 client by its /64, which
+ * one host is usually handed whole), and the address typed.
+ */
+function keysOf({ ip, email }: SignInAttempt): string[] {
+  const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
+  return [
+    redisKey('admin-sign-in', 'client', hash(clientNetwork(ip, { ipv4: 32, ipv6: 64 }))),
+    redisKey('admin-sign-in', 'account', hash(email)),
+  ];
 }
