@@ -7,7 +7,7 @@ import { requireAdmin } from '~/server/admin/require-admin.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
 
-/** The console's frame: who is signed in, the sections, sign-out. Each child checks sign-in too. */
+/** The console's frame: who is signed in, the sections, their account, sign-out. Each child checks sign-in too. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
   return { email: admin.email, csrf: admin.csrf, smtpOutages: await readSmtpOutage() };
@@ -28,6 +28,9 @@ export default function ConsoleLayout() {
             </li>
             <li>
               <NavLink to="/admin/suppressions">Suppressions</NavLink>
+            </li>
+            <li>
+              <NavLink to="/admin/account">Your account</NavLink>
             </li>
           </ul>
         </nav>

@@ -2,8 +2,12 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { describeClient } from '~/server/client.server';
-import { db } from '~/server/db.server';
-import { readAdminSession, startAdminSession } from '~/server/admin/admin-session.server';
+import { readAdminCookie, writeAdminCookie } from '~/server/admin/admin-session.server';
+import {
+  endConsoleSession,
+  findLiveSession,
+  openConsoleSession,
+} from '~/server/admin/console-sessions.server';
 import { safeNext } from '~/server/admin/require-admin.server';
 import { signInAdmin } from '~/server/admin/sign-in-admin.server';
 import { requireCsrf } from '~/server/require-csrf.server';
@@ -18,24 +22,27 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 /**
  * The form's CSRF token is set in the console cookie before anyone signs in, so a sign-in posted
- * from another site (login CSRF) fails here as well as at server.js's Origin check.
+ * from another site (login CSRF) fails here as well as at server.js's Origin check. A cookie whose
+ * session has ended is replaced by a fresh pre-sign-in one.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const next = safeNext(new URL(request.url).searchParams.get('next'));
-  const session = await readAdminSession(request);
-  if (session?.adminId) {
-    const admin = await db.adminUser.findUnique({ where: { id: session.adminId }, select: { id: true } });
-    if (admin) return redirect(next, 303);
-  }
-  if (session) return { csrf: session.csrf, next };
-  const { cookie, csrf } = await startAdminSession(null);
-  return data({ csrf, next }, { headers: { 'Set-Cookie': cookie } });
+  const cookie = await readAdminCookie(request);
+  if (cookie?.secret && (await findLiveSession(cookie.secret))) return redirect(next, 303);
+  if (cookie && !cookie.secret) return { csrf: cookie.csrf, next };
+  const fresh = await writeAdminCookie(null);
+  return data({ csrf: fresh.csrf, next }, { headers: { 'Set-Cookie': fresh.cookie } });
 }
 
+/**
+ * A right password opens a server-side session (admin_sessions) whose secret the new cookie
+ * carries; a session this browser still had is ended, so one browser holds one session.
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
-  requireCsrf(await readAdminSession(request), form);
-  const result = await signInAdmin(form, describeClient(request, context));
+  const cookie = requireCsrf(await readAdminCookie(request), form);
+  const client = describeClient(request, context);
+  const result = await signInAdmin(form, client);
   const email = String(form.get('email') ?? '');
   if (!result.ok) {
     return data(
@@ -46,9 +53,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       },
     );
   }
+  if (cookie.secret) await endConsoleSession(cookie.secret);
+  const secret = await openConsoleSession(result.adminId, client.userAgent);
   return redirect(safeNext(form.get('next')), {
     status: 303,
-    headers: { 'Set-Cookie': (await startAdminSession(result.adminId)).cookie },
+    headers: { 'Set-Cookie': (await writeAdminCookie(secret)).cookie },
   });
 }
 

@@ -2,10 +2,10 @@ import { createCookieSessionStorage } from '@remix-run/node';
 import { createHmac, randomBytes } from 'node:crypto';
 import { isHttps, sessionSecret } from '../env.server';
 
-/** A console sign-in lasts a working day, enforced on the server too. */
-const SESSION_SECONDS = 8 * 60 * 60;
+/** A console sign-in lasts a working day; the admin_sessions row ends it on the server too. */
+export const SESSION_SECONDS = 8 * 60 * 60;
 
-type SessionData = { adminId: string; csrf: string; expiresAt: number };
+type CookieData = { secret: string; csrf: string; expiresAt: number };
 
 /**
  * The console's own cookie, apart from the account page's: a contact's session never reaches the
@@ -13,7 +13,7 @@ type SessionData = { adminId: string; csrf: string; expiresAt: number };
  * secret under another label, so a value of one cookie is no valid value of the other. Path "/"
  * because Remix's data requests (`/admin.data`) fall outside a "/admin" path.
  */
-const storage = createCookieSessionStorage<SessionData>({
+const storage = createCookieSessionStorage<CookieData>({
   cookie: {
     name: 'herald_admin',
     path: '/',
@@ -25,31 +25,36 @@ const storage = createCookieSessionStorage<SessionData>({
   },
 });
 
-/** `adminId` is null before sign-in: the sign-in form's CSRF token lives in the same cookie. */
-export type AdminSession = { adminId: string | null; csrf: string };
+/**
+ * What the cookie carries: the CSRF token its forms post back and, once signed in, the secret of a
+ * server-side session (admin_sessions). The cookie alone proves nothing: `secret` is null before
+ * sign-in, and after it only the session row it names says whether it still counts.
+ */
+export type AdminCookie = { secret: string | null; csrf: string };
 
-export async function readAdminSession(request: Request): Promise<AdminSession | null> {
-  const session = await storage.getSession(request.headers.get('Cookie'));
-  const csrf = session.get('csrf');
-  const expiresAt = session.get('expiresAt');
+export async function readAdminCookie(request: Request): Promise<AdminCookie | null> {
+  const cookie = await storage.getSession(request.headers.get('Cookie'));
+  const csrf = cookie.get('csrf');
+  const expiresAt = cookie.get('expiresAt');
   if (!csrf || !expiresAt || expiresAt < Date.now()) return null;
-  return { adminId: session.get('adminId') ?? null, csrf };
+  return { secret: cookie.get('secret') ?? null, csrf };
 }
 
 /**
- * A new cookie with a fresh CSRF token: signed in as `adminId`, or (null) only carrying the token
- * the sign-in form posts back. Signing in always starts a new one, so a token planted before
+ * A new cookie with a fresh CSRF token: carrying a signed-in session's secret, or (null) only the
+ * token the sign-in form posts back. Signing in always writes a new one, so a token planted before
  * sign-in is worthless after it.
  */
-export async function startAdminSession(adminId: string | null): Promise<{ cookie: string; csrf: string }> {
-  const session = await storage.getSession();
+export async function writeAdminCookie(secret: string | null): Promise<{ cookie: string; csrf: string }> {
+  const cookie = await storage.getSession();
   const csrf = randomBytes(24).toString('base64url');
-  if (adminId) session.set('adminId', adminId);
-  session.set('csrf', csrf);
-  session.set('expiresAt', Date.now() + SESSION_SECONDS * 1000);
-  return { cookie: await storage.commitSession(session), csrf };
+  if (secret) cookie.set('secret', secret);
+  cookie.set('csrf', csrf);
+  cookie.set('expiresAt', Date.now() + SESSION_SECONDS * 1000);
+  return { cookie: await storage.commitSession(cookie), csrf };
 }
 
-export async function endAdminSession(request: Request): Promise<string> {
-  return storage.destroySession(await storage.getSession(request.headers.get('Cookie')));
+/** A Set-Cookie header that removes the console cookie from the browser. */
+export async function clearAdminCookie(): Promise<string> {
+  return storage.destroySession(await storage.getSession());
 }

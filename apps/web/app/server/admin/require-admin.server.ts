@@ -1,26 +1,40 @@
 import { redirect } from '@remix-run/node';
-import { db } from '../db.server';
 import { requireCsrf } from '../require-csrf.server';
-import { readAdminSession } from './admin-session.server';
+import { clearAdminCookie, readAdminCookie } from './admin-session.server';
+import { findLiveSession, markSessionSeen } from './console-sessions.server';
 
-export type SignedInAdmin = { id: string; email: string; csrf: string };
+/**
+ * Who is signed in, and the session they are signed in with: the API client calls the API with it
+ * (`Authorization: Console …`), so the API acts as this person. `session.secret` is as secret as the
+ * cookie: a loader returns the fields a page shows, never this object.
+ */
+export type SignedInAdmin = {
+  id: string;
+  email: string;
+  csrf: string;
+  session: { id: string; secret: string };
+};
 
 /**
  * Every console loader and action starts here (Remix runs a page's loaders in parallel, so the
- * layout's check alone would not guard its children). Not signed in, or the account was removed
- * since: a redirect to the sign-in page, which comes back here afterwards.
+ * layout's check alone would not guard its children). The cookie's session is looked up on every
+ * request: not signed in, or a session that was ended (sign-out, "sign out everywhere", a password
+ * change) or has expired, is a redirect to the sign-in page, which comes back here afterwards. A
+ * dead session's cookie is removed on the way.
  */
 export async function requireAdmin(request: Request): Promise<SignedInAdmin> {
-  const session = await readAdminSession(request);
-  const admin = session?.adminId
-    ? await db.adminUser.findUnique({ where: { id: session.adminId }, select: { id: true, email: true } })
-    : null;
-  if (!session || !admin) {
+  const cookie = await readAdminCookie(request);
+  const session = cookie?.secret ? await findLiveSession(cookie.secret) : null;
+  if (!cookie || !session) {
     const url = new URL(request.url);
     const back = url.pathname.replace(/\.data$/, '') + url.search;
-    throw redirect(`/admin/sign-in?next=${encodeURIComponent(back)}`, 303);
+    throw redirect(`/admin/sign-in?next=${encodeURIComponent(back)}`, {
+      status: 303,
+      ...(cookie?.secret && { headers: { 'Set-Cookie': await clearAdminCookie() } }),
+    });
   }
-  return { ...admin, csrf: session.csrf };
+  await markSessionSeen(session);
+  return { ...session.adminUser, csrf: cookie.csrf, session: { id: session.id, secret: session.secret } };
 }
 
 /** A console form post: signed in, and carrying the session's CSRF token (403 otherwise). */
