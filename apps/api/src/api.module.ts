@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { AuthModule } from './core/auth.module.js';
 import { CoreModule } from './core/core.module.js';
 import { API_ENV } from './core/injection-tokens.js';
 import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
@@ -26,6 +28,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         CoreModule.forRoot({ env, envToken: API_ENV, maxConnections: 10 }),
+        AuthModule,
         BullModule.forRoot(deliveryQueueOptions(env)),
         BullModule.registerQueue({ name: DELIVERY_QUEUE }),
         ContactsModule,
@@ -38,6 +41,7 @@ export class ApiModule {
         FeedbackModule,
         HooksModule.forRoot(options.snsFetch ? { fetch: options.snsFetch } : {}),
         SuppressionsModule,
+        ApiKeysModule,
       ],
       controllers: [HealthController, DocsController],
     };

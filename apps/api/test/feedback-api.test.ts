@@ -140,7 +140,8 @@ describe('POST /v1/feedback', () => {
 
   it('is in the OpenAPI document, with the provider webhooks outside the API key', async () => {
     const docs = await h.request('GET', '/docs');
-    expect(docs.body.paths['/v1/feedback'].post.security).toEqual([{ bearer: [] }]);
+    expect(docs.body.paths['/v1/feedback'].post.security).toEqual([{ bearer: [] }, { console: [] }]);
+    expect(docs.body.paths['/v1/feedback'].post['x-herald-scope']).toBe('feedback');
     expect(
       Object.keys(
         docs.body.paths['/v1/feedback'].post.requestBody.content['application/json'].schema.properties,

@@ -18,6 +18,11 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
   HERALD_API_KEY: z
     .string({ error: 'is required: the admin API key callers send as a Bearer token' })
     .min(16, 'must be at least 16 characters'),
+  /**
+   * The web app's key: the API treats it as a built-in key with only the web's scopes (sign-in:send,
+   * notices). Optional; the web app then needs HERALD_API_KEY, and warns that it holds it.
+   */
+  HERALD_WEB_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Largest JSON body the API accepts. */
   HERALD_MAX_BODY_BYTES: z.coerce
     .number()
@@ -38,7 +43,13 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
     .optional(),
   /** Mailgun webhooks (POST /hooks/mailgun): the HTTP webhook signing key. */
   HERALD_MAILGUN_SIGNING_KEY: z.string().min(8).optional(),
-}).superRefine(requireSecrets);
+})
+  .superRefine(requireSecrets)
+  // The same value for both would give the web app every scope without anyone noticing.
+  .refine((env) => env.HERALD_WEB_API_KEY !== env.HERALD_API_KEY, {
+    path: ['HERALD_WEB_API_KEY'],
+    message: 'must differ from HERALD_API_KEY',
+  });
 
 export type ApiEnv = z.output<typeof ApiEnvSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROUTES, type Route } from './routes.js';
+import { SCOPE_DESCRIPTIONS, SCOPES } from './scopes.js';
 
 /** Request schemas as a caller writes them: defaults optional, transforms not applied. */
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -33,6 +34,13 @@ function parameters(route: Route) {
   return [...inPath, ...inQuery];
 }
 
+function scopeDescription(route: Route): string {
+  const narrower = route.narrowerScope
+    ? ` A key with "${route.narrowerScope.scope}" may call it for ${route.narrowerScope.allows}.`
+    : '';
+  return `Needs the scope "${route.scope}".${narrower}`;
+}
+
 /** The OpenAPI 3.1 document, built from the route table and the zod schemas that validate requests. */
 export function buildOpenApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -41,7 +49,11 @@ export function buildOpenApiDocument(serverUrl: string) {
     paths[route.path] ??= {};
     (paths[route.path] as Record<string, unknown>)[route.method] = {
       summary: route.summary,
-      ...(route.path.startsWith('/v1') && { security: [{ bearer: [] }] }),
+      ...(route.scope && {
+        description: scopeDescription(route),
+        security: [{ bearer: [] }, { console: [] }],
+        'x-herald-scope': route.scope,
+      }),
       ...(params.length > 0 && { parameters: params }),
       ...(route.body && {
         requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } },
@@ -64,7 +76,23 @@ export function buildOpenApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'HERALD_API_KEY' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API key: HERALD_API_KEY (every scope) or a key from POST /v1/api-keys (its scopes). ' +
+            "A key without the route's scope (x-herald-scope) gets 403; a revoked key 401. Scopes: " +
+            SCOPES.map((scope) => `${scope}: ${SCOPE_DESCRIPTIONS[scope]}`).join(' '),
+        },
+        console: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            '"Console <session secret>": the console, as the person signed in (every scope), while their session lasts.',
+        },
+      },
     },
     paths,
   };

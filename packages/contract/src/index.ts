@@ -13,3 +13,5 @@ export { buildOpenApiDocument } from './build-openapi-document.js';
 export { type WallClock, wallClock } from './wall-clock.js';
 export { zonedTimeToInstant } from './zoned-time-to-instant.js';
 export { dateTimeInstant } from './date-time-instant.js';
+export { SCOPES, SCOPE_DESCRIPTIONS, WEB_SCOPES, type Scope } from './scopes.js';
+export * from './api-keys.js';

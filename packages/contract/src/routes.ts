@@ -15,6 +15,8 @@ import { ListMessagesSchema, SendMessageSchema } from './messages.js';
 import { ListNoticesSchema } from './notices.js';
 import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './policies.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
+import { CreateApiKeySchema } from './api-keys.js';
+import type { Scope } from './scopes.js';
 import {
   AddSuppressionSchema,
   FeedbackRatesQuerySchema,
@@ -27,6 +29,10 @@ export interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form: `{id}` for a path parameter. */
   path: string;
+  /** The scope a key needs (every /v1 route names one; routes outside /v1 authenticate their own way). */
+  scope?: Scope;
+  /** A narrower scope that also admits the route, for part of what it does (say which). */
+  narrowerScope?: { scope: Scope; allows: string };
   summary: string;
   body?: z.ZodType;
   query?: z.ZodObject;
@@ -49,15 +55,23 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/contacts',
+    scope: 'contacts:write',
     summary: 'Create or update a contact by email (or externalId).',
     body: UpsertContactSchema,
     status: 201,
     response: 'ContactView',
   },
-  { method: 'get', path: '/v1/contacts/{id}', summary: 'Read a contact.', response: 'ContactView' },
+  {
+    method: 'get',
+    path: '/v1/contacts/{id}',
+    scope: 'contacts:read',
+    summary: 'Read a contact.',
+    response: 'ContactView',
+  },
   {
     method: 'patch',
     path: '/v1/contacts/{id}',
+    scope: 'contacts:write',
     summary: 'Update a contact.',
     body: UpdateContactSchema,
     response: 'ContactView',
@@ -65,18 +79,21 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'delete',
     path: '/v1/contacts/{id}',
+    scope: 'contacts:write',
     summary: 'Erase a contact: personal data removed, the address stays suppressed by its hash.',
     response: '{ id, erased: true }',
   },
   {
     method: 'get',
     path: '/v1/contacts/{id}/preferences',
+    scope: 'contacts:read',
     summary: "A contact's preferences per category and the all-promotional switch.",
     response: 'the preferences per category and allPromotional',
   },
   {
     method: 'put',
     path: '/v1/contacts/{id}/preferences',
+    scope: 'contacts:write',
     summary: 'A support agent records a change (source "admin" in the consent log).',
     body: UpdatePreferencesSchema,
     response: '{ changed, preferences }',
@@ -84,18 +101,21 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/contacts/{id}/consent-log',
+    scope: 'contacts:read',
     summary: "The contact's append-only consent history.",
     response: '{ entries }',
   },
   {
     method: 'get',
     path: '/v1/categories',
+    scope: 'templates',
     summary: 'List categories.',
     response: '{ categories: CategoryView[] }',
   },
   {
     method: 'post',
     path: '/v1/categories',
+    scope: 'templates',
     summary: 'Create a category.',
     body: CreateCategorySchema,
     response: 'CategoryView',
@@ -103,12 +123,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/templates',
+    scope: 'templates',
     summary: 'List the latest version of each template.',
     response: '{ templates: TemplateView[] }',
   },
   {
     method: 'post',
     path: '/v1/templates',
+    scope: 'templates',
     summary: 'Create a template or add a version (MJML validated strictly).',
     body: SaveTemplateSchema,
     response: 'TemplateView',
@@ -116,12 +138,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/templates/{key}',
+    scope: 'templates',
     summary: 'Read the latest version, its variables and a fixture that renders.',
     response: 'TemplateView',
   },
   {
     method: 'post',
     path: '/v1/templates/{key}/preview',
+    scope: 'templates',
     summary: 'Render with data (or the fixture).',
     body: PreviewTemplateSchema,
     response: 'RenderedEmail',
@@ -129,6 +153,11 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/messages',
+    scope: 'messages:send',
+    narrowerScope: {
+      scope: 'sign-in:send',
+      allows: 'the security-sign-in template only, to a contactId, with a signInUrl on PUBLIC_WEB_URL',
+    },
     summary: 'Send one message; the class comes from the template category.',
     body: SendMessageSchema,
     status: 202,
@@ -137,6 +166,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/messages',
+    scope: 'messages:read',
     summary: 'List messages.',
     query: ListMessagesSchema,
     response: '{ messages: MessageView[], next }',
@@ -144,12 +174,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/messages/{id}',
+    scope: 'messages:read',
     summary: 'A message, its status, reason and events.',
     response: 'MessageView',
   },
   {
     method: 'post',
     path: '/v1/campaigns',
+    scope: 'campaigns',
     summary: 'Create a campaign (scheduled when sendAt is given).',
     body: CreateCampaignSchema,
     status: 201,
@@ -158,6 +190,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/campaigns',
+    scope: 'campaigns',
     summary: 'List campaigns with their status and counts.',
     query: ListCampaignsSchema,
     response: '{ campaigns: CampaignView[], next }',
@@ -165,6 +198,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/campaigns/audience-preview',
+    scope: 'campaigns',
     summary: 'How many contacts an audience would reach now.',
     body: AudiencePreviewSchema,
     response: 'AudienceSize',
@@ -172,6 +206,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/campaigns/{id}',
+    scope: 'campaigns',
     summary:
       'A campaign: status and counts (targeted, queued, sent, suppressed, failed, bounced, unsubscribes); pausedReason (complaint-rate, bounce-rate, blocked) when it paused itself, and guardrails (messages that left, complaints, hard bounces, rates, the blocked run, the limits).',
     response: 'CampaignView',
@@ -179,6 +214,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/campaigns/{id}/timeline',
+    scope: 'campaigns',
     summary: 'Messages over time, for the progress chart.',
     query: TimelineSchema,
     response: 'CampaignTimeline',
@@ -186,6 +222,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/campaigns/{id}/schedule',
+    scope: 'campaigns',
     summary: 'Schedule a draft.',
     body: ScheduleCampaignSchema,
     response: 'CampaignView',
@@ -193,12 +230,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/campaigns/{id}/pause',
+    scope: 'campaigns',
     summary: 'Pause sending (takes effect within a second).',
     response: 'CampaignView',
   },
   {
     method: 'post',
     path: '/v1/campaigns/{id}/resume',
+    scope: 'campaigns',
     summary:
       'Resume a paused campaign; clears pausedReason (a campaign a guardrail paused pauses again at the next complaint or bounce that finds its rate still over the limit).',
     response: 'CampaignView',
@@ -206,12 +245,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/campaigns/{id}/cancel',
+    scope: 'campaigns',
     summary: 'Cancel: nothing more is sent.',
     response: 'CampaignView',
   },
   {
     method: 'post',
     path: '/v1/campaigns/{id}/preview',
+    scope: 'campaigns',
     summary: 'Render the campaign email with sample data.',
     body: PreviewCampaignSchema,
     response: 'RenderedEmail',
@@ -219,6 +260,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/campaigns/{id}/test-send',
+    scope: 'campaigns',
     summary: 'Send the campaign email to one address.',
     body: TestSendSchema,
     response: 'the test message',
@@ -226,6 +268,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/policies',
+    scope: 'policies',
     summary:
       'A policy version; refused when effectiveAt is sooner than HERALD_POLICY_NOTICE_DAYS unless overridden with a reason. ' +
       'effectiveAt is an instant ("2026-03-01T00:00:00Z") or a wall-clock time in timezone ("2026-03-01T09:00").',
@@ -236,6 +279,8 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/policies',
+    scope: 'policies',
+    narrowerScope: { scope: 'notices', allows: 'announced and effective versions only' },
     summary: 'List policy versions (filter by status).',
     query: ListPoliciesSchema,
     response: '{ policies: PolicyVersionView[] }',
@@ -243,12 +288,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/policies/{id}',
+    scope: 'policies',
     summary: 'A policy version and the version before it.',
     response: 'PolicyVersionView',
   },
   {
     method: 'post',
     path: '/v1/policies/{id}/announce',
+    scope: 'policies',
     summary: 'Notify every contact (email and in-app notice); idempotent.',
     body: AnnouncePolicySchema,
     status: 202,
@@ -257,12 +304,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/policies/{id}/coverage',
+    scope: 'policies',
     summary: 'Who was notified, delivered, failed, in-app only, acknowledged; at risk.',
     response: 'PolicyCoverage',
   },
   {
     method: 'get',
     path: '/v1/contacts/{contactId}/notices',
+    scope: 'notices',
     summary: "A contact's in-app notices.",
     query: ListNoticesSchema,
     response: '{ notices: NoticeView[] }',
@@ -270,12 +319,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/contacts/{contactId}/notices/{noticeId}/ack',
+    scope: 'notices',
     summary: 'Acknowledge an in-app notice.',
     response: 'NoticeView',
   },
   {
     method: 'post',
     path: '/v1/feedback',
+    scope: 'feedback',
     summary:
       'Report a bounce or complaint from a source without a webhook (same effects as a DSN or ARF report); ' +
       'messageId or email or both; an unknown messageId is kept unmatched and changes nothing.',
@@ -317,6 +368,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/suppressions',
+    scope: 'contacts:read',
     summary:
       'The suppression list, newest first: filter by reason; q is an address (exact, by its hash) or the start of a contact’s address.',
     query: ListSuppressionsSchema,
@@ -325,6 +377,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'post',
     path: '/v1/suppressions',
+    scope: 'contacts:write',
     summary:
       'Suppress an address (manual blocks all mail, like hard-bounce; complaint blocks promotional mail): 201, or 200 when it already was for that reason.',
     body: AddSuppressionSchema,
@@ -334,6 +387,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'delete',
     path: '/v1/suppressions/{address}',
+    scope: 'contacts:write',
     summary:
       'Lift an address’s suppressions (or `only` one), with a written reason (body or query) logged as unsuppress; 404 not_suppressed when there is none; an erasure is never lifted (409 erasure_not_removable).',
     body: RemoveSuppressionSchema,
@@ -342,6 +396,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/feedback/reports',
+    scope: 'feedback',
     summary: 'The latest bounce, complaint and delivery reports, matched or not, newest first.',
     query: ListFeedbackReportsSchema,
     response: 'FeedbackReportList',
@@ -349,9 +404,36 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/v1/feedback/rates',
+    scope: 'feedback',
     summary:
       'Hard-bounce and complaint rates per stream and per campaign, per hour or day: per message sent in the bucket.',
     query: FeedbackRatesQuerySchema,
     response: 'FeedbackRates',
+  },
+  {
+    method: 'post',
+    path: '/v1/api-keys',
+    scope: 'admin',
+    summary:
+      'Create a named key with scopes; the key is in this answer only (only its SHA-256 is kept). Written to the audit log.',
+    body: CreateApiKeySchema,
+    status: 201,
+    response: 'CreatedApiKey: ApiKeyView and key',
+  },
+  {
+    method: 'get',
+    path: '/v1/api-keys',
+    scope: 'admin',
+    summary:
+      'Every key, revoked ones too: name, prefix, scopes, createdAt, lastUsedAt (to the minute), revokedAt.',
+    response: '{ apiKeys: ApiKeyView[] }',
+  },
+  {
+    method: 'delete',
+    path: '/v1/api-keys/{id}',
+    scope: 'admin',
+    summary:
+      'Revoke a key: it gets 401 from then on (within a few seconds on every API process). Written to the audit log; idempotent.',
+    response: 'ApiKeyView',
   },
 ];

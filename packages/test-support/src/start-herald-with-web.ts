@@ -24,6 +24,7 @@ export async function startHeraldWithWeb({
     'REDIS_URL',
     'HERALD_SECRET',
     'HERALD_API_KEY',
+    'HERALD_WEB_API_KEY',
     'HERALD_QUEUE_PREFIX',
     'HERALD_IP_SALT',
   ];

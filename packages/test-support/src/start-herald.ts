@@ -23,7 +23,10 @@ export interface Herald {
   /** The first API's address, and every API's. */
   apiUrl: string;
   apiUrls: string[];
+  /** HERALD_API_KEY, the bootstrap key with every scope; `client` calls with it. */
   apiKey: string;
+  /** HERALD_WEB_API_KEY, the web app's key with only the web's scopes. */
+  webApiKey: string;
   /** The environment every process shares (without each API's port). */
   env: Record<string, string>;
   /** A client of the first API. */
@@ -74,6 +77,7 @@ export async function startHerald({
     apiUrl,
     apiUrls,
     apiKey: env.HERALD_API_KEY ?? '',
+    webApiKey: env.HERALD_WEB_API_KEY ?? '',
     env,
     client: createApiClient(apiUrl, env.HERALD_API_KEY ?? ''),
     apis: [],

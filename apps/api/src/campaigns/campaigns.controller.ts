@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import {
@@ -15,7 +15,7 @@ import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import { sampleSystemVariables, type SystemVariables, type TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
@@ -33,7 +33,6 @@ import { readCampaign } from './read-campaign.js';
 import { testSendCampaign } from './test-send-campaign.js';
 
 @Controller('v1/campaigns')
-@UseGuards(ApiKeyGuard)
 export class CampaignsController {
   private readonly sampleSystem: SystemVariables;
 
@@ -52,12 +51,14 @@ export class CampaignsController {
   }
 
   @Post()
+  @RequireScope('campaigns')
   async create(@Body() body: unknown) {
     const campaign = await createCampaign(this.prepareDeps(), parseInput(CreateCampaignSchema, body));
     return toCampaignView(campaign, undefined, this.env);
   }
 
   @Get()
+  @RequireScope('campaigns')
   async list(@Query() query: unknown) {
     const { campaigns, next } = await listCampaigns(this.db, parseInput(ListCampaignsSchema, query, 'query'));
     const counts = await campaignCounts(
@@ -69,6 +70,7 @@ export class CampaignsController {
 
   /** How many contacts a campaign would target now: for the form, before scheduling. */
   @Post('audience-preview')
+  @RequireScope('campaigns')
   @HttpCode(200)
   async audiencePreview(@Body() body: unknown) {
     const input = parseInput(AudiencePreviewSchema, body);
@@ -77,11 +79,13 @@ export class CampaignsController {
   }
 
   @Get(':id')
+  @RequireScope('campaigns')
   async read(@Param('id') id: string) {
     return this.view(id);
   }
 
   @Get(':id/timeline')
+  @RequireScope('campaigns')
   async timeline(@Param('id') id: string, @Query() query: unknown) {
     const { bucket } = parseInput(TimelineSchema, query, 'query');
     const campaign = await this.find(id);
@@ -91,6 +95,7 @@ export class CampaignsController {
   }
 
   @Post(':id/schedule')
+  @RequireScope('campaigns')
   @HttpCode(200)
   async schedule(@Param('id') id: string, @Body() body: unknown) {
     const input = parseInput(ScheduleCampaignSchema, body);
@@ -99,24 +104,28 @@ export class CampaignsController {
   }
 
   @Post(':id/pause')
+  @RequireScope('campaigns')
   @HttpCode(200)
   pause(@Param('id') id: string) {
     return this.change(id, 'pause');
   }
 
   @Post(':id/resume')
+  @RequireScope('campaigns')
   @HttpCode(200)
   resume(@Param('id') id: string) {
     return this.change(id, 'resume');
   }
 
   @Post(':id/cancel')
+  @RequireScope('campaigns')
   @HttpCode(200)
   cancel(@Param('id') id: string) {
     return this.change(id, 'cancel');
   }
 
   @Post(':id/preview')
+  @RequireScope('campaigns')
   @HttpCode(200)
   async preview(@Param('id') id: string, @Body() body: unknown) {
     const { contactId } = parseInput(PreviewCampaignSchema, body);
@@ -133,6 +142,7 @@ export class CampaignsController {
   }
 
   @Post(':id/test-send')
+  @RequireScope('campaigns')
   @HttpCode(202)
   async testSend(@Param('id') id: string, @Body() body: unknown) {
     const { email } = parseInput(TestSendSchema, body);

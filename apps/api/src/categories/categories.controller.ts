@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
 import { type CategoryView, CreateCategorySchema } from '@herald/contract';
 import type { Category, Db } from '@herald/db';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { createCategory } from './create-category.js';
@@ -17,16 +17,17 @@ const toView = (category: Category): CategoryView => ({
 });
 
 @Controller('v1/categories')
-@UseGuards(ApiKeyGuard)
 export class CategoriesController {
   constructor(@Inject(PRISMA) private readonly db: Db) {}
 
   @Get()
+  @RequireScope('templates')
   async list() {
     return { categories: (await listCategories(this.db)).map(toView) };
   }
 
   @Post()
+  @RequireScope('templates')
   async create(@Body() body: unknown) {
     return toView(await createCategory(this.db, parseInput(CreateCategorySchema, body)));
   }

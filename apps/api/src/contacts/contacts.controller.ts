@@ -10,18 +10,16 @@ import {
   Post,
   Put,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import type { Db } from '@herald/db';
 import {
   eraseContact,
   getPreferences,
-  revokeLinks,
   updatePreferences,
   waitForInFlightDeliveries,
 } from '@herald/preferences';
 import type { Response } from 'express';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { toContactView } from './contact-view.js';
@@ -37,11 +35,11 @@ import { updateContact } from './update-contact.js';
 import { upsertContact } from './upsert-contact.js';
 
 @Controller('v1/contacts')
-@UseGuards(ApiKeyGuard)
 export class ContactsController {
   constructor(@Inject(PRISMA) private readonly db: Db) {}
 
   @Post()
+  @RequireScope('contacts:write')
   async upsert(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
     const { contact, created } = await upsertContact(this.db, parseInput(UpsertContactSchema, body));
     response.status(created ? 201 : 200);
@@ -49,17 +47,20 @@ export class ContactsController {
   }
 
   @Get(':id')
+  @RequireScope('contacts:read')
   async read(@Param('id') id: string) {
     return toContactView(await this.findContact(id));
   }
 
   @Patch(':id')
+  @RequireScope('contacts:write')
   async update(@Param('id') id: string, @Body() body: unknown) {
     const changes = parseInput(UpdateContactSchema, body);
     return toContactView(await updateContact(this.db, { id: parseInput(IdSchema, id, 'path'), changes }));
   }
 
   @Delete(':id')
+  @RequireScope('contacts:write')
   @HttpCode(200)
   async erase(@Param('id') id: string) {
     await this.findContact(id);
@@ -70,6 +71,7 @@ export class ContactsController {
   }
 
   @Get(':id/preferences')
+  @RequireScope('contacts:read')
   async preferences(@Param('id') id: string) {
     await this.findContact(id);
     return getPreferences(this.db, { contactId: id });
@@ -77,6 +79,7 @@ export class ContactsController {
 
   /** A support agent records a change someone asked for by mail or phone (source "admin"). */
   @Put(':id/preferences')
+  @RequireScope('contacts:write')
   async recordPreferences(@Param('id') id: string, @Body() body: unknown) {
     const input = parseInput(UpdatePreferencesSchema, body);
     await this.findContact(id);
@@ -95,19 +98,8 @@ export class ContactsController {
     return { changed, preferences: await getPreferences(this.db, { contactId: id }) };
   }
 
-  /**
-   * Revokes every preference link mailed to the contact so far (a forwarded newsletter, a leaked
-   * link): they still unsubscribe, but can no longer subscribe or show the preference center.
-   */
-  @Post(':id/revoke-links')
-  @HttpCode(200)
-  async revokeLinks(@Param('id') id: string) {
-    await this.findContact(id);
-    const { tokenEpoch } = await revokeLinks(this.db, { contactId: id });
-    return { id, tokenEpoch };
-  }
-
   @Get(':id/consent-log')
+  @RequireScope('contacts:read')
   async consentLog(@Param('id') id: string) {
     await this.findContact(id);
     return { entries: await listConsentLog(this.db, { contactId: id }) };

@@ -1,9 +1,12 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Scope } from '@herald/contract';
 import type { Request } from 'express';
+import { DomainError } from './domain-error.js';
 
 /**
  * Who is calling the API, as the guard (api-key.guard.ts) established it, and what they may do.
- * Handlers that record who did something (the audit log) or narrow what a scope allows read it
- * with `callerOf(request)`.
+ * Handlers that record who did something (the audit log) or narrow what a scope allows take it
+ * with `@CurrentCaller()`.
  */
 export interface Caller {
   /** As the audit log names it: "bootstrap-key", "web-key", "key:{name}" or "admin:{email}". */
@@ -22,12 +25,16 @@ export function setCaller(request: Request, caller: Caller): void {
   (request as WithCaller)[CALLER] = caller;
 }
 
-/** The guard sets the caller before any handler under it runs; a route without the guard has none. */
-export function callerOf(request: Request): Caller {
-  const caller = (request as WithCaller)[CALLER];
-  if (!caller) throw new Error('callerOf: the request has not been through the API key guard');
+/** The guard sets the caller before any handler under it runs. */
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  const caller = (context.switchToHttp().getRequest<Request>() as WithCaller)[CALLER];
+  if (!caller) throw new Error('CurrentCaller: the request has not been through the API key guard');
   return caller;
-}
+});
 
-export const hasScope = (caller: Caller, scope: string): boolean =>
-  caller.scopes === 'all' || caller.scopes.has(scope);
+/** `admin` is every scope: keys and everything else. */
+export const hasScope = (caller: Caller, scope: Scope): boolean =>
+  caller.scopes === 'all' || caller.scopes.has(scope) || caller.scopes.has('admin');
+
+export const lacksScope = (scope: Scope, why = '') =>
+  new DomainError('forbidden', `This key lacks the scope "${scope}".${why ? ` ${why}` : ''}`);

@@ -12,6 +12,8 @@ interface ErrorBody {
 const STATUS: Record<ErrorCode | PreferencesError['code'], number> = {
   invalid_request: 400,
   unauthorized: 401,
+  // A caller the API knows, without the scope the route needs.
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   contact_erased: 409,

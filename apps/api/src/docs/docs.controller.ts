@@ -2,7 +2,9 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import type { ApiEnv } from '@herald/config';
 import { buildOpenApiDocument } from '@herald/contract';
 import { API_ENV } from '../core/injection-tokens.js';
+import { PublicRoute } from '../core/require-scope.decorator.js';
 
+@PublicRoute()
 @Controller('docs')
 export class DocsController {
   private readonly document: ReturnType<typeof buildOpenApiDocument>;

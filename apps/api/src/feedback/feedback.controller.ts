@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import type { ApiEnv } from '@herald/config';
 import { type FeedbackReportView, ReportFeedbackSchema } from '@herald/contract';
 import type { Db } from '@herald/db';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { API_ENV, PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { applyFeedback } from './apply-feedback.js';
@@ -14,7 +14,6 @@ import { feedbackFromRequest } from './feedback-from-request.js';
  * a messageId Herald does not know is accepted and kept unmatched, and changes nothing.
  */
 @Controller('v1/feedback')
-@UseGuards(ApiKeyGuard)
 export class FeedbackController {
   constructor(
     @Inject(PRISMA) private readonly db: Db,
@@ -22,6 +21,7 @@ export class FeedbackController {
   ) {}
 
   @Post()
+  @RequireScope('feedback')
   @HttpCode(202)
   async report(@Body() body: unknown): Promise<FeedbackReportView> {
     const input = feedbackFromRequest(parseInput(ReportFeedbackSchema, body));

@@ -8,6 +8,7 @@ import { API_ENV, PRISMA } from '../core/injection-tokens.js';
 import { within } from '../core/within.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import { readSmtpStatus } from './read-smtp-status.js';
+import { PublicRoute } from '../core/require-scope.decorator.js';
 
 /** A load balancer gives up on a probe after a few seconds: answer well within that. */
 const PROBE_MS = 800;
@@ -22,6 +23,7 @@ type Reachability = 'ok' | 'unreachable';
  * `smtp: "unavailable"` and since when (`smtpUnavailableSince`); for the promotional relay
  * (PROMOTIONAL_SMTP_URL), `promotionalSmtp: "unavailable"` and `promotionalSmtpUnavailableSince`.
  */
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -20,6 +20,7 @@ import { verifyBasicAuth } from './verify-basic-auth.js';
 import { verifyMailgunSignature } from './verify-mailgun-signature.js';
 import { verifySendgridSignature } from './verify-sendgrid-signature.js';
 import { verifySnsMessage } from './verify-sns-message.js';
+import { PublicRoute } from '../core/require-scope.decorator.js';
 
 /** What every webhook answers: events read, applied (duplicates included) and carrying no feedback. */
 export interface HookAnswer {
@@ -40,6 +41,7 @@ const notConfigured = (provider: string, variable: string) =>
  * as providers retry anything else. A body that is authentic but not the provider's shape is 400.
  * The body is the raw bytes (`readHookBody`, mounted on /hooks in create-api-app.ts).
  */
+@PublicRoute()
 @Controller('hooks')
 export class HooksController {
   private readonly logger = new Logger('HooksController');

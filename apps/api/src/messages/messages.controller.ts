@@ -1,25 +1,16 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Logger,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Post, Query } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import { sampleSystemVariables, type TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
+import { type Caller, CurrentCaller } from '../core/caller.js';
 import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
+import { checkSendScope } from './check-send-scope.js';
 import { listMessages } from './list-messages.js';
 import { toMessageView } from './message-view.js';
 import { readMessage } from './read-message.js';
@@ -27,7 +18,6 @@ import { IdSchema, ListMessagesSchema, SendMessageSchema } from '@herald/contrac
 import { sendMessage } from './send-message.js';
 
 @Controller('v1/messages')
-@UseGuards(ApiKeyGuard)
 export class MessagesController {
   private readonly logger = new Logger('MessagesController');
 
@@ -38,6 +28,7 @@ export class MessagesController {
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
     @Inject(TEMPLATES) private readonly templates: TemplateCache,
   ) {
+    this.publicWebUrl = env.PUBLIC_WEB_URL;
     this.sampleSystem = sampleSystemVariables({
       publicWebUrl: env.PUBLIC_WEB_URL,
       postalAddress: env.HERALD_POSTAL_ADDRESS,
@@ -45,11 +36,14 @@ export class MessagesController {
   }
 
   private readonly sampleSystem: ReturnType<typeof sampleSystemVariables>;
+  private readonly publicWebUrl: string;
 
   @Post()
+  @RequireScope('messages:send', { narrower: 'sign-in:send' })
   @HttpCode(202)
-  async send(@Body() body: unknown) {
+  async send(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(SendMessageSchema, body);
+    checkSendScope(caller, input, this.publicWebUrl);
     const { id, status } = await sendMessage(
       {
         db: this.db,
@@ -65,11 +59,13 @@ export class MessagesController {
   }
 
   @Get(':id')
+  @RequireScope('messages:read')
   async read(@Param('id') id: string) {
     return toMessageView(await readMessage(this.db, parseInput(IdSchema, id, 'path')));
   }
 
   @Get()
+  @RequireScope('messages:read')
   async list(@Query() query: unknown) {
     const { messages, next } = await listMessages(this.db, parseInput(ListMessagesSchema, query, 'query'));
     return { messages: messages.map(toMessageView), next };

@@ -1,21 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Logger,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Post, Query } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import { sampleSystemVariables, type TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { type Caller, CurrentCaller } from '../core/caller.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import type { TemplateCache } from '../templates/template-cache.js';
@@ -25,11 +15,11 @@ import { getPolicyCoverage } from './get-policy-coverage.js';
 import { listPolicyVersions } from './list-policy-versions.js';
 import { AnnouncePolicySchema, CreatePolicySchema, IdSchema, ListPoliciesSchema } from '@herald/contract';
 import { POLICY_QUEUE } from './policy-queue.js';
+import { publicPolicyStatuses } from './public-policy-statuses.js';
 import { toPolicyView } from './policy-view.js';
 import { readPolicyVersion } from './read-policy-version.js';
 
 @Controller('v1/policies')
-@UseGuards(ApiKeyGuard)
 export class PoliciesController {
   private readonly logger = new Logger('PoliciesController');
 
@@ -42,6 +32,7 @@ export class PoliciesController {
   ) {}
 
   @Post()
+  @RequireScope('policies')
   async create(@Body() body: unknown) {
     const input = parseInput(CreatePolicySchema, body);
     const version = await createPolicyVersion(
@@ -62,18 +53,22 @@ export class PoliciesController {
   }
 
   @Get()
-  async list(@Query() query: unknown) {
-    const { status } = parseInput(ListPoliciesSchema, query, 'query');
-    return { policies: await listPolicyVersions(this.db, { ...(status && { statuses: status }) }) };
+  @RequireScope('policies', { narrower: 'notices' })
+  async list(@Query() query: unknown, @CurrentCaller() caller: Caller) {
+    const asked = parseInput(ListPoliciesSchema, query, 'query').status;
+    const statuses = publicPolicyStatuses(caller, asked);
+    return { policies: await listPolicyVersions(this.db, { ...(statuses && { statuses }) }) };
   }
 
   @Get(':id')
+  @RequireScope('policies')
   async read(@Param('id') id: string) {
     const { version, previous } = await readPolicyVersion(this.db, parseInput(IdSchema, id, 'path'));
     return toPolicyView(version, previous);
   }
 
   @Post(':id/announce')
+  @RequireScope('policies')
   @HttpCode(202)
   async announce(@Param('id') id: string, @Body() body: unknown) {
     const policyVersionId = parseInput(IdSchema, id, 'path');
@@ -92,6 +87,7 @@ export class PoliciesController {
   }
 
   @Get(':id/coverage')
+  @RequireScope('policies')
   async coverage(@Param('id') id: string) {
     const { version } = await readPolicyVersion(this.db, parseInput(IdSchema, id, 'path'));
     return getPolicyCoverage(this.db, { version, atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS });

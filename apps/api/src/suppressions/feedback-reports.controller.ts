@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { FeedbackRatesSchema, ListFeedbackReportsSchema } from '@herald/contract';
 import type { Db } from '@herald/db';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { feedbackRates } from './feedback-rates.js';
@@ -12,16 +12,17 @@ import { listFeedbackReports } from './list-feedback-reports.js';
  * POST /v1/feedback (a report from any other source) is the feedback module's.
  */
 @Controller('v1/feedback')
-@UseGuards(ApiKeyGuard)
 export class FeedbackReportsController {
   constructor(@Inject(PRISMA) private readonly db: Db) {}
 
   @Get('reports')
+  @RequireScope('feedback')
   reports(@Query() query: unknown) {
     return listFeedbackReports(this.db, parseInput(ListFeedbackReportsSchema, query, 'query'));
   }
 
   @Get('rates')
+  @RequireScope('feedback')
   rates(@Query() query: unknown) {
     return feedbackRates(this.db, parseInput(FeedbackRatesSchema, query, 'query'));
   }

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import {
   AddSuppressionSchema,
   ListSuppressionsSchema,
@@ -21,7 +9,7 @@ import {
 import type { Db } from '@herald/db';
 import { unsuppressAddress } from '@herald/preferences';
 import type { Response } from 'express';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { DomainError } from '../core/domain-error.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
@@ -30,16 +18,17 @@ import { listSuppressions } from './list-suppressions.js';
 
 /** The suppression list: read it, add to it by hand, lift an address with a written reason. */
 @Controller('v1/suppressions')
-@UseGuards(ApiKeyGuard)
 export class SuppressionsController {
   constructor(@Inject(PRISMA) private readonly db: Db) {}
 
   @Get()
+  @RequireScope('contacts:read')
   list(@Query() query: unknown) {
     return listSuppressions(this.db, parseInput(ListSuppressionsSchema, query, 'query'));
   }
 
   @Post()
+  @RequireScope('contacts:write')
   async add(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
     const result = await addSuppression(this.db, parseInput(AddSuppressionSchema, body));
     response.status(result.created ? 201 : 200);
@@ -48,6 +37,7 @@ export class SuppressionsController {
 
   /** The written reason comes in the body or, for clients that send no body with DELETE, the query. */
   @Delete(':address')
+  @RequireScope('contacts:write')
   @HttpCode(200)
   async remove(
     @Param('address') address: string,

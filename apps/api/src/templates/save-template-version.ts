@@ -9,16 +9,18 @@ import {
 } from '@herald/templates';
 import { uuid7 } from '../core/uuid7.js';
 import { DomainError } from '../core/domain-error.js';
+import { recordAudit } from '../core/record-audit.js';
 import { toRenderSource } from './template-source.js';
 
 /**
  * Adds a version of a template (version 1 for a new key). The MJML is validated strictly and the
  * fixture must render before anything is written; earlier versions stay for the messages that used them.
+ * Every save writes a `template.saved` audit row naming `actor`, in the same transaction.
  */
 export async function saveTemplateVersion(
   db: Db,
   renderer: TemplateRenderer,
-  { input, system }: { input: SaveTemplateInput; system: SystemVariables },
+  { input, system, actor }: { input: SaveTemplateInput; system: SystemVariables; actor: string },
 ) {
   const category = await db.category.findUnique({ where: { key: input.category } });
   if (!category) throw new DomainError('unknown_category', `No category with key "${input.category}".`);
@@ -63,19 +65,32 @@ export async function saveTemplateVersion(
       orderBy: { version: 'desc' },
       select: { version: true },
     });
+    const version = (current?.version ?? 0) + 1;
     try {
-      return await db.template.create({
-        data: {
-          id,
-          key: input.key,
-          version: (current?.version ?? 0) + 1,
-          categoryKey: input.category,
-          subject: input.subject,
-          mjml: input.mjml,
-          variables: validation.variables,
-          fixture: fixture as Prisma.InputJsonObject,
-        },
-        include: { category: true },
+      // Each attempt is a transaction of its own: a unique violation aborts the one it happens in.
+      return await db.$transaction(async (tx) => {
+        const template = await tx.template.create({
+          data: {
+            id,
+            key: input.key,
+            version,
+            categoryKey: input.category,
+            subject: input.subject,
+            mjml: input.mjml,
+            variables: validation.variables,
+            fixture: fixture as Prisma.InputJsonObject,
+          },
+          include: { category: true },
+        });
+        // A template in a required category reaches people no opt-out protects: who changed one is kept.
+        await recordAudit(tx, {
+          actor,
+          action: 'template.saved',
+          targetType: 'template',
+          targetId: input.key,
+          details: { category: category.key, version, required: category.required },
+        });
+        return template;
       });
     } catch (error) {
       const raced = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

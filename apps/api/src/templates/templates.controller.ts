@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import type { ApiEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import { sampleSystemVariables, type TemplateRenderer } from '@herald/templates';
-import { ApiKeyGuard } from '../core/api-key.guard.js';
+import { type Caller, CurrentCaller } from '../core/caller.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
 import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import type { TemplateCache } from './template-cache.js';
 import { parseInput } from '../core/parse-input.js';
@@ -14,7 +15,6 @@ import { toTemplateView } from './template-view.js';
 import { KebabKeySchema, PreviewTemplateSchema, SaveTemplateSchema } from '@herald/contract';
 
 @Controller('v1/templates')
-@UseGuards(ApiKeyGuard)
 export class TemplatesController {
   constructor(
     @Inject(PRISMA) private readonly db: Db,
@@ -25,28 +25,33 @@ export class TemplatesController {
 
   /** The latest version of every template. */
   @Get()
+  @RequireScope('templates')
   async list() {
     return { templates: (await listLatestTemplates(this.db)).map(toTemplateView) };
   }
 
   @Post()
-  async save(@Body() body: unknown) {
+  @RequireScope('templates')
+  async save(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(SaveTemplateSchema, body);
     const template = await saveTemplateVersion(this.db, this.renderer, {
       input,
       system: this.sampleSystem(),
+      actor: caller.actor,
     });
     this.latest.forget(input.key);
     return toTemplateView(template);
   }
 
   @Get(':key')
+  @RequireScope('templates')
   async read(@Param('key') key: string) {
     return toTemplateView(await readLatestTemplate(this.db, parseInput(KebabKeySchema, key, 'path')));
   }
 
   /** Renders the latest version with the given data (or its fixture), exactly as a recipient would get it. */
   @Post(':key/preview')
+  @RequireScope('templates')
   @HttpCode(200)
   async preview(@Param('key') key: string, @Body() body: unknown) {
     const { data } = parseInput(PreviewTemplateSchema, body);

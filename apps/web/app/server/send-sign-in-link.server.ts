@@ -2,10 +2,12 @@ import { db } from './db.server';
 import { webEnv } from './env.server';
 import { SIGN_IN_MINUTES } from '../sign-in-lifetime';
 import { newSignInToken } from './sign-in-token.server';
+import { webApiKey } from './web-api-key.server';
 
 /**
  * Stores a single-use sign-in token and sends its link through Herald's own API as the required
  * transactional `security-sign-in` message, so it is decided, rendered and logged like any mail.
+ * The web app's key may send only this template (scope `sign-in:send`).
  */
 export async function sendSignInLink(contactId: string): Promise<void> {
   const { token, tokenHash } = newSignInToken();
@@ -16,7 +18,7 @@ export async function sendSignInLink(contactId: string): Promise<void> {
   const signInUrl = `${webEnv.PUBLIC_WEB_URL.replace(/\/+$/, '')}/account/sign-in/${token}`;
   const response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}/v1/messages`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${webEnv.HERALD_API_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${webApiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       template: 'security-sign-in',
       to: { contactId },

@@ -1,0 +1,17 @@
+import { type Caller, hasScope, lacksScope } from './caller.js';
+import { DomainError } from './domain-error.js';
+import type { ScopeRequirement } from './require-scope.decorator.js';
+
+/**
+ * Whether the caller may call a route that needs `required`. A route that declares no scope is
+ * refused to every caller but HERALD_API_KEY: a handler added without a scope fails closed.
+ */
+export function authorizeRoute(caller: Caller, required: ScopeRequirement | undefined): void {
+  if (!required) {
+    if (caller.bootstrap) return;
+    throw new DomainError('forbidden', 'This route declares no scope: only HERALD_API_KEY may call it.');
+  }
+  if (hasScope(caller, required.scope)) return;
+  if (required.narrower && hasScope(caller, required.narrower)) return;
+  throw lacksScope(required.scope);
+}
