@@ -3,6 +3,10 @@ import { createRequestHandler } from '@remix-run/express';
 import express from 'express';
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { limitRequestBody } from './server/limit-request-body.js';
+import { refuseCrossSitePosts } from './server/refuse-cross-site-posts.js';
+import { securityHeaders } from './server/security-headers.js';
+import { trustProxySetting } from './server/trust-proxy.js';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -17,7 +21,9 @@ try {
   }
   throw error;
 }
-const { webEnv } = build.entry.module;
+const { webEnv, isHttps } = build.entry.module;
+// Said once, by the process that starts the others.
+const trustProxy = trustProxySetting(webEnv.WEB_TRUST_PROXY, cluster.isPrimary ? console.warn : () => {});
 
 if (cluster.isPrimary && webEnv.WEB_WORKERS > 1) {
   // Several processes share the port; a process that dies takes the server down with it, so the
@@ -44,22 +50,21 @@ if (cluster.isPrimary && webEnv.WEB_WORKERS > 1) {
 function serve() {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', trustProxy(webEnv.WEB_TRUST_PROXY));
-  app.use((_req, res, next) => {
-    // Page URLs carry capability tokens: never send them to another site as a Referer, never frame
-    // the pages. ("no-referrer" would also make Chromium send `Origin: null` on the pages' own
-    // form posts, which Remix's CSRF guard refuses.)
-    res.set({
-      'Referrer-Policy': 'same-origin',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "frame-ancestors 'none'",
-    });
-    next();
-  });
+  app.set('trust proxy', trustProxy);
+  app.use(securityHeaders({ https: isHttps }));
+  app.use(limitRequestBody);
   app.use(refuseCrossSitePosts);
   app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(here('./build/client'), { maxAge: '1h' }));
-  app.all('*', createRequestHandler({ build, getLoadContext: (req) => ({ clientIp: req.ip }) }));
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      getLoadContext: (req, res) => ({ clientIp: req.ip, cspNonce: res.locals.cspNonce }),
+    }),
+  );
+  // A refused body's action fails after its 413 is out; there is nothing left to answer.
+  app.use((error, _req, res, next) => (res.locals.bodyRefused ? undefined : next(error)));
 
   const server = app.listen(webEnv.WEB_PORT, () => {
     const { port } = server.address();
@@ -68,39 +73,4 @@ function serve() {
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.once(signal, () => server.close(() => process.exit(0)));
   }
-}
-
-/**
- * Remix aborts a page-route POST whose Origin is another host (its CSRF guard) by answering 500
- * with no body. Answer the same requests here, by the same rule, with a 403 page instead.
- * The one-click route is exempt: mail providers post to it cross-site, and Remix does not
- * guard resource routes either.
- */
-function refuseCrossSitePosts(req, res, next) {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/u/')) return next();
-  const origin = req.get('origin');
-  if (!origin) return next();
-  const host = (req.get('x-forwarded-host') ?? '').split(',')[0].trim() || req.get('host');
-  let originHost = null;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    // "null" (an opaque origin) and malformed values are refused below, as Remix would
-  }
-  if (originHost && originHost === host) return next();
-  res
-    .status(403)
-    .type('html')
-    .send(
-      '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not allowed</title></head>' +
-        '<body><main><h1>Not allowed</h1><p>This form can only be sent from this site. Nothing was changed.</p></main></body></html>',
-    );
-}
-
-/** "true"/"false", a hop count, or Express's names and subnets ("loopback", "10.0.0.0/8, …"). */
-function trustProxy(value) {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((part) => part.trim());
 }

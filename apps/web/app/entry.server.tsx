@@ -1,12 +1,14 @@
 import { PassThrough } from 'node:stream';
-import type { EntryContext } from '@remix-run/node';
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
+import { CspNonceContext } from './csp-nonce';
 
-// server.js reads the validated environment (its port, trust-proxy setting) from here, so the
-// environment is parsed once, when the build is imported, and a bad variable stops the start.
-export { webEnv } from './server/env.server';
+// server.js reads the validated environment (its port, trust-proxy setting, whether it is served
+// over https) from here, so the environment is parsed once, when the build is imported, and a bad
+// variable stops the start.
+export { isHttps, webEnv } from './server/env.server';
 
 const ABORT_DELAY = 5_000;
 
@@ -19,12 +21,17 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
+  const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let status = responseStatusCode;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <CspNonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </CspNonceContext.Provider>,
       {
+        ...(nonce ? { nonce } : {}),
         onAllReady() {
           const body = new PassThrough();
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
@@ -42,4 +49,20 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/**
+ * Errors Remix caught in a loader or action are logged, except a request the client gave up on and
+ * a body server.js refused as too large (already answered 413; the action only saw its read fail).
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted || isRequestBodyTooLarge(error)) return;
+  console.error(error);
+};
+
+function isRequestBodyTooLarge(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.name === 'RequestBodyTooLarge') return true;
+  }
+  return false;
 }

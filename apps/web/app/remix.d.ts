@@ -5,6 +5,8 @@ declare module '@remix-run/node' {
   interface AppLoadContext {
     /** The client's address as Express resolved it (WEB_TRUST_PROXY decides whose X-Forwarded-For counts). */
     clientIp?: string;
+    /** This response's Content-Security-Policy nonce, for Remix's inline scripts (see entry.server.tsx). */
+    cspNonce?: string;
   }
   interface Future {
     v3_singleFetch: true;

@@ -11,12 +11,13 @@ const NOT_VALID: OneClickOutcome = { status: 400, body: 'This unsubscribe link i
  * RFC 8058 one-click: the token in the URL is the whole authority (no cookie, session or CSRF
  * token), the body must be `List-Unsubscribe=One-Click`, and the answer is a short 200, never a
  * redirect. One statement in the database, then one query for sends in flight (one more per poll
- * while any is); repeating it changes and logs nothing more.
+ * while any is); repeating it changes and logs nothing more. The token is checked before the body
+ * is read, so a request with a bad token costs no body read or parse.
  */
 export async function applyOneClick(input: {
   token: string | undefined;
-  /** The body's List-Unsubscribe field (see readOneClickBody). */
-  listUnsubscribe: string | null;
+  /** Reads the body's List-Unsubscribe field (see readOneClickBody); called only for a valid token. */
+  readListUnsubscribe: () => Promise<string | null>;
   client: Client;
 }): Promise<OneClickOutcome> {
   const token = await readLinkToken(input.token, input.client);
@@ -25,7 +26,7 @@ export async function applyOneClick(input: {
       ? { status: 429, body: 'Too many links that are not valid from your address. Try again in a minute.\n' }
       : NOT_VALID;
   }
-  if (input.listUnsubscribe !== 'One-Click') {
+  if ((await input.readListUnsubscribe()) !== 'One-Click') {
     return { status: 400, body: 'Expected the body List-Unsubscribe=One-Click (RFC 8058).\n' };
   }
   const { payload } = token;

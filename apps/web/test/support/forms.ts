@@ -18,6 +18,9 @@ export async function getPage(url: string, headers: Record<string, string> = {})
   return { status: response.status, html: await response.text(), headers: response.headers };
 }
 
+/** A page without its per-response CSP nonce, the one thing that differs between two answers. */
+export const withoutNonce = (html: string) => html.replace(/ nonce="[^"]*"/g, '');
+
 /** The page's visible text, roughly: enough to assert on what a reader sees. */
 export function textOf(html: string): string {
   return html
