@@ -16,6 +16,7 @@ export {
 } from './system-variables.js';
 export type { RenderedMessage, TemplateClass, TemplateSource, TemplateSourceIssue } from './types.js';
 export { seedTemplates } from './seed/seed-templates.js';
+export { secretVariablesOf } from './seed/secret-variables-of.js';
 export { seedCategories } from './seed/seed-categories.js';
 export type { TemplateDefinition } from './seed/template-definition.js';
 export { WebUrlSchema } from './seed/web-url-schema.js';

@@ -6,6 +6,7 @@ import {
   signToken,
   suppressAddress,
 } from '@herald/preferences';
+import { openSealedData } from '../messages/sealed-data.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { Claim } from './claim-and-record.js';
 import { classifySmtpError, type SmtpFailure } from './classify-smtp-error.js';
@@ -54,7 +55,8 @@ export async function renderAndSend(
   try {
     const compiled = await deps.renderer.compile(toRenderSource(template));
     rendered = deps.renderer.render(compiled, {
-      ...data,
+      // A secret value (a sign-in link) is opened here, for the render only: it is never stored open.
+      ...openSealedData(deps.keys, messageId, data),
       name: name ?? email.split('@')[0],
       email,
       unsubscribeUrl: links.unsubscribeUrl,

@@ -6,7 +6,8 @@ import { sampleSystemVariables, type TemplateRenderer } from '@herald/templates'
 import type { Queue } from 'bull';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { type Caller, CurrentCaller } from '../core/caller.js';
-import { API_ENV, TEMPLATES, PRISMA, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
+import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
+import type { SigningKey } from '@herald/preferences';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
@@ -27,6 +28,7 @@ export class MessagesController {
     @Inject(API_ENV) env: ApiEnv,
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue,
     @Inject(TEMPLATES) private readonly templates: TemplateCache,
+    @Inject(SIGNING_KEYS) private readonly keys: SigningKey[],
   ) {
     this.publicWebUrl = env.PUBLIC_WEB_URL;
     this.sampleSystem = sampleSystemVariables({
@@ -51,6 +53,7 @@ export class MessagesController {
         queue: this.queue,
         renderer: this.renderer,
         sampleSystem: this.sampleSystem,
+        keys: this.keys,
         log: (m) => this.logger.warn(m),
       },
       input,

@@ -1,6 +1,7 @@
 import type { SendMessageInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 import type { SystemVariables, TemplateRenderer } from '@herald/templates';
+import type { SigningKey } from '@herald/preferences';
 import type { Queue } from 'bull';
 import { uuid7 } from '../core/uuid7.js';
 import { DomainError } from '../core/domain-error.js';
@@ -8,6 +9,7 @@ import { within } from '../core/within.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
+import { sealSecretVariables } from './seal-secret-variables.js';
 
 export interface SendMessageDeps {
   db: Db;
@@ -15,6 +17,8 @@ export interface SendMessageDeps {
   queue: Queue;
   renderer: TemplateRenderer;
   sampleSystem: SystemVariables;
+  /** HERALD_SECRET's keys: a template's secret values are sealed under the first (sealed-data.ts). */
+  keys: readonly SigningKey[];
   log?: (message: string) => void;
 }
 
@@ -36,12 +40,13 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
 
   const contactId = await resolveContact(db, input.to);
   const id = uuid7();
+  const stored = sealSecretVariables(deps.keys, id, template.key, input.data);
   // One statement: the message and its first event, atomically, in one round trip (the hot path).
   const inserted = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
     WITH message AS (
       INSERT INTO messages (id, contact_id, template_id, category_key, class, data, idempotency_key, updated_at)
       VALUES (${id}::uuid, ${contactId}::uuid, ${template.id}::uuid, ${template.category.key},
-              ${template.category.class}::"MessageClass", ${JSON.stringify(input.data)}::jsonb,
+              ${template.category.class}::"MessageClass", ${JSON.stringify(stored)}::jsonb,
               ${input.idempotencyKey ?? null}, now())
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING id)

@@ -9,6 +9,7 @@ export function defineTemplate<Schema extends z.ZodObject>(definition: {
   categoryKey: string;
   schema: Schema;
   fixture: z.input<Schema>;
+  secretVariables?: readonly (keyof z.input<Schema> & string)[];
 }): TemplateDefinition {
   const reserved = reservedVariablesIn(definition.schema);
   if (reserved.length > 0) {

@@ -9,4 +9,9 @@ export interface TemplateDefinition {
   schema: ZodType;
   /** Sample data that renders, for previews and tests. */
   fixture: Record<string, unknown>;
+  /**
+   * Variables whose values are credentials (a sign-in link): the API keeps them sealed until the
+   * message is final and never shows them (secretVariablesOf).
+   */
+  secretVariables?: readonly string[];
 }
