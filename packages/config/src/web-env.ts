@@ -23,6 +23,11 @@ export const WebEnvSchema = CommonEnvSchema.extend({
   WEB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Failed token verifications a client address may make per minute before it gets 429 pages. */
   TOKEN_FAILURE_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  /**
+   * Sign-in links /account mails per address, and per client address (IPv6 by its /64), in 15
+   * minutes; further requests get the same page and no mail.
+   */
+  SIGN_IN_REQUEST_LIMIT: z.coerce.number().int().min(1).default(3),
   /** Failed console sign-ins per client address, and per account, in 15 minutes before sign-in is refused. */
   ADMIN_SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(1).default(10),
   /**

@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get('intent') === 'request-link') {
-    const accepted = await requestSignIn(form.get('email'));
+    const accepted = await requestSignIn(form.get('email'), describeClient(request, context));
     return accepted
       ? { kind: 'link-requested' as const }
       : data({ kind: 'invalid-email' as const }, { status: 400 });
