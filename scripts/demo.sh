@@ -23,6 +23,10 @@ for name in HERALD_IP_SALT HERALD_ADDRESS_HASH_KEY; do
     node -e 'console.log(process.argv[1] + "=" + require("crypto").randomBytes(32).toString("base64url"))' "$name" >> .env
   fi
 done
+if ! grep -q '^HERALD_WEB_API_KEY=' .env; then
+  # The web app's own key: the API gives it only sign-in mail, notices and the policy page (README, scopes).
+  node -e 'console.log("HERALD_WEB_API_KEY=hk_" + require("crypto").randomBytes(24).toString("base64url"))' >> .env
+fi
 if ! grep -q '^HERALD_ADMIN_PASSWORD=' .env; then
   # A .env from an earlier version: add the console admin so its password stays the same between runs.
   node -e 'console.log("HERALD_ADMIN_EMAIL=admin@example.com\nHERALD_ADMIN_PASSWORD=" + require("crypto").randomBytes(9).toString("base64url"))' >> .env

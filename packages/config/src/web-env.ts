@@ -11,9 +11,16 @@ export const WebEnvSchema = CommonEnvSchema.extend({
    * (503). Writes wait as long as the API takes: giving up on one could not say whether it happened.
    */
   HERALD_API_READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  HERALD_API_KEY: z
-    .string({ error: 'is required: the API key the web app uses to send sign-in mail' })
-    .min(16, 'must be at least 16 characters'),
+  /**
+   * The web app's own API key: the API gives it only the scopes the web needs (sign-in mail, a
+   * contact's notices, the public policy page). Set it to the API's HERALD_WEB_API_KEY.
+   */
+  HERALD_WEB_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * The API's all-powerful bootstrap key. Used only when HERALD_WEB_API_KEY is not set, with a
+   * warning at start: a public web server should not hold it.
+   */
+  HERALD_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
    * Signs the account session cookie. Optional: without it a key is derived from HERALD_SECRET
    * (HMAC with a fixed label), so rotating the first signing key also signs everyone out.
@@ -36,6 +43,14 @@ export const WebEnvSchema = CommonEnvSchema.extend({
    */
   WEB_TRUST_PROXY: z.string().min(1).default('loopback'),
   // The web app hashes client addresses (the consent log's ip_hash), never email addresses.
-}).superRefine(requireProductionSecrets(['HERALD_IP_SALT']));
+})
+  .superRefine(requireProductionSecrets(['HERALD_IP_SALT']))
+  .refine((env) => Boolean(env.HERALD_WEB_API_KEY || env.HERALD_API_KEY), {
+    path: ['HERALD_WEB_API_KEY'],
+    message:
+      "is required: the API key the web app calls the API with (the API's HERALD_WEB_API_KEY; HERALD_API_KEY also works, with a warning)",
+    // Checked even when other variables are wrong, so the start-up error names every missing one.
+    when: () => true,
+  });
 
 export type WebEnv = z.output<typeof WebEnvSchema>;

@@ -99,6 +99,14 @@ export const ROUTES: readonly Route[] = [
     response: '{ changed, preferences }',
   },
   {
+    method: 'post',
+    path: '/v1/contacts/{id}/revoke-links',
+    scope: 'contacts:write',
+    summary:
+      'Revoke every preference link mailed to the contact so far (a forwarded newsletter, a leaked link): they still unsubscribe, but can no longer subscribe or show the preference center.',
+    response: '{ id, tokenEpoch }',
+  },
+  {
     method: 'get',
     path: '/v1/contacts/{id}/consent-log',
     scope: 'contacts:read',

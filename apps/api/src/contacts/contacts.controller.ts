@@ -15,6 +15,7 @@ import type { Db } from '@herald/db';
 import {
   eraseContact,
   getPreferences,
+  revokeLinks,
   updatePreferences,
   waitForInFlightDeliveries,
 } from '@herald/preferences';
@@ -96,6 +97,19 @@ export class ContactsController {
     });
     await waitForInFlightDeliveries(this.db, { contactId: id });
     return { changed, preferences: await getPreferences(this.db, { contactId: id }) };
+  }
+
+  /**
+   * Revokes every preference link mailed to the contact so far (a forwarded newsletter, a leaked
+   * link): they still unsubscribe, but can no longer subscribe or show the preference center.
+   */
+  @Post(':id/revoke-links')
+  @RequireScope('contacts:write')
+  @HttpCode(200)
+  async revokeLinks(@Param('id') id: string) {
+    await this.findContact(id);
+    const { tokenEpoch } = await revokeLinks(this.db, { contactId: id });
+    return { id, tokenEpoch };
   }
 
   @Get(':id/consent-log')
