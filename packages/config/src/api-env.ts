@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommonEnvSchema, port, url } from './common-env.js';
+import { inboundSmtpEnv, requireInboundTlsPair } from './inbound-smtp-env.js';
 import { developmentSecret, requireProductionSecrets } from './production-secrets.js';
 
 /**
@@ -83,9 +84,8 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(1000)
     .default(60 * 1000),
-  /** The mailto unsubscribe listener (unsubscribe+{token}@MAIL_DOMAIN); off when unset. */
-  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  /** The inbound listener: mailto unsubscribes, bounce and complaint reports (inbound-smtp-env.ts). */
+  ...inboundSmtpEnv,
   /** Messages per campaign send-batch job: one claim, one state read and one Bull job for the lot. */
   CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /**
@@ -162,6 +162,8 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(0)
     .default(15 * 60 * 1000),
-}).superRefine(requireSecrets);
+})
+  .superRefine(requireSecrets)
+  .superRefine(requireInboundTlsPair);
 
 export type WorkerEnv = z.output<typeof WorkerEnvSchema>;
