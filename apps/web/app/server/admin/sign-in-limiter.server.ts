@@ -1,6 +1,6 @@
-import { clientNetwork } from '@herald/preferences';
-import { createHash } from 'node:crypto';
+import { countInWindow } from '../count-in-window.server';
 import { webEnv } from '../env.server';
+import { addressLimitKey, clientLimitKey } from '../rate-limit-keys.server';
 import { redis, redisKey } from '../redis.server';
 
 const WINDOW_SECONDS = 15 * 60;
@@ -16,25 +16,18 @@ export type SignInAttempt = { ip: string; email: string };
 /**
  * Counts a password check BEFORE it is made, and says whether it may be made. Each check is
  * counted in Redis (so the limit holds across web copies) in a fixed 15-minute window, per client
- * network and per account: one client cannot guess quickly, and many clients together cannot guess
- * one account quickly. INCR and EXPIRE go in one MULTI, so of any number of attempts sent at once
- * only ADMIN_SIGN_IN_FAILURE_LIMIT are checked: counting after the ~100 ms scrypt, as before, let
- * every concurrent guess through. Over the limit a right password is refused like a wrong one.
+ * network (an IPv6 client by its /64) and per account: one client cannot guess quickly, and many
+ * clients together cannot guess one account quickly. INCR and EXPIRE go in one MULTI
+ * (`countInWindow`), so of any number of attempts sent at once only ADMIN_SIGN_IN_FAILURE_LIMIT are
+ * checked: counting after the ~100 ms scrypt, as before, let every concurrent guess through. Over
+ * the limit a right password is refused like a wrong one.
  *
  * If Redis is unreachable the limiter fails open (logged): sign-in still needs the password, and an
  * operator locked out of the console during an outage is worse than guesses at scrypt's pace.
  */
 export async function countSignInAttempt(attempt: SignInAttempt): Promise<{ limited: boolean }> {
   try {
-    const batch = redis.multi();
-    for (const key of keysOf(attempt)) batch.incr(key).expire(key, WINDOW_SECONDS, 'NX');
-    const results = (await batch.exec()) ?? [];
-    const counts = results
-      .filter((_, index) => index % 2 === 0)
-      .map(([error, count]) => {
-        if (error) throw error;
-        return Number(count);
-      });
+    const counts = await countInWindow(keysOf(attempt), WINDOW_SECONDS);
     return { limited: counts.some((count) => count > webEnv.ADMIN_SIGN_IN_FAILURE_LIMIT) };
   } catch (error) {
     console.warn(`admin sign-in attempt not counted: ${(error as Error).message}`);
@@ -54,14 +47,10 @@ export async function forgiveSignInAttempt(attempt: SignInAttempt): Promise<void
   }
 }
 
-/**
- * Keys are hashes (Redis keys are not secret): the client's network (an IPv6 client by its /64, which
- * one host is usually handed whole), and the address typed.
- */
+/** Keys are keyed hashes (Redis never holds an address): the client's network, and the address typed. */
 function keysOf({ ip, email }: SignInAttempt): string[] {
-  const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
   return [
-    redisKey('admin-sign-in', 'client', hash(clientNetwork(ip, { ipv4: 32, ipv6: 64 }))),
-    redisKey('admin-sign-in', 'account', hash(email)),
+    redisKey('admin-sign-in', 'client', clientLimitKey(ip)),
+    redisKey('admin-sign-in', 'account', addressLimitKey(email)),
   ];
 }
