@@ -4,8 +4,11 @@ import { requireAdmin } from '~/server/admin/require-admin.server';
 
 /** JSON for the campaign page's live script: status, counts, the timeline and a guardrail's pause, never cached. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  const { status, counts, timeline, pausedReason, guardrails } = await loadCampaignProgress(params.id ?? '');
+  const admin = await requireAdmin(request);
+  const { status, counts, timeline, pausedReason, guardrails } = await loadCampaignProgress(
+    admin,
+    params.id ?? '',
+  );
   return Response.json(
     { status, counts, timeline, pausedReason, guardrails },
     { headers: { 'Cache-Control': 'no-store' } },

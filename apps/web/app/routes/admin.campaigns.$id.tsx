@@ -21,13 +21,13 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  return loadCampaignPage(params.id ?? '');
+  const admin = await requireAdmin(request);
+  return loadCampaignPage(admin, params.id ?? '');
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { form } = await requireAdminForm(request);
-  const outcome = await submitCampaignAction(params.id ?? '', form);
+  const { admin, form } = await requireAdminForm(request);
+  const outcome = await submitCampaignAction(admin, params.id ?? '', form);
   // A state change answers with the page again (post/redirect/get), so reloading repeats nothing.
   if (outcome.kind === 'changed') return redirect(`/admin/campaigns/${params.id}`, 303);
   return data(outcome, { status: outcome.kind === 'invalid' ? 422 : 200 });

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { formatCount, formatInstant } from '~/components/admin/format';
 import { StatusBadge } from '~/components/admin/status-badge';
-import { readApi } from '~/server/admin/api-client.server';
+import { readApiAs } from '~/server/admin/api-client.server';
 import type { CampaignView as Campaign, CampaignPausedReason } from '@herald/contract';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
@@ -17,8 +17,8 @@ const PAUSED_BY: Record<CampaignPausedReason, string> = {
 
 /** The latest 100 campaigns, newest first, with their status and counts. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  const { campaigns } = await readApi<{ campaigns: Campaign[] }>('/v1/campaigns?limit=100');
+  const admin = await requireAdmin(request);
+  const { campaigns } = await readApiAs<{ campaigns: Campaign[] }>(admin, '/v1/campaigns?limit=100');
   return { campaigns };
 }
 

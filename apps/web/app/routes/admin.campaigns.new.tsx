@@ -9,13 +9,13 @@ import { requireAdmin, requireAdminForm } from '~/server/admin/require-admin.ser
 export const meta: MetaFunction = () => [{ title: 'New campaign: Herald console' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  return loadCampaignForm(new URL(request.url).searchParams.get('template'));
+  const admin = await requireAdmin(request);
+  return loadCampaignForm(admin, new URL(request.url).searchParams.get('template'));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { form } = await requireAdminForm(request);
-  const outcome = await submitNewCampaign(form);
+  const { admin, form } = await requireAdminForm(request);
+  const outcome = await submitNewCampaign(admin, form);
   if (outcome.kind === 'created') return redirect(`/admin/campaigns/${outcome.id}`, 303);
   return data(outcome, { status: outcome.kind === 'invalid' ? 422 : 200 });
 }

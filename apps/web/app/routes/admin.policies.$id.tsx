@@ -18,8 +18,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  const page = await loadPolicyPage(params.id ?? '');
+  const admin = await requireAdmin(request);
+  const page = await loadPolicyPage(admin, params.id ?? '');
   const { policy } = page;
   // Decided here, not in the browser, so the server's and the browser's render agree.
   const shortNotice = Date.parse(policy.effectiveAt) < Date.now() + policy.requiredNoticeDays * DAY_MS;
@@ -27,8 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { form } = await requireAdminForm(request);
-  const outcome = await submitPolicyAction(params.id ?? '', form);
+  const { admin, form } = await requireAdminForm(request);
+  const outcome = await submitPolicyAction(admin, params.id ?? '', form);
   if (outcome.kind === 'announced') return redirect(`/admin/policies/${params.id}`, 303);
   return data(outcome, { status: 422 });
 }

@@ -8,8 +8,8 @@ import { requireAdmin } from '~/server/admin/require-admin.server';
 export const meta: MetaFunction = () => [{ title: 'Policy versions: Herald console' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  return { versions: await loadPolicyList() };
+  const admin = await requireAdmin(request);
+  return { versions: await loadPolicyList(admin) };
 }
 
 export default function Policies() {

@@ -15,8 +15,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { form } = await requireAdminForm(request);
-  const outcome = await submitNewPolicy(form);
+  const { admin, form } = await requireAdminForm(request);
+  const outcome = await submitNewPolicy(admin, form);
   if (outcome.kind === 'created') return redirect(`/admin/policies/${outcome.id}`, 303);
   return data(outcome, { status: 422 });
 }

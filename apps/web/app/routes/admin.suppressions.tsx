@@ -28,13 +28,13 @@ const REASONS: Record<string, string> = {
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAdmin(request);
-  return loadSuppressionsPage(readPageQuery(new URL(request.url)));
+  const admin = await requireAdmin(request);
+  return loadSuppressionsPage(admin, readPageQuery(new URL(request.url)));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { admin, form } = await requireAdminForm(request);
-  const outcome = await submitSuppressionAction(form, admin.email);
+  const outcome = await submitSuppressionAction(admin, form);
   // Post/redirect/get: reloading the page repeats nothing.
   if (outcome.kind === 'done') return redirect(outcome.redirectTo, 303);
   return data(outcome, { status: 422 });

@@ -1,5 +1,6 @@
 import { data } from '@remix-run/node';
 import { webEnv } from '../env.server';
+import { webApiKey } from '../web-api-key.server';
 
 /** The API's error body for a caller's mistake (docs/architecture.md): `{ error: { code, message, details? } }`. */
 export type ApiProblem = {
@@ -11,17 +12,53 @@ export type ApiProblem = {
 
 export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; problem: ApiProblem };
 
+type Method = 'GET' | 'POST' | 'DELETE';
+
+/** The console's session: the API acts as the person signed in with it. */
+export type ConsoleCaller = { session: { secret: string } };
+
 /**
  * The console's only way to read or change campaigns, policies and the suppression list: the API
- * validates them, so the console never keeps a second copy of those rules. A 4xx comes back as a
- * problem to show beside the form; a 5xx throws, and the error page says nothing was changed; an API
- * that cannot be reached, or a read it does not answer within HERALD_API_READ_TIMEOUT_MS, is the 503
- * page.
+ * validates them, so the console never keeps a second copy of those rules. Each call is made as the
+ * signed-in person, with their session (`Authorization: Console <secret>`): the API checks that
+ * session on every call and records who did what, and the web app's own key is never the console's.
+ * A 4xx comes back as a problem to show beside the form; a 5xx throws, and the error page says
+ * nothing was changed; an API that cannot be reached, or a read it does not answer within
+ * HERALD_API_READ_TIMEOUT_MS, is the 503 page.
  */
-export async function callApi<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+export function callApiAs<T>(
+  caller: ConsoleCaller,
+  method: Method,
   path: string,
   body?: unknown,
+): Promise<ApiResult<T>> {
+  return requestApi<T>(`Console ${caller.session.secret}`, method, path, body);
+}
+
+/** For console reads a page cannot do without: a 404 becomes the 404 page, any other problem an error. */
+export function readApiAs<T>(caller: ConsoleCaller, path: string): Promise<T> {
+  return readOrThrow(callApiAs<T>(caller, 'GET', path), path);
+}
+
+/**
+ * The web app's own calls, with its own key (HERALD_WEB_API_KEY, which the API gives only the web's
+ * scopes), outside the console: a contact's notices and the public policy page. The same answers as
+ * `callApiAs`.
+ */
+export function callApi<T>(method: Method, path: string, body?: unknown): Promise<ApiResult<T>> {
+  return requestApi<T>(`Bearer ${webApiKey}`, method, path, body);
+}
+
+/** The web app's own reads (the public policy page), as `readApiAs`. */
+export function readApi<T>(path: string): Promise<T> {
+  return readOrThrow(callApi<T>('GET', path), path);
+}
+
+async function requestApi<T>(
+  authorization: string,
+  method: Method,
+  path: string,
+  body: unknown,
 ): Promise<ApiResult<T>> {
   let response: Response;
   let text: string;
@@ -29,7 +66,7 @@ export async function callApi<T>(
     response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${webEnv.HERALD_API_KEY}`,
+        authorization,
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),
@@ -48,9 +85,8 @@ export async function callApi<T>(
   return { ok: false, problem: { status: response.status, ...error } };
 }
 
-/** For reads a page cannot do without: a 404 becomes the 404 page, any other problem an error. */
-export async function readApi<T>(path: string): Promise<T> {
-  const result = await callApi<T>('GET', path);
+async function readOrThrow<T>(call: Promise<ApiResult<T>>, path: string): Promise<T> {
+  const result = await call;
   if (result.ok) return result.body;
   if (result.problem.status === 404 || result.problem.status === 400) throw data(null, { status: 404 });
   throw new Error(`API GET ${path}: ${result.problem.code} ${result.problem.message}`);

@@ -1,4 +1,4 @@
-import { readApi } from '../api-client.server';
+import { readApiAs, type ConsoleCaller } from '../api-client.server';
 import type { CategoryView as Category, TemplateView as Template } from '@herald/contract';
 import { timeZones } from '../time-zones.server';
 
@@ -9,10 +9,10 @@ export type CampaignFormOptions = Awaited<ReturnType<typeof loadCampaignForm>>;
  * promotional categories an audience can be drawn from, the chosen template's fixture as the
  * starting data, and the time zones.
  */
-export async function loadCampaignForm(templateKey: string | null) {
+export async function loadCampaignForm(caller: ConsoleCaller, templateKey: string | null) {
   const [{ templates }, { categories }] = await Promise.all([
-    readApi<{ templates: Template[] }>('/v1/templates'),
-    readApi<{ categories: Category[] }>('/v1/categories'),
+    readApiAs<{ templates: Template[] }>(caller, '/v1/templates'),
+    readApiAs<{ categories: Category[] }>(caller, '/v1/categories'),
   ]);
   const promotional = templates.filter((template) => template.class === 'promotional');
   const chosen = promotional.find((template) => template.key === templateKey) ?? promotional[0] ?? null;

@@ -1,4 +1,4 @@
-import { callApi } from '../api-client.server';
+import { callApiAs, type ConsoleCaller } from '../api-client.server';
 import type { AudienceSize, RenderedEmail } from '@herald/contract';
 import { timeZones } from '../time-zones.server';
 import { loadCampaignProgress } from './load-campaign-progress.server';
@@ -8,14 +8,14 @@ import { loadCampaignProgress } from './load-campaign-progress.server';
  * data, sample recipient fields) and, while it is a draft, how many contacts its audience reaches
  * now, right beside the button that schedules it.
  */
-export async function loadCampaignPage(id: string) {
-  const progress = await loadCampaignProgress(id);
+export async function loadCampaignPage(caller: ConsoleCaller, id: string) {
+  const progress = await loadCampaignProgress(caller, id);
   const { campaign } = progress;
   const path = `/v1/campaigns/${campaign.id}`;
   const [preview, audience] = await Promise.all([
-    callApi<RenderedEmail>('POST', `${path}/preview`, {}),
+    callApiAs<RenderedEmail>(caller, 'POST', `${path}/preview`, {}),
     campaign.status === 'draft'
-      ? callApi<AudienceSize>('POST', '/v1/campaigns/audience-preview', {
+      ? callApiAs<AudienceSize>(caller, 'POST', '/v1/campaigns/audience-preview', {
           template: campaign.template,
           audience: campaign.audience,
         })

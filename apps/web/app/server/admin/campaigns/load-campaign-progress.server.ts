@@ -1,4 +1,4 @@
-import { readApi } from '../api-client.server';
+import { readApiAs, type ConsoleCaller } from '../api-client.server';
 import type {
   CampaignView as Campaign,
   CampaignCounts,
@@ -21,11 +21,14 @@ export type CampaignProgress = {
  * What the progress panel draws: status, counts, messages over time, and a guardrail's pause (the
  * live script polls this).
  */
-export async function loadCampaignProgress(id: string): Promise<CampaignProgress & { campaign: Campaign }> {
+export async function loadCampaignProgress(
+  caller: ConsoleCaller,
+  id: string,
+): Promise<CampaignProgress & { campaign: Campaign }> {
   const path = `/v1/campaigns/${encodeURIComponent(id)}`;
   const [campaign, timeline] = await Promise.all([
-    readApi<Campaign>(path),
-    readApi<Timeline>(`${path}/timeline`),
+    readApiAs<Campaign>(caller, path),
+    readApiAs<Timeline>(caller, `${path}/timeline`),
   ]);
   return {
     campaign,

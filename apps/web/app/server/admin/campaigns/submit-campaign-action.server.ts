@@ -1,6 +1,6 @@
 import type { CampaignView } from '@herald/contract';
 import { describeGuardrailPause } from '~/components/admin/guardrail-notice';
-import { callApi, readApi } from '../api-client.server';
+import { callApiAs, readApiAs, type ConsoleCaller } from '../api-client.server';
 import { formErrors, type FormErrors } from '../form-errors.server';
 
 export type CampaignActionOutcome =
@@ -17,13 +17,17 @@ const STATUS_CHANGES = ['pause', 'resume', 'cancel'] as const;
  * itself (a guardrail) is resumed only with its confirmation ticked: the console reads the campaign
  * as it is now, so a form shown before the guardrail paused it cannot resume it unconfirmed.
  */
-export async function submitCampaignAction(id: string, form: FormData): Promise<CampaignActionOutcome> {
+export async function submitCampaignAction(
+  caller: ConsoleCaller,
+  id: string,
+  form: FormData,
+): Promise<CampaignActionOutcome> {
   const intent = String(form.get('intent') ?? '');
   const path = `/v1/campaigns/${encodeURIComponent(id)}`;
 
   if (intent === 'test-send') {
     const email = String(form.get('testEmail') ?? '').trim();
-    const result = await callApi<{ id: string }>('POST', `${path}/test-send`, { email });
+    const result = await callApiAs<{ id: string }>(caller, 'POST', `${path}/test-send`, { email });
     if (result.ok) return { kind: 'test-sent', email, messageId: result.body.id };
     return invalid(intent, formErrors(result.problem, { byPath: { email: 'testEmail' } }), {
       testEmail: email,
@@ -40,7 +44,7 @@ export async function submitCampaignAction(id: string, form: FormData): Promise<
     if (values.when === 'later' && !values.sendAt) {
       return invalid(intent, { fields: { sendAt: 'Choose the date and time to send at.' } }, values);
     }
-    const result = await callApi('POST', `${path}/schedule`, {
+    const result = await callApiAs(caller, 'POST', `${path}/schedule`, {
       sendAt: values.when === 'later' ? values.sendAt : new Date().toISOString(),
       timezone: values.timezone,
       localTime: values.localTime === 'on',
@@ -56,7 +60,7 @@ export async function submitCampaignAction(id: string, form: FormData): Promise<
   const change = STATUS_CHANGES.find((action) => action === intent);
   if (!change) return invalid(intent, { fields: {}, form: 'Unknown action.' }, {});
   if (change === 'resume' && form.get('confirmResume') !== 'yes') {
-    const campaign = await readApi<CampaignView>(path);
+    const campaign = await readApiAs<CampaignView>(caller, path);
     if (campaign.status === 'paused' && campaign.pausedReason) {
       const why = describeGuardrailPause(campaign.pausedReason, campaign.guardrails);
       return invalid(
@@ -69,7 +73,7 @@ export async function submitCampaignAction(id: string, form: FormData): Promise<
       );
     }
   }
-  const result = await callApi('POST', `${path}/${change}`, {});
+  const result = await callApiAs(caller, 'POST', `${path}/${change}`, {});
   return result.ok ? { kind: 'changed' } : invalid(intent, formErrors(result.problem, {}), {});
 }
 

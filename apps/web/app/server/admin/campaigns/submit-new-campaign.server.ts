@@ -1,4 +1,4 @@
-import { callApi } from '../api-client.server';
+import { callApiAs, type ConsoleCaller } from '../api-client.server';
 import type { AudienceSize, CampaignView as Campaign } from '@herald/contract';
 import { formErrors, type FormErrors } from '../form-errors.server';
 import {
@@ -18,14 +18,14 @@ export type NewCampaignOutcome =
  * reaches now (nothing is stored); "Create draft" stores the campaign unscheduled, so it can be
  * previewed and test-sent with its pinned template version before it is scheduled.
  */
-export async function submitNewCampaign(form: FormData): Promise<NewCampaignOutcome> {
+export async function submitNewCampaign(caller: ConsoleCaller, form: FormData): Promise<NewCampaignOutcome> {
   const values = readCampaignForm(form);
   const parsed = toCampaignRequest(values);
   if (!parsed.ok) return { kind: 'invalid', values, errors: parsed.errors };
   const { request } = parsed;
 
   if (form.get('intent') === 'check-audience') {
-    const result = await callApi<AudienceSize>('POST', '/v1/campaigns/audience-preview', {
+    const result = await callApiAs<AudienceSize>(caller, 'POST', '/v1/campaigns/audience-preview', {
       template: request.template,
       audience: request.audience,
     });
@@ -34,7 +34,7 @@ export async function submitNewCampaign(form: FormData): Promise<NewCampaignOutc
       : { kind: 'invalid', values, errors: formErrors(result.problem, CAMPAIGN_FIELDS) };
   }
 
-  const result = await callApi<Campaign>('POST', '/v1/campaigns', request);
+  const result = await callApiAs<Campaign>(caller, 'POST', '/v1/campaigns', request);
   return result.ok
     ? { kind: 'created', id: result.body.id }
     : { kind: 'invalid', values, errors: formErrors(result.problem, CAMPAIGN_FIELDS) };

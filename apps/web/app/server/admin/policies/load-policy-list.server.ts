@@ -1,4 +1,4 @@
-import { readApi } from '../api-client.server';
+import { readApiAs, type ConsoleCaller } from '../api-client.server';
 import type { PolicyCoverage, PolicyVersionView as PolicyVersion } from '@herald/contract';
 
 /**
@@ -6,10 +6,10 @@ import type { PolicyCoverage, PolicyVersionView as PolicyVersion } from '@herald
  * it on each read; the sweep's `atRiskSince` only says since when). A policy has a handful of
  * versions, so one coverage read each is cheap.
  */
-export async function loadPolicyList() {
-  const { policies } = await readApi<{ policies: PolicyVersion[] }>('/v1/policies');
+export async function loadPolicyList(caller: ConsoleCaller) {
+  const { policies } = await readApiAs<{ policies: PolicyVersion[] }>(caller, '/v1/policies');
   const coverages = await Promise.all(
-    policies.map((policy) => readApi<PolicyCoverage>(`/v1/policies/${policy.id}/coverage`)),
+    policies.map((policy) => readApiAs<PolicyCoverage>(caller, `/v1/policies/${policy.id}/coverage`)),
   );
   return policies.map((policy, index) => ({ policy, coverage: coverages[index] as PolicyCoverage }));
 }

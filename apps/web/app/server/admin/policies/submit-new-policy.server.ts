@@ -1,4 +1,4 @@
-import { callApi } from '../api-client.server';
+import { callApiAs, type ConsoleCaller } from '../api-client.server';
 import type { PolicyVersionView as PolicyVersion } from '@herald/contract';
 import { formErrors, type FormErrors } from '../form-errors.server';
 
@@ -44,7 +44,7 @@ const FIELDS = {
  * short a notice comes back with the earliest allowed date, which the page shows beside the date
  * together with the field for a written reason; sent again with a reason, the API records it.
  */
-export async function submitNewPolicy(form: FormData): Promise<NewPolicyOutcome> {
+export async function submitNewPolicy(caller: ConsoleCaller, form: FormData): Promise<NewPolicyOutcome> {
   const text = (name: string) => String(form.get(name) ?? '').trim();
   const values: PolicyFormValues = {
     version: text('version'),
@@ -62,7 +62,7 @@ export async function submitNewPolicy(form: FormData): Promise<NewPolicyOutcome>
       errors: { fields: { effectiveAt: 'Choose the date and time the version takes effect.' } },
     };
   }
-  const result = await callApi<PolicyVersion>('POST', '/v1/policies', {
+  const result = await callApiAs<PolicyVersion>(caller, 'POST', '/v1/policies', {
     version: values.version,
     title: values.title,
     summary: values.summary,

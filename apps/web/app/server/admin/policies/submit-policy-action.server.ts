@@ -1,4 +1,4 @@
-import { callApi } from '../api-client.server';
+import { callApiAs, type ConsoleCaller } from '../api-client.server';
 import { formErrors, type FormErrors } from '../form-errors.server';
 
 export type PolicyActionOutcome =
@@ -9,7 +9,11 @@ export type PolicyActionOutcome =
  * Announces a version: the API notifies every contact (email where there is an address, an in-app
  * notice for all) and checks the notice period again, since days may have passed since publishing.
  */
-export async function submitPolicyAction(id: string, form: FormData): Promise<PolicyActionOutcome> {
+export async function submitPolicyAction(
+  caller: ConsoleCaller,
+  id: string,
+  form: FormData,
+): Promise<PolicyActionOutcome> {
   const values = {
     rate: String(form.get('rate') ?? '').trim(),
     overrideReason: String(form.get('overrideReason') ?? '').trim(),
@@ -21,7 +25,7 @@ export async function submitPolicyAction(id: string, form: FormData): Promise<Po
       errors: { fields: { rate: 'The rate is a whole number of emails per second.' } },
     };
   }
-  const result = await callApi('POST', `/v1/policies/${encodeURIComponent(id)}/announce`, {
+  const result = await callApiAs(caller, 'POST', `/v1/policies/${encodeURIComponent(id)}/announce`, {
     ...(values.rate && { ratePerSecond: Number(values.rate) }),
     ...(values.overrideReason && { override: { reason: values.overrideReason } }),
   });

@@ -1,5 +1,5 @@
 import type { FeedbackRates, FeedbackReportList, SuppressionList } from '@herald/contract';
-import { callApi, readApi } from '../api-client.server';
+import { callApiAs, readApiAs, type ConsoleCaller } from '../api-client.server';
 import { DEFAULT_RATE_RANGE, RATE_RANGES } from './rate-ranges.server';
 
 const PAGE = 50;
@@ -40,7 +40,7 @@ export function readPageQuery(url: URL): SuppressionsPageQuery {
  * such as an unknown reason, is shown beside the search form instead of failing the page), the latest
  * reports and the rates over the chosen window.
  */
-export async function loadSuppressionsPage(query: SuppressionsPageQuery) {
+export async function loadSuppressionsPage(caller: ConsoleCaller, query: SuppressionsPageQuery) {
   const range = RATE_RANGES.find((option) => option.key === query.range) ?? RATE_RANGES[1]!;
   const listQuery = new URLSearchParams({ limit: String(PAGE) });
   if (query.q) listQuery.set('q', query.q);
@@ -51,9 +51,12 @@ export async function loadSuppressionsPage(query: SuppressionsPageQuery) {
   const from = new Date(Date.now() - range.hours * 3600_000).toISOString();
 
   const [list, reports, rates] = await Promise.all([
-    callApi<SuppressionList>('GET', `/v1/suppressions?${listQuery}`),
-    readApi<FeedbackReportList>(`/v1/feedback/reports?${reportsQuery}`),
-    readApi<FeedbackRates>(`/v1/feedback/rates?${new URLSearchParams({ from, bucket: range.bucket })}`),
+    callApiAs<SuppressionList>(caller, 'GET', `/v1/suppressions?${listQuery}`),
+    readApiAs<FeedbackReportList>(caller, `/v1/feedback/reports?${reportsQuery}`),
+    readApiAs<FeedbackRates>(
+      caller,
+      `/v1/feedback/rates?${new URLSearchParams({ from, bucket: range.bucket })}`,
+    ),
   ]);
   return {
     query,

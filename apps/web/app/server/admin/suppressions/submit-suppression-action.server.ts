@@ -1,5 +1,6 @@
 import type { RemovedSuppressions, SuppressionView } from '@herald/contract';
-import { callApi } from '../api-client.server';
+import { callApiAs } from '../api-client.server';
+import type { SignedInAdmin } from '../require-admin.server';
 import { formErrors, type FormErrors } from '../form-errors.server';
 
 export type SuppressionActionOutcome =
@@ -13,15 +14,17 @@ export type SuppressionActionOutcome =
  * list searched for that address, saying what was done.
  */
 export async function submitSuppressionAction(
+  admin: SignedInAdmin,
   form: FormData,
-  actor: string,
 ): Promise<SuppressionActionOutcome> {
   const text = (name: string) => String(form.get(name) ?? '').trim();
   const intent = text('intent');
+  const actor = admin.email;
 
   if (intent === 'add') {
     const values = { email: text('email'), reason: text('reason') || 'manual', detail: text('detail') };
-    const result = await callApi<{ created: boolean; suppression: SuppressionView }>(
+    const result = await callApiAs<{ created: boolean; suppression: SuppressionView }>(
+      admin,
       'POST',
       '/v1/suppressions',
       {
@@ -55,7 +58,8 @@ export async function submitSuppressionAction(
         errors: { fields: { 'lift-address': 'Enter the address to lift.' } },
       };
     }
-    const result = await callApi<RemovedSuppressions>(
+    const result = await callApiAs<RemovedSuppressions>(
+      admin,
       'DELETE',
       `/v1/suppressions/${encodeURIComponent(values.address)}`,
       { reason: values.why, ...(values.only && { only: values.only }), actor },
