@@ -38,6 +38,26 @@ describe('the web app key', () => {
     expect(await messagesOf(contactId)).toBe(before + 1);
   });
 
+  it('sends the opt-in confirmation mail, only with a link to the confirmation page', async () => {
+    const confirmation = (confirmUrl: string) => ({
+      template: 'consent-confirmation',
+      to: { contactId },
+      data: { confirmUrl, choices: 'Newsletter', expiresInMinutes: 60 },
+    });
+    const before = await messagesOf(contactId);
+    const sent = await web.call('POST', '/v1/messages', confirmation(`${WEB_URL}/preferences/confirm/abc`));
+    expect(sent.status).toBe(202);
+    for (const elsewhere of [
+      `${WEB_URL}/account/sign-in/abc`,
+      'https://evil.example/preferences/confirm/abc',
+    ]) {
+      const refused = await web.call('POST', '/v1/messages', confirmation(elsewhere));
+      expect(refused.status, elsewhere).toBe(403);
+      expect(refused.body.error.message).toContain('consent-confirmation with a confirmUrl under');
+    }
+    expect(await messagesOf(contactId)).toBe(before + 1);
+  });
+
   it('cannot send another template, to an address, or a sign-in mail linking elsewhere', async () => {
     const email = `victim-${randomBytes(5).toString('hex')}@example.test`;
     const before = await messagesOf(contactId);

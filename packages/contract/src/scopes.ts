@@ -34,7 +34,7 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   notices:
     "A contact's in-app notices (read, acknowledge), and the announced and effective policy versions (the public policy page).",
   'sign-in:send':
-    'POST /v1/messages for the security-sign-in template only, to a known contactId, with a link to the web app.',
+    "POST /v1/messages for the web app's own mails only (security-sign-in, consent-confirmation), to a known contactId, with a link to the web app's page for it.",
   admin: 'Everything, including creating, listing and revoking API keys.',
 };
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { db } from './db.server';
 import { signingKeys, webEnv } from './env.server';
 import { redis, redisKey } from './redis.server';
+import { webApiKey } from './web-api-key.server';
 
 /** How long the link in a confirmation mail works. */
 export const CONFIRMATION_MINUTES = 60;
@@ -47,7 +48,7 @@ export async function sendOptInConfirmation(input: {
   // The API unreachable is no error of the person's: the page says no mail went, and nothing changed.
   const response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}/v1/messages`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${webEnv.HERALD_API_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${webApiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       template: 'consent-confirmation',
       to: { contactId: input.contactId },
