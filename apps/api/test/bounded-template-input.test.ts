@@ -31,6 +31,11 @@ async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
 describe('template saves are checked in linear time (finding 3)', () => {
   it('answers a save with whitespace then text after </mjml> within a second, naming the problem, and keeps answering', async () => {
     expect(MJML.length).toBeGreaterThan(3000);
+    // The same template with trailing whitespace only is valid; saving it first also means the
+    // timed request below meets a warm process and database connection, as a save in service does.
+    const saved = await saveTemplate('redos-trailing', `${MJML}\n${' '.repeat(26)}\n`);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+
     // 11.4 s (measured) with the expression the structure check used before: it doubled with each space.
     const { result: refused, ms } = await timed(
       saveTemplate('redos-trailing', `${MJML}\n${' '.repeat(26)}Thanks`),
@@ -40,10 +45,9 @@ describe('template saves are checked in linear time (finding 3)', () => {
     expect(refused.body.error.details).toEqual([
       { field: 'mjml', line: 34, message: 'Content after </mjml>: everything must be inside <mjml>' },
     ]);
-
-    const saved = await saveTemplate('redos-trailing', `${MJML}\n${' '.repeat(26)}\n`);
-    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-    expect((await h.request('GET', '/v1/templates/redos-trailing')).status).toBe(200);
+    const latest = await h.request('GET', '/v1/templates/redos-trailing');
+    expect(latest.status).toBe(200);
+    expect(latest.body.version).toBe(1);
   });
 });
 
