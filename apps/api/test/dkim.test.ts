@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimVerify } from 'mailauth';
 import { generateKeyPairSync } from 'node:crypto';
 import type { CaughtMessage } from '@herald/mail-catcher';
-import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
+import { addSubscriber, startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 import {
   createNewsletterCampaign,
   insertContacts,
@@ -64,7 +64,9 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function send(template: string, data: object): Promise<string> {
-  const response = await h.request('POST', '/v1/messages', { template, to: { email: uniqueEmail() }, data });
+  const email = uniqueEmail();
+  if (template === 'newsletter') await addSubscriber(h, email);
+  const response = await h.request('POST', '/v1/messages', { template, to: { email }, data });
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   expect(await waitForStatus(h, response.body.id)).toMatchObject({ status: 'sent' });
   return response.body.id as string;

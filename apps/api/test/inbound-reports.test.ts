@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { startInboundSmtpServer } from '../src/inbound/inbound-smtp-server.js';
 import { InboundSmtpService } from '../src/inbound/inbound-smtp.service.js';
 import { NEWSLETTER } from './support/feedback-scenarios.js';
-import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
+import { addSubscriber, startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
 const MAIL_DOMAIN = 'mail.example.test';
 const FBL = `fbl@${MAIL_DOMAIN}`;
@@ -45,6 +45,7 @@ async function report(to: string, raw: string | Buffer, port = inboundPort): Pro
 
 /** Sends a message through Herald and waits for it at the SMTP server: its id, the mail as received, its bounce address. */
 async function deliver(template: string, email: string, data: Record<string, unknown>) {
+  if (template === 'newsletter') await addSubscriber(h, email);
   const sent = await h.request('POST', '/v1/messages', { template, to: { email }, data });
   expect(sent.status).toBe(202);
   const caught = await h.catcher.waitFor((m) => m.heraldMessageId === sent.body.id);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { InboundSmtpService } from '../src/inbound/inbound-smtp.service.js';
 import { parseUnsubscribeAddress } from '../src/inbound/parse-unsubscribe-address.js';
-import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
+import { addSubscriber, startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
 const NEWSLETTER = {
   headline: 'Autumn news',
@@ -42,6 +42,7 @@ async function mailTo(to: string) {
 describe('mailto unsubscribe (List-Unsubscribe: <mailto:unsubscribe+{token}@MAIL_DOMAIN>)', () => {
   it('unsubscribes the message category of the mailto address, with source mailto, whatever the case of the address', async () => {
     const email = uniqueEmail('mailto');
+    await addSubscriber(h, email);
     const sent = await h.request('POST', '/v1/messages', {
       template: 'newsletter',
       to: { email },

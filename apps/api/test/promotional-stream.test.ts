@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSmtpServer, type TestSmtpServer } from '@herald/test-support';
-import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
+import { addSubscriber, startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 import {
   createNewsletterCampaign,
   insertContacts,
@@ -47,7 +47,9 @@ afterAll(async () => {
 });
 
 async function send(template: string, data: object): Promise<string> {
-  const response = await h.request('POST', '/v1/messages', { template, to: { email: uniqueEmail() }, data });
+  const email = uniqueEmail();
+  if (template === 'newsletter') await addSubscriber(h, email);
+  const response = await h.request('POST', '/v1/messages', { template, to: { email }, data });
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   return response.body.id as string;
 }

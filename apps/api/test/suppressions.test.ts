@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashAddress, recordFeedback } from '@herald/preferences';
 import { randomBytes } from 'node:crypto';
-import { startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
+import { addSubscriber, startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 import { createNewsletterCampaign, insertContacts, newRun, waitForCampaign } from './support/campaigns.js';
 
 const SIGN_IN = { signInUrl: 'https://app.example.com/sign-in/abc', expiresInMinutes: 15 };
@@ -37,6 +37,7 @@ async function suppress(email: string, reason: string, extra: object = {}) {
 }
 
 async function send(template: string, email: string, data: object) {
+  if (template === 'newsletter') await addSubscriber(h, email);
   const sent = await h.request('POST', '/v1/messages', { template, to: { email }, data });
   expect(sent.status, JSON.stringify(sent.body)).toBe(202);
   return sent.body.id as string;

@@ -1,6 +1,6 @@
 import { hashAddress } from '@herald/preferences';
 import { expect } from 'vitest';
-import { type Harness, uniqueEmail, waitForStatus } from './harness.js';
+import { addSubscriber, type Harness, uniqueEmail, waitForStatus } from './harness.js';
 
 /**
  * What the feedback tests (provider webhooks, POST /v1/feedback) share: a delivered message to
@@ -26,6 +26,7 @@ export async function deliver(
   template: 'security-sign-in' | 'newsletter',
   email = uniqueEmail(template),
 ): Promise<Delivered> {
+  if (template === 'newsletter') await addSubscriber(h, email);
   const response = await h.request('POST', '/v1/messages', { template, to: { email }, data: DATA[template] });
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   const message = await waitForStatus(h, response.body.id);

@@ -85,6 +85,18 @@ export async function startHarness(
 
 export const uniqueEmail = (label = 'contact') => `${label}-${randomBytes(6).toString('hex')}@example.test`;
 
+/**
+ * Creates the contact through POST /v1/contacts, as a company adds its subscribers, before anything
+ * is sent to it: a contact that a send creates takes no marketing consent from the category
+ * defaults (decision 014), so a newsletter to a fresh `to: { email }` is suppressed `no-consent`.
+ */
+export async function addSubscriber(harness: Harness, email: string): Promise<string> {
+  const created = await harness.request('POST', '/v1/contacts', { email });
+  if (created.status !== 200 && created.status !== 201)
+    throw new Error(`contact not created: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.id as string;
+}
+
 /** Polls the message until the worker has decided it (no longer queued or sending). */
 export function waitForStatus(harness: Harness, id: string, timeoutMs = 15_000): Promise<JsonBody> {
   return createApiClient(harness.url, harness.env.HERALD_API_KEY ?? '').settled(id, timeoutMs);
