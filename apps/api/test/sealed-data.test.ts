@@ -26,6 +26,26 @@ describe('sealed secret variables', () => {
     });
   });
 
+  it("seal the consent-confirmation template's link, a capability to opt in", () => {
+    const confirmUrl = 'https://web.example.test/preferences/confirm/confirm-token-456';
+    const stored = sealSecretVariables(OLD, MESSAGE, 'consent-confirmation', {
+      confirmUrl,
+      choices: 'Newsletter',
+      expiresInMinutes: 60,
+    });
+    expect(JSON.stringify(stored)).not.toContain('confirm-token-456');
+    expect(stored).toEqual({
+      choices: 'Newsletter',
+      expiresInMinutes: 60,
+      '@sealed': expect.stringMatching(/^v1\.k1\./),
+    });
+    expect(openSealedData(OLD, MESSAGE, stored)).toEqual({
+      confirmUrl,
+      choices: 'Newsletter',
+      expiresInMinutes: 60,
+    });
+  });
+
   it('open after the key is rotated while it is still listed, only for their own message', () => {
     const stored = sealSecretVariables(OLD, MESSAGE, 'security-sign-in', { signInUrl: LINK });
     expect(openSealedData(ROTATED, MESSAGE, stored)).toEqual({ signInUrl: LINK });

@@ -18,6 +18,8 @@ export const consentConfirmation = defineTemplate({
   key: 'consent-confirmation',
   categoryKey: 'security',
   schema: ConsentConfirmationDataSchema,
+  // The link turns marketing on for its holder: like the sign-in link, never readable from the database.
+  secretVariables: ['confirmUrl'],
   fixture: {
     confirmUrl: 'https://app.example.com/preferences/confirm/3q2-fixture-token',
     choices: 'Product news and all marketing email',
