@@ -34,6 +34,8 @@ export async function sendDemoReports({
     to: { email: bounced },
     data: { title: 'Your invoice is ready', body: 'Your December invoice is in your account.' },
   })) as { id: string };
+  // A subscriber the company added first: a contact created by a send takes no marketing consent.
+  await api('POST', '/v1/contacts', { email: complained });
   const { id: newsletterId } = (await api('POST', '/v1/messages', {
     template: 'newsletter',
     to: { email: complained },
