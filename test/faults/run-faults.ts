@@ -60,10 +60,20 @@ const format = (row: FaultRow) =>
   } |`;
 
 const rows: FaultRow[] = [];
+// Stopped by hand (Ctrl-C, a timeout's SIGTERM): stop the running installation's processes, its
+// redis-server and its database copy too, rather than leave them running without their runner.
+let running: Awaited<ReturnType<typeof startInstallation>> | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the running installation`);
+    void (running?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
 for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
   const started = Date.now();
   console.log(`== ${scenario.name}: ${scenario.fault}`);
   const installation = await startInstallation(templateUrl, scenario);
+  running = installation;
   let row: FaultRow;
   try {
     const result = await scenario.run(installation);
@@ -87,6 +97,7 @@ for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.include
   }
   if (!row.passed) console.error(installation.herald.output().slice(-3000));
   await installation.stop();
+  running = null;
   row.seconds = Math.round((Date.now() - started) / 1000);
   rows.push(row);
   console.log(format(row), JSON.stringify(row.statuses));
