@@ -54,14 +54,23 @@ export async function reconcileQueue(
   }
 }
 
-/** Removes the ended (failed or completed) jobs of these ids; waiting, delayed and active ones stay. */
-async function removeFinishedJobs(queue: Queue, jobIds: string[]): Promise<void> {
-  await Promise.all(
-    jobIds.map(async (id) => {
-      const job = await queue.getJob(id);
-      if (!job) return;
-      const state = await job.getState();
-      if (state === 'failed' || state === 'completed') await job.remove();
-    }),
+/**
+ * Removes the ended (failed or completed) jobs of these ids; waiting, delayed and active ones stay.
+ * Asks only the two sets of ended jobs (ZSCORE, O(log n) each, in one pipeline): Bull's
+ * `Job#getState` also scans the whole waiting list for each job, which made a pass over n queued
+ * messages O(n²) in Redis. With 45,000 policy notices waiting behind a campaign, every pass of every
+ * worker's reconciler kept Redis at a full core and starved the sends.
+ */
+export async function removeFinishedJobs(queue: Queue, jobIds: string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  const [failed, completed] = [queue.toKey('failed'), queue.toKey('completed')];
+  const pipeline = queue.client.pipeline();
+  for (const id of jobIds) pipeline.zscore(failed, id).zscore(completed, id);
+  const replies = (await pipeline.exec()) ?? [];
+  const ended = jobIds.filter((_, index) =>
+    [replies[2 * index], replies[2 * index + 1]].some(
+      (reply) => reply?.[1] !== null && reply?.[1] !== undefined,
+    ),
   );
+  await Promise.all(ended.map(async (id) => (await queue.getJob(id))?.remove()));
 }
