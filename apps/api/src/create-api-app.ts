@@ -7,6 +7,8 @@ import { ApiModule } from './api.module.js';
 import { HttpExceptionFilter } from './core/http-exception.filter.js';
 import type { HttpsFetcher } from './hooks/https-fetcher.js';
 import { readHookBody } from './hooks/read-hook-body.js';
+import { createProcessLogger } from './logging/create-process-logger.js';
+import { logRequests } from './logging/log-requests.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
 export async function createApiApp(
@@ -15,11 +17,13 @@ export async function createApiApp(
 ): Promise<NestExpressApplication> {
   // Suppressions and feedback reports are keyed by it: the same key in every API and worker.
   useAddressHashKey(env.HERALD_ADDRESS_HASH_KEY);
+  const logger = options.logger === false ? null : createProcessLogger(env, 'api');
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env, options), {
     bodyParser: false,
-    ...(options.logger === false && { logger: false }),
+    logger: logger ?? false,
   });
   app.disable('x-powered-by');
+  if (logger) app.use(logRequests(logger));
   // Provider webhooks keep their raw bytes (signatures are over them); the JSON parser then skips them.
   app.use('/hooks', readHookBody);
   app.useBodyParser('json', { limit: env.HERALD_MAX_BODY_BYTES, strict: true });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { WorkerEnv } from '@herald/config';
 import { useAddressHashKey } from '@herald/preferences';
+import { createProcessLogger } from './logging/create-process-logger.js';
 import { WorkerModule } from './worker.module.js';
 
 /** Builds the worker: Bull processors and the reconciler, no HTTP. */
@@ -12,8 +13,9 @@ export async function createWorkerApp(
 ): Promise<INestApplicationContext> {
   // Suppressions and feedback reports are keyed by it: the same key in every API and worker.
   useAddressHashKey(env.HERALD_ADDRESS_HASH_KEY);
+  const logger = options.logger === false ? null : createProcessLogger(env, 'worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), {
-    ...(options.logger === false && { logger: false }),
+    logger: logger ?? false,
   });
   app.enableShutdownHooks();
   return app;

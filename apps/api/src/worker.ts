@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { EnvError, parseEnv, WorkerEnvSchema } from '@herald/config';
 import type { Db } from '@herald/db';
 import { clearQueueEpochs } from './campaigns/clear-queue-epochs.js';
@@ -9,13 +10,14 @@ import type { WorkerLease } from './worker-recovery/worker-lease.js';
 try {
   const env = parseEnv(WorkerEnvSchema, process.env);
   const app = await createWorkerApp(env);
+  const logger = new Logger('Herald');
   // The orderly shutdown (create-worker-app.ts) waits for the messages already in SMTP; a server that
   // stalls must not hold the process beyond WORKER_SHUTDOWN_MS. Then the lease goes, so another worker
   // takes what is left over at once (reading the sent marks, as after a crash), the campaigns' epochs
   // are cleared so their messages this worker handed back are enqueued again, and the process exits.
   process.once('SIGTERM', () => {
     setTimeout(() => {
-      console.error(`herald worker: shutdown took longer than ${env.WORKER_SHUTDOWN_MS} ms, exiting`);
+      logger.error(`herald worker: shutdown took longer than ${env.WORKER_SHUTDOWN_MS} ms, exiting`);
       void app
         .get<WorkerLease>(WORKER_LEASE)
         .stop()
@@ -24,7 +26,7 @@ try {
         .finally(() => process.exit(1));
     }, env.WORKER_SHUTDOWN_MS).unref();
   });
-  console.log(
+  logger.log(
     `herald worker started: concurrency ${env.WORKER_CONCURRENCY}, SMTP ${new URL(env.SMTP_URL).host}`,
   );
 } catch (error) {

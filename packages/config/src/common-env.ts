@@ -76,6 +76,10 @@ export const CommonEnvSchema = z.object({
   HERALD_CAMPAIGN_MAX_BOUNCE_RATE: z.coerce.number().min(0).max(1).default(0.05),
   /** 5.7.x refusals of the sender in a row that pause a campaign (blocked). */
   HERALD_GUARDRAIL_BLOCKED_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** `json`: every log line is one JSON object (pino); `text`: lines for a person to read. */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** The least severe level written. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export { port, url };

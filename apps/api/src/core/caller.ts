@@ -25,6 +25,11 @@ export function setCaller(request: Request, caller: Caller): void {
   (request as WithCaller)[CALLER] = caller;
 }
 
+/** The caller the guard found, if the request went through it (the request log names it). */
+export function readCaller(request: Request): Caller | undefined {
+  return (request as WithCaller)[CALLER];
+}
+
 /** The guard sets the caller before any handler under it runs. */
 export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
   const caller = (context.switchToHttp().getRequest<Request>() as WithCaller)[CALLER];

@@ -111,6 +111,10 @@ export interface Claim {
   campaignId: string | null;
   /** The lease this claim was made under: the claim is this worker's only while that lease is its current one. */
   leaseId: string;
+  /** This claim's attempt, counting from 1 (the delivery log's). */
+  attempt: number;
+  /** When the message was enqueued (stored): the delivery log measures to the SMTP reply from it. */
+  enqueuedAt: Date;
   /** The lease whose claim this one took over (its worker died or stalled, or it is this worker's own); null for a queued message. */
   previousClaimant: string | null;
 }
@@ -146,6 +150,8 @@ export async function claimMessages(
       data: unknown;
       campaign_id: string | null;
       previous_claimant: string | null;
+      attempts: number;
+      created_at: Date;
     }[]
   >(Prisma.sql`
     UPDATE messages m
@@ -163,7 +169,8 @@ export async function claimMessages(
                 AND (m.claimed_by IS NOT NULL
                      OR m.claimed_at < now() - make_interval(secs => ${staleAfterMs / 1000}))))
  RETURNING m.id::text, m.contact_id::text, m.template_id::text, m.category_key, m.class::text AS class,
-           m.data, m.campaign_id::text, before.claimed_by::text AS previous_claimant`);
+           m.data, m.campaign_id::text, before.claimed_by::text AS previous_claimant, m.attempts,
+           m.created_at`);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return messageIds.map((id) => {
     const row = byId.get(id);
@@ -180,6 +187,8 @@ export async function claimMessages(
           campaignId: row.campaign_id,
           leaseId: workerId,
           previousClaimant: row.previous_claimant,
+          attempt: row.attempts,
+          enqueuedAt: row.created_at,
         }
       : null;
   });

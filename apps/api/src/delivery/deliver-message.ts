@@ -1,7 +1,9 @@
 import { decideDelivery } from '@herald/preferences';
+import { logDeliveryOutcome } from '../logging/log-delivery-outcome.js';
 import { passCampaignGate } from '../campaigns/pass-campaign-gate.js';
 import { requeueIfResumed } from '../campaigns/requeue-if-resumed.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
+import type { DeliveryStore } from './delivery-store.js';
 import { renderAndSend } from './render-and-send.js';
 import { selectLane } from './select-lane.js';
 import { startSending } from './start-sending.js';
@@ -24,9 +26,24 @@ export async function deliverMessage(
     rateAcquired?: boolean;
   },
 ): Promise<DeliveryResult> {
-  const { store } = deps;
-  const claim = await store.claim(messageId);
+  const claim = await deps.store.claim(messageId);
   if (!claim) return { outcome: 'skipped' };
+  const smtp = { repliedAt: null as number | null };
+  const result = await deliverClaimed(deps, claim, { isFinalAttempt, rateAcquired }, smtp);
+  logDeliveryOutcome(claim, result, smtp.repliedAt);
+  return result;
+}
+
+type Claimed = NonNullable<Awaited<ReturnType<DeliveryStore['claim']>>>;
+
+async function deliverClaimed(
+  deps: DeliveryDeps,
+  claim: Claimed,
+  { isFinalAttempt, rateAcquired }: { isFinalAttempt: boolean; rateAcquired: boolean },
+  smtp: { repliedAt: number | null },
+): Promise<DeliveryResult> {
+  const { store } = deps;
+  const { messageId } = claim;
   // Its class picks the relay, sender, key and send slots it goes with (select-lane.ts).
   deps = selectLane(deps, claim.class);
 
@@ -85,7 +102,10 @@ export async function deliverMessage(
       data,
       isFinalAttempt,
       // The slot is the SMTP connection: free it for the next message before the outcome is recorded.
-      onSmtpDone: release,
+      onSmtpDone: () => {
+        smtp.repliedAt = Date.now();
+        release();
+      },
     });
   } finally {
     release();
