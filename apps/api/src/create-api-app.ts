@@ -7,6 +7,7 @@ import { ApiModule } from './api.module.js';
 import { HttpExceptionFilter } from './core/http-exception.filter.js';
 import type { HttpsFetcher } from './hooks/https-fetcher.js';
 import { readHookBody } from './hooks/read-hook-body.js';
+import { withMetrics } from './metrics/metrics.module.js';
 import { createProcessLogger } from './logging/create-process-logger.js';
 import { logRequests } from './logging/log-requests.js';
 
@@ -17,8 +18,10 @@ export async function createApiApp(
 ): Promise<NestExpressApplication> {
   // Suppressions and feedback reports are keyed by it: the same key in every API and worker.
   useAddressHashKey(env.HERALD_ADDRESS_HASH_KEY);
+  // With the /metrics server beside the API when API_METRICS_PORT is set (metrics/metrics.module.ts).
+  const root = withMetrics(ApiModule.forRoot(env, options), env);
   const logger = options.logger === false ? null : createProcessLogger(env, 'api');
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(env, options), {
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     bodyParser: false,
     logger: logger ?? false,
   });

@@ -13,8 +13,19 @@ const addressHashKey = developmentSecret('HERALD_ADDRESS_HASH_KEY');
 /** What the API and the worker hash: client addresses (salt) and email addresses (key). */
 const requireSecrets = requireProductionSecrets(['HERALD_IP_SALT', 'HERALD_ADDRESS_HASH_KEY']);
 
+/** A port of its own for Prometheus metrics (GET /metrics, no key); unset, no metrics are served. */
+const metricsPort = z.coerce.number().int().min(1).max(65535).optional();
+/**
+ * The address the metrics port binds: loopback unless set (0.0.0.0 for a Prometheus in another
+ * container or host). The port has no key: keep it reachable only by the scraper.
+ */
+const metricsHost = z.string().min(1).default('127.0.0.1');
+
 export const ApiEnvSchema = CommonEnvSchema.extend({
   API_PORT: port(3001),
+  /** The API's Prometheus metrics on a port of their own, never on API_PORT (metricsPort above). */
+  API_METRICS_PORT: metricsPort,
+  METRICS_HOST: metricsHost,
   HERALD_ADDRESS_HASH_KEY: addressHashKey,
   HERALD_API_KEY: z
     .string({ error: 'is required: the admin API key callers send as a Bearer token' })
@@ -55,6 +66,9 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
 export type ApiEnv = z.output<typeof ApiEnvSchema>;
 
 export const WorkerEnvSchema = CommonEnvSchema.extend({
+  /** The worker's Prometheus metrics (metricsPort above). */
+  METRICS_PORT: metricsPort,
+  METRICS_HOST: metricsHost,
   HERALD_ADDRESS_HASH_KEY: addressHashKey,
   SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://127.0.0.1:1025'),
   SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),

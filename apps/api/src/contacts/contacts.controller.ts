@@ -20,6 +20,7 @@ import {
   waitForInFlightDeliveries,
 } from '@herald/preferences';
 import type { Response } from 'express';
+import { countConsentWrites } from '../metrics/count-consent-writes.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
@@ -66,6 +67,7 @@ export class ContactsController {
   async erase(@Param('id') id: string) {
     await this.findContact(id);
     await eraseContact(this.db, { contactId: id, actor: 'api' });
+    countConsentWrites('api', 1);
     // As every opt-out, after the commit: a send that read the contact before the erasure finishes first.
     await waitForInFlightDeliveries(this.db, { contactId: id });
     return { id, erased: true };
@@ -95,6 +97,7 @@ export class ContactsController {
       actor: input.actor ?? 'support',
       reason: input.reason,
     });
+    countConsentWrites('admin', changed.length);
     await waitForInFlightDeliveries(this.db, { contactId: id });
     return { changed, preferences: await getPreferences(this.db, { contactId: id }) };
   }

@@ -1,4 +1,5 @@
 import { decideDelivery } from '@herald/preferences';
+import { countDeliveries } from '../metrics/count-deliveries.js';
 import { logDeliveryOutcome } from '../logging/log-delivery-outcome.js';
 import { passCampaignGate } from '../campaigns/pass-campaign-gate.js';
 import { requeueIfResumed } from '../campaigns/requeue-if-resumed.js';
@@ -45,7 +46,7 @@ async function deliverClaimed(
   const { store } = deps;
   const { messageId } = claim;
   // Its class picks the relay, sender, key and send slots it goes with (select-lane.ts).
-  deps = selectLane(deps, claim.class);
+  deps = countDeliveries(selectLane(deps, claim.class), claim);
 
   let data = claim.data;
   if (claim.campaignId) {

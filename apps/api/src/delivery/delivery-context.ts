@@ -120,13 +120,14 @@ export class DeliveryContext implements OnApplicationShutdown {
         // What the shutdown closes (campaign-scheduler.service.ts): every slot of the stream.
         sendSlots: joinSendSlots(main.sendSlots, lanes.promotional.sendSlots),
         lanes,
+        stream: name,
       };
     };
     this.streams = {
       transactional: stream('transactional', env.TRANSACTIONAL_SMTP_SLOTS),
       bulk: stream('bulk', env.SMTP_POOL_SIZE),
     };
-    this.campaignBatches = selectLane(this.streams.bulk, 'promotional');
+    this.campaignBatches = { ...selectLane(this.streams.bulk, 'promotional'), stream: 'campaign' };
   }
 
   async onApplicationShutdown(): Promise<void> {

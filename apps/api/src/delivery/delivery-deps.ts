@@ -33,6 +33,8 @@ export interface DeliveryDeps {
    * own relay, sender, key, send slots and breaker where configured (mail-lanes.ts).
    */
   lanes?: Record<'transactional' | 'promotional', MailLane>;
+  /** Which stream these deps send for: the metrics' `stream` label (metrics/count-deliveries.ts). */
+  stream?: 'transactional' | 'bulk' | 'campaign';
 }
 
 /** The part of a stream that depends on the message class: relay connections, slots, breaker, sender. */

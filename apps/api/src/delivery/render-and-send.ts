@@ -6,6 +6,7 @@ import {
   signToken,
   suppressAddress,
 } from '@herald/preferences';
+import { countConsentWrites } from '../metrics/count-consent-writes.js';
 import { openSealedData } from '../messages/sealed-data.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { Claim } from './claim-and-record.js';
@@ -217,7 +218,7 @@ async function handleSendError(
   }
   if (failure.kind === 'hard-bounce') {
     await store.record({ messageId, status: 'bounced', event: 'bounced', reason, detail });
-    await suppressAddress(db, {
+    const suppression = await suppressAddress(db, {
       email: input.email,
       contactId: input.contactId,
       reason: 'hard-bounce',
@@ -226,6 +227,7 @@ async function handleSendError(
       messageId,
       ...(input.campaignId && { campaignId: input.campaignId }),
     });
+    countConsentWrites('bounce', suppression.created ? 1 : 0);
     return { outcome: 'bounced', reason };
   }
   if (failure.kind !== 'temporary' || input.isFinalAttempt) {

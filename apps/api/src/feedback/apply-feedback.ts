@@ -2,6 +2,7 @@ import type { CommonEnv } from '@herald/config';
 import type { Db } from '@herald/db';
 import { recordFeedback, type FeedbackInput, type FeedbackResult } from '@herald/preferences';
 import { enforceCampaignGuardrails } from '../campaigns/campaign-guardrails.js';
+import { countFeedback } from '../metrics/count-consent-writes.js';
 
 type FeedbackEnv = Pick<
   CommonEnv,
@@ -24,6 +25,7 @@ export async function applyFeedback(
   inputs: FeedbackInput[],
 ): Promise<FeedbackResult[]> {
   const results = await recordFeedback(db, inputs, { softBounceLimit: env.HERALD_SOFT_BOUNCE_LIMIT });
+  countFeedback(inputs, results);
   const campaignIds = [
     ...new Set(
       results.flatMap((result) =>

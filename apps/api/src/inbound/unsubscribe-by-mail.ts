@@ -5,6 +5,7 @@ import {
   verifyMailtoToken,
   waitForInFlightDeliveries,
 } from '@herald/preferences';
+import { countConsentWrites } from '../metrics/count-consent-writes.js';
 import { parseUnsubscribeAddress } from './parse-unsubscribe-address.js';
 
 export interface MailtoTarget {
@@ -49,6 +50,7 @@ export async function unsubscribeByMail(db: Db, target: MailtoTarget) {
     messageId: target.messageId,
     ...(target.campaignId && { campaignId: target.campaignId }),
   });
+  countConsentWrites('mailto', result.changed.length);
   await waitForInFlightDeliveries(db, { contactId: target.contactId });
   return result;
 }

@@ -1,6 +1,7 @@
 import type { AddSuppressionInput, SuppressionView } from '@herald/contract';
 import type { Db } from '@herald/db';
 import { addressHashes, suppressAddress, waitForInFlightDeliveries } from '@herald/preferences';
+import { countConsentWrites } from '../metrics/count-consent-writes.js';
 
 /**
  * Suppresses an address by hand, through the consent domain (the suppression and its consent-log
@@ -19,6 +20,7 @@ export async function addSuppression(
     ...(input.actor && { actor: input.actor }),
     ...(input.detail && { detail: input.detail }),
   });
+  countConsentWrites(input.actor ? 'admin' : 'api', created ? 1 : 0);
   if (created && contactId) await waitForInFlightDeliveries(db, { contactId });
   // Under the keyed hash, or the legacy one of a suppression from before keyed hashes.
   const row = await db.suppression.findFirstOrThrow({

@@ -13,6 +13,7 @@ import { RequireScope } from '../core/require-scope.decorator.js';
 import { DomainError } from '../core/domain-error.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
+import { countConsentWrites } from '../metrics/count-consent-writes.js';
 import { addSuppression } from './add-suppression.js';
 import { listSuppressions } from './list-suppressions.js';
 
@@ -58,6 +59,7 @@ export class SuppressionsController {
       actor: input.actor ?? 'api',
       reason: input.reason,
     });
+    countConsentWrites(input.actor ? 'admin' : 'api', removed.length);
     if (removed.length === 0) {
       throw new DomainError(
         'not_suppressed',
