@@ -4,6 +4,7 @@ import express from 'express';
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { limitRequestBody } from './server/limit-request-body.js';
+import { logRequests, writeJsonLog } from './server/log-requests.js';
 import { refuseCrossSitePosts } from './server/refuse-cross-site-posts.js';
 import { securityHeaders } from './server/security-headers.js';
 import { trustProxySetting } from './server/trust-proxy.js';
@@ -51,6 +52,7 @@ function serve() {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
+  if (webEnv.LOG_FORMAT === 'json') app.use(logRequests);
   app.use(securityHeaders({ https: isHttps }));
   app.use(limitRequestBody);
   app.use(refuseCrossSitePosts);
@@ -68,7 +70,9 @@ function serve() {
 
   const server = app.listen(webEnv.WEB_PORT, () => {
     const { port } = server.address();
-    console.log(`herald web listening on http://localhost:${port}`);
+    const listening = `herald web listening on http://localhost:${port}`;
+    if (webEnv.LOG_FORMAT === 'json') writeJsonLog('Herald', listening);
+    else console.log(listening);
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.once(signal, () => server.close(() => process.exit(0)));
