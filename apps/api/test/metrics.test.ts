@@ -89,6 +89,8 @@ beforeAll(async () => {
     env: {
       SMTP_URL: smtp.smtpUrl,
       METRICS_PORT: String(workerPort),
+      // A message the relay did not answer is tried again soon.
+      DELIVERY_BACKOFF_MS: '200',
       API_METRICS_PORT: String(apiMetricsPort),
     },
   });
@@ -161,6 +163,38 @@ describe('worker metrics', () => {
       1,
     );
   });
+
+  it('counts an attempt the relay never answered as no-reply, not as a classified reply', async () => {
+    const before = await scrape(workerPort);
+    const noReply = { class: 'transactional', reply: 'no-reply' };
+    await smtp.refuseConnections();
+    let id: string;
+    try {
+      id = await send(`unreached-${run}@example.com`);
+      await vi.waitFor(
+        async () =>
+          expect(valueOf(await scrape(workerPort), 'herald_smtp_replies_total', noReply)).toBeGreaterThan(
+            valueOf(before, 'herald_smtp_replies_total', noReply),
+          ),
+        { timeout: 15_000, interval: 100 },
+      );
+    } finally {
+      await smtp.acceptConnections();
+    }
+    expect(await herald.client.settled(id, 20_000)).toMatchObject({ status: 'sent' });
+    const after = await scrape(workerPort);
+    expect(
+      valueOf(after, 'herald_smtp_replies_total', { class: 'transactional', reply: 'temporary' }) -
+        valueOf(before, 'herald_smtp_replies_total', { class: 'transactional', reply: 'temporary' }),
+    ).toBe(0);
+    expect(
+      valueOf(after, 'herald_delivery_outcomes_total', {
+        class: 'transactional',
+        stream: 'transactional',
+        outcome: 'deferred',
+      }),
+    ).toBeGreaterThan(0);
+  }, 40_000);
 
   it('reads the depth and oldest waiting job of every queue, and each stream’s circuit breaker, at scrape time', async () => {
     const scraped = await scrape(workerPort);

@@ -2,11 +2,16 @@ import type { Claim, Outcome } from '../delivery/claim-and-record.js';
 import type { DeliveryDeps } from '../delivery/delivery-deps.js';
 import { deliveryOutcomes, sendLatency, smtpReplies } from './registry.js';
 
-/** Outcomes that follow an SMTP reply (the message went to the server), and how that reply was classified. */
+/**
+ * How the SMTP attempt behind an outcome ended: `accepted`, the classification of the server's
+ * refusal (`hard-bounce`, `blocked`, `temporary`, …), or `no-reply` when the server could not be
+ * reached or went silent (no reply code). Null for an outcome without an SMTP attempt.
+ */
 function smtpReplyOf(outcome: Outcome): string | null {
   if (outcome.event === 'sent' && outcome.smtpMessageId !== undefined) return 'accepted';
-  const smtp = (outcome.detail as { smtp?: { kind?: unknown } } | null | undefined)?.smtp;
-  return typeof smtp?.kind === 'string' ? smtp.kind : null;
+  const smtp = (outcome.detail as { smtp?: { kind?: unknown; code?: unknown } } | null | undefined)?.smtp;
+  if (typeof smtp?.kind !== 'string') return null;
+  return smtp.code === undefined ? 'no-reply' : smtp.kind;
 }
 
 /**

@@ -67,7 +67,7 @@ export const sendLatency = new Histogram({
 
 export const smtpReplies = new Counter({
   name: 'herald_smtp_replies_total',
-  help: 'SMTP replies to messages sent, by how they were classified (accepted, hard-bounce, blocked, permanent, temporary, …).',
+  help: 'SMTP replies to messages sent, by how they were classified (accepted, hard-bounce, blocked, permanent, temporary, …; no-reply: the relay could not be reached).',
   labelNames: ['class', 'reply'] as const,
   registers: [metricsRegistry],
 });
