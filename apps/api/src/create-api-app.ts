@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ApiEnv } from '@herald/config';
@@ -29,8 +30,19 @@ export async function createApiApp(
   if (logger) app.use(logRequests(logger));
   // Provider webhooks keep their raw bytes (signatures are over them); the JSON parser then skips them.
   app.use('/hooks', readHookBody);
+  // POST /v1/messages/batch carries up to 1,000 messages: its own limit, read first (the general
+  // parser then leaves the body alone).
+  app.useBodyParser('json', { limit: env.HERALD_MAX_BATCH_BODY_BYTES, strict: true, type: isBatchJson });
   app.useBodyParser('json', { limit: env.HERALD_MAX_BODY_BYTES, strict: true });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   return app;
+}
+
+/** A JSON body for POST /v1/messages/batch (as the general parser's `application/json` matches). */
+function isBatchJson(request: IncomingMessage): boolean {
+  return (
+    /^\/v1\/messages\/batch\/?(\?|$)/.test(request.url ?? '') &&
+    /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')
+  );
 }

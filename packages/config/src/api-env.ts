@@ -41,6 +41,12 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(1024)
     .default(256 * 1024),
+  /** Largest JSON body of POST /v1/messages/batch (up to 1,000 messages): its own limit, above the general one. */
+  HERALD_MAX_BATCH_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   /**
    * Amazon SES through SNS (POST /hooks/ses): the topic ARNs whose messages are accepted, comma
    * separated; unset accepts any topic whose signature verifies against an amazonaws.com certificate.

@@ -12,6 +12,32 @@ export const SendMessageSchema = z.strictObject({
 });
 export type SendMessageInput = z.output<typeof SendMessageSchema>;
 
+/** The most messages POST /v1/messages/batch takes in one request. */
+export const MAX_BATCH_MESSAGES = 1000;
+
+/**
+ * POST /v1/messages/batch: the envelope only. Each item is parsed on its own with SendMessageSchema,
+ * so a bad item is answered in its own result and never fails the others.
+ */
+export const SendMessageBatchSchema = z.strictObject({
+  messages: z
+    .array(z.unknown(), { error: 'must be an array of messages' })
+    .min(1, { error: 'must hold at least one message' })
+    .max(MAX_BATCH_MESSAGES, {
+      error: `must hold at most ${MAX_BATCH_MESSAGES.toLocaleString('en')} messages`,
+    }),
+});
+
+/** The same request as the OpenAPI document shows it: each item is a single send's body. */
+export const SendMessageBatchDocumentSchema = z.strictObject({
+  messages: z.array(SendMessageSchema).min(1).max(MAX_BATCH_MESSAGES),
+});
+
+/** One result per item, in order: the message accepted (or replayed by its key), or the item's own error. */
+export type SendMessageBatchResult =
+  | { id: string; status: MessageStatus }
+  | { error: { code: string; message: string; details?: unknown } };
+
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'suppressed', 'failed', 'bounced'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 

@@ -11,7 +11,7 @@ import {
 import { CreateCategorySchema } from './categories.js';
 import { ReportFeedbackSchema } from './feedback.js';
 import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.js';
-import { ListMessagesSchema, SendMessageSchema } from './messages.js';
+import { ListMessagesSchema, SendMessageBatchDocumentSchema, SendMessageSchema } from './messages.js';
 import { ListNoticesSchema } from './notices.js';
 import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './policies.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
@@ -170,6 +170,15 @@ export const ROUTES: readonly Route[] = [
     body: SendMessageSchema,
     status: 202,
     response: '{ id, status }',
+  },
+  {
+    method: 'post',
+    path: '/v1/messages/batch',
+    scope: 'messages:send',
+    summary:
+      'Send up to 1,000 messages, each a single send with its own idempotency key; one result per item, in order: { id, status } or its own { error } (a bad item never fails the others).',
+    body: SendMessageBatchDocumentSchema,
+    response: '{ results: ({ id, status } | { error: { code, message, details? } })[] }',
   },
   {
     method: 'get',

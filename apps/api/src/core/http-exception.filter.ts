@@ -4,7 +4,7 @@ import { TemplateDataError, TemplateSourceError } from '@herald/templates';
 import type { Response } from 'express';
 import { DomainError, type ErrorCode } from './domain-error.js';
 
-interface ErrorBody {
+export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
@@ -54,40 +54,44 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.toResponse(exception);
+    const [status, body] = errorResponse(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     response.status(status).json(body);
   }
+}
 
-  private toResponse(exception: unknown): [number, ErrorBody] {
-    if (exception instanceof DomainError) {
-      return [STATUS[exception.code], body(exception.code, exception.message, exception.details)];
-    }
-    if (exception instanceof PreferencesError) {
-      return [STATUS[exception.code], body(exception.code.replaceAll('-', '_'), exception.message)];
-    }
-    if (exception instanceof TemplateSourceError) {
-      return [422, body('invalid_template', exception.message, exception.errors)];
-    }
-    if (exception instanceof TemplateDataError) {
-      return [422, body('invalid_template_data', exception.message, { variable: exception.variable })];
-    }
-    // Nest wraps body-parser's errors in an HttpException whose cause is the original.
-    const bodyParserError =
-      asBodyParserError(exception) ??
-      (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
-    if (bodyParserError) return bodyParserError;
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'http_error';
-      const message = status === 404 ? 'No such endpoint.' : exception.message;
-      return [status, body(code, message)];
-    }
-    return [
-      500,
-      body('internal_error', 'Something went wrong on our side; nothing was changed by this request.'),
-    ];
+/**
+ * The status and body the API answers an error with. Also used per item by POST /v1/messages/batch,
+ * whose items answer with the error a single send would.
+ */
+export function errorResponse(exception: unknown): [number, ErrorBody] {
+  if (exception instanceof DomainError) {
+    return [STATUS[exception.code], body(exception.code, exception.message, exception.details)];
   }
+  if (exception instanceof PreferencesError) {
+    return [STATUS[exception.code], body(exception.code.replaceAll('-', '_'), exception.message)];
+  }
+  if (exception instanceof TemplateSourceError) {
+    return [422, body('invalid_template', exception.message, exception.errors)];
+  }
+  if (exception instanceof TemplateDataError) {
+    return [422, body('invalid_template_data', exception.message, { variable: exception.variable })];
+  }
+  // Nest wraps body-parser's errors in an HttpException whose cause is the original.
+  const bodyParserError =
+    asBodyParserError(exception) ??
+    (exception instanceof HttpException ? asBodyParserError(exception.cause) : null);
+  if (bodyParserError) return bodyParserError;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'http_error';
+    const message = status === 404 ? 'No such endpoint.' : exception.message;
+    return [status, body(code, message)];
+  }
+  return [
+    500,
+    body('internal_error', 'Something went wrong on our side; nothing was changed by this request.'),
+  ];
 }
 
 function body(code: string, message: string, details?: unknown): ErrorBody {

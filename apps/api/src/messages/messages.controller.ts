@@ -15,8 +15,9 @@ import { checkSendScope } from './check-send-scope.js';
 import { listMessages } from './list-messages.js';
 import { toMessageView } from './message-view.js';
 import { readMessage } from './read-message.js';
-import { IdSchema, ListMessagesSchema, SendMessageSchema } from '@herald/contract';
-import { sendMessage } from './send-message.js';
+import { IdSchema, ListMessagesSchema, SendMessageBatchSchema, SendMessageSchema } from '@herald/contract';
+import { sendMessage, type SendMessageDeps } from './send-message.js';
+import { sendMessageBatch } from './send-message-batch.js';
 
 @Controller('v1/messages')
 export class MessagesController {
@@ -46,19 +47,29 @@ export class MessagesController {
   async send(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(SendMessageSchema, body);
     checkSendScope(caller, input, this.publicWebUrl);
-    const { id, status } = await sendMessage(
-      {
-        db: this.db,
-        templates: this.templates,
-        queue: this.queue,
-        renderer: this.renderer,
-        sampleSystem: this.sampleSystem,
-        keys: this.keys,
-        log: (m) => this.logger.warn(m),
-      },
-      input,
-    );
+    const { id, status } = await sendMessage(this.sendDeps(), input);
     return { id, status };
+  }
+
+  /** Only `messages:send`: the web app's narrow `sign-in:send` key sends its mails one by one. */
+  @Post('batch')
+  @RequireScope('messages:send')
+  @HttpCode(200)
+  async sendBatch(@Body() body: unknown) {
+    const { messages } = parseInput(SendMessageBatchSchema, body);
+    return { results: await sendMessageBatch(this.sendDeps(), messages) };
+  }
+
+  private sendDeps(): SendMessageDeps {
+    return {
+      db: this.db,
+      templates: this.templates,
+      queue: this.queue,
+      renderer: this.renderer,
+      sampleSystem: this.sampleSystem,
+      keys: this.keys,
+      log: (m) => this.logger.warn(m),
+    };
   }
 
   @Get(':id')

@@ -8,6 +8,7 @@ import { DomainError } from '../core/domain-error.js';
 import { within } from '../core/within.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import type { TemplateCache } from '../templates/template-cache.js';
+import type { StoredTemplate } from '../templates/find-template.js';
 import { toRenderSource } from '../templates/template-source.js';
 import { sealSecretVariables } from './seal-secret-variables.js';
 
@@ -23,7 +24,7 @@ export interface SendMessageDeps {
 }
 
 /** How long a caller waits for Redis to take the job before the reconciler is left to enqueue it. */
-const ENQUEUE_TIMEOUT_MS = 500;
+export const ENQUEUE_TIMEOUT_MS = 500;
 
 /**
  * Accepts one message: checks the template and its data now (so a caller learns of a missing
@@ -32,12 +33,7 @@ const ENQUEUE_TIMEOUT_MS = 500;
  */
 export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput) {
   const { db } = deps;
-  const template = await deps.templates.latest(input.template);
-  if (!template) throw new DomainError('unknown_template', `No template with key "${input.template}".`);
-
-  const compiled = await deps.renderer.compile(toRenderSource(template));
-  deps.renderer.render(compiled, { ...input.data, ...deps.sampleSystem });
-
+  const template = await checkTemplateAndData(deps, input);
   const contactId = await resolveContact(db, input.to);
   const id = uuid7();
   const stored = sealSecretVariables(deps.keys, id, template.key, input.data);
@@ -66,6 +62,21 @@ export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput
     );
   }
   return { id, status: 'queued' as const, created: true };
+}
+
+/**
+ * The latest version of the message's template, once its data has rendered with it (a missing
+ * variable is the caller's error now, not a failed message later). Shared by single and batch sends.
+ */
+export async function checkTemplateAndData(
+  deps: Pick<SendMessageDeps, 'templates' | 'renderer' | 'sampleSystem'>,
+  input: SendMessageInput,
+): Promise<StoredTemplate> {
+  const template = await deps.templates.latest(input.template);
+  if (!template) throw new DomainError('unknown_template', `No template with key "${input.template}".`);
+  const compiled = await deps.renderer.compile(toRenderSource(template));
+  deps.renderer.render(compiled, { ...input.data, ...deps.sampleSystem });
+  return template;
 }
 
 async function resolveContact(db: Db, to: SendMessageInput['to']): Promise<string> {
@@ -101,11 +112,19 @@ async function replay(db: Db, idempotencyKey: string, expected: { contactId: str
   });
   if (!existing)
     throw new DomainError('conflict', 'A message with this idempotency key is being created; retry.');
-  if (existing.contactId !== expected.contactId || existing.template.key !== expected.templateKey) {
+  checkSameMessage({ contactId: existing.contactId, templateKey: existing.template.key }, expected);
+  return { id: existing.id, status: existing.status, created: false };
+}
+
+/** A reused idempotency key must name the same recipient and template as the message it first created. */
+export function checkSameMessage(
+  existing: { contactId: string; templateKey: string },
+  expected: { contactId: string; templateKey: string },
+): void {
+  if (existing.contactId !== expected.contactId || existing.templateKey !== expected.templateKey) {
     throw new DomainError(
       'idempotency_key_reused',
       'This idempotency key was already used for a different message (another recipient or template).',
     );
   }
-  return { id: existing.id, status: existing.status, created: false };
 }
