@@ -24,6 +24,8 @@ import { reconcileQueue } from './reconcile-queue.js';
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Reconciler');
   private task: PeriodicTask | undefined;
+  /** Where the next pass of reconcileQueue goes on (undefined: from the beginning). */
+  private cursor: string | undefined;
 
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly transactionalQueue: Queue,
@@ -49,10 +51,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private async run(): Promise<void> {
     const queues = { transactional: this.transactionalQueue, bulk: this.bulkQueue };
-    const enqueued = await reconcileQueue(this.db, queues, {
+    const { enqueued, next } = await reconcileQueue(this.db, queues, {
       olderThanMs: 5000,
       staleClaimMs: this.env.STALE_CLAIM_MS,
+      after: this.cursor,
     });
+    // One page a pass, going round: a backlog of any size costs each pass the same.
+    this.cursor = next;
     if (enqueued > 0) this.logger.log(`enqueued ${enqueued} stored message(s) that had no job`);
     const stranded = await requeueStrandedCampaignMessages(this.db, {
       campaignQueue: this.campaignQueue,

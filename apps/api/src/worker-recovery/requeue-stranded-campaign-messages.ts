@@ -1,7 +1,7 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
 import { SendBatchJobSchema, toSendBatchJobs } from '../campaigns/campaign-queue.js';
-import { SendMessageJobSchema } from '../delivery/delivery-queue.js';
+import { jobStates } from '../delivery/job-states.js';
 
 /** Live jobs: those that can still run. Failed and completed jobs send nothing more. */
 const LIVE = ['waiting', 'active', 'delayed', 'paused'] as const;
@@ -45,10 +45,14 @@ export async function requeueStrandedCampaignMessages(
     const batch = SendBatchJobSchema.safeParse(job?.data);
     if (batch.success) for (const id of batch.data.messageIds) covered.add(id);
   }
-  for (const job of await bulkQueue.getJobs([...LIVE])) {
-    const single = SendMessageJobSchema.safeParse(job?.data);
-    if (single.success) covered.add(single.data.messageId);
-  }
+  // A single retry's job id is its message id: ask for the candidates' own jobs rather than read every
+  // live job of the bulk queue, which also holds every policy notice waiting its turn (tens of
+  // thousands behind a big campaign, read again on every pass).
+  const singles = await jobStates(
+    bulkQueue,
+    old.map((row) => row.id),
+  );
+  for (const [id, state] of singles) if (state === 'live') covered.add(id);
   const stranded = old.filter((row) => !covered.has(row.id));
   const byCampaign = new Map<string, { id: string; sendAfter: Date | null }[]>();
   for (const row of stranded) {
