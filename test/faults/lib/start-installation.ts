@@ -108,7 +108,10 @@ export async function startInstallation(templateUrl: string, scenario: Scenario)
     CAMPAIGN_BATCH_SIZE: '50',
     ...setup.env,
   };
-  const options = { apis: setup.apis ?? 2, workers: setup.workers ?? 2, env };
+  // FAULTS_WORKER_NODE_ARGS: node options for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to
+  // see where a scenario spends their time (profiles are written when a worker exits normally).
+  const workerNodeArgs = (process.env.FAULTS_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const options = { apis: setup.apis ?? 2, workers: setup.workers ?? 2, env, workerNodeArgs };
   let herald: Herald;
   let web: WebServer | null = null;
   if (setup.web) {
