@@ -1,7 +1,7 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
 import { type DeliveryStream, sendMessageJob } from './delivery-queue.js';
-import { jobStates } from './job-states.js';
+import { type JobState, jobStates } from './job-states.js';
 
 /**
  * The database is the source of truth: every queued message (and every message whose claim went
@@ -54,9 +54,10 @@ export async function reconcileQueue(
     // A message waiting behind a long queue, or not due yet, still has its job: nothing to do (a
     // stale claim's live job is Bull's to move back when its worker's lock lapses).
     const needed = ids.filter((row) => states.get(row.id) !== 'live');
-    await removeJobs(
+    await removeFinishedJobs(
       queues[stream],
-      needed.filter((row) => states.get(row.id) === 'ended').map((row) => row.id),
+      needed.map((row) => row.id),
+      states,
     );
     if (needed.length > 0)
       await queues[stream].addBulk(needed.map((row) => sendMessageJob(row.id, row.delay_ms)));
@@ -70,15 +71,16 @@ export async function reconcileQueue(
 /** Below every uuid: a pass from here starts at the beginning. */
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
-/** Removes the ended (failed or completed) jobs of these ids; waiting, delayed and active ones stay. */
-export async function removeFinishedJobs(queue: Queue, jobIds: string[]): Promise<void> {
-  const states = await jobStates(queue, jobIds);
-  await removeJobs(
-    queue,
-    jobIds.filter((id) => states.get(id) === 'ended'),
-  );
-}
-
-async function removeJobs(queue: Queue, jobIds: string[]): Promise<void> {
-  await Promise.all(jobIds.map(async (id) => (await queue.getJob(id))?.remove()));
+/**
+ * Removes the ended (failed or completed) jobs of these ids; waiting, delayed and active ones stay.
+ * `states` when the caller has looked them up already.
+ */
+export async function removeFinishedJobs(
+  queue: Queue,
+  jobIds: string[],
+  states?: Map<string, JobState>,
+): Promise<void> {
+  const known = states ?? (await jobStates(queue, jobIds));
+  const ended = jobIds.filter((id) => known.get(id) === 'ended');
+  await Promise.all(ended.map(async (id) => (await queue.getJob(id))?.remove()));
 }
