@@ -217,7 +217,8 @@ async function handleSendError(
     return { outcome: 'held', reason: held };
   }
   if (failure.kind === 'hard-bounce') {
-    await store.record({ messageId, status: 'bounced', event: 'bounced', reason, detail });
+    // Suppress first: whoever sees the message bounced also sees its address suppressed. A crash in
+    // between leaves the message queued; its retry finds the address suppressed and records that.
     const suppression = await suppressAddress(db, {
       email: input.email,
       contactId: input.contactId,
@@ -228,6 +229,7 @@ async function handleSendError(
       ...(input.campaignId && { campaignId: input.campaignId }),
     });
     countConsentWrites('bounce', suppression.created ? 1 : 0);
+    await store.record({ messageId, status: 'bounced', event: 'bounced', reason, detail });
     return { outcome: 'bounced', reason };
   }
   if (failure.kind !== 'temporary' || input.isFinalAttempt) {
