@@ -11,7 +11,10 @@
  *  and the baseline: as many bare pooled nodemailer processes as Herald has workers, each with
  *  Herald's pool size, sending the same rendered message to the same SMTP server process, before
  *  and after Herald's runs (their mean). Ratios are of figures taken in the same run.
- * Options: BENCH_RATE (50), BENCH_SECONDS (30), BENCH_BURST (5000), BENCH_WORKERS (1).
+ * It also measures each process's CPU per message (bench/lib/process-cpu.ts) during the burst, the
+ * submission alone and the delivery alone, and Herald's CPU on top of bare nodemailer's.
+ * Options: BENCH_RATE (50), BENCH_SECONDS (30), BENCH_BURST (5000), BENCH_WORKERS (1),
+ * BENCH_API_NODE_ARGS and BENCH_WORKER_NODE_ARGS (node options, e.g. --cpu-prof).
  */
 import { startHerald } from '@herald/test-support';
 import Bull from 'bull';
@@ -20,6 +23,7 @@ import { writeResult } from './lib/results.js';
 import { runWithHerald } from './lib/run-with-herald.js';
 import { runBareNodemailer } from './lib/run-bare-nodemailer.js';
 import { startSmtpSink } from './lib/start-smtp-sink.js';
+import { cpuBetween, heraldGroups, perMessage, sampleCpu } from './lib/process-cpu.js';
 import { round, summarize } from './lib/stats.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench';
@@ -37,8 +41,12 @@ const log = (message: string) =>
   console.error(`[delivery ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 const sink = await startSmtpSink();
+// BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile.
+const nodeArgs = (name: string) => (process.env[name] ?? '').split(' ').filter(Boolean);
 const herald = await startHerald({
   workers: WORKERS,
+  apiNodeArgs: nodeArgs('BENCH_API_NODE_ARGS'),
+  workerNodeArgs: nodeArgs('BENCH_WORKER_NODE_ARGS'),
   env: {
     DATABASE_URL,
     SMTP_URL: sink.smtpUrl,
@@ -53,6 +61,13 @@ const deliveryQueue = new Bull('delivery', herald.env.REDIS_URL as string, {
   prefix: herald.env.HERALD_QUEUE_PREFIX,
 });
 const run = randomBytes(3).toString('hex');
+// Herald's processes by pid, PostgreSQL and Redis, the SMTP server and this client, for CPU per message.
+const groups = heraldGroups({
+  api: herald.apis.map((api) => api.child.pid),
+  worker: herald.workers.map((worker) => worker.child.pid),
+  'smtp server': [sink.pid],
+});
+const HERALD_PARTS = ['api', 'worker', 'postgresql', 'redis'];
 
 /** Sends one message; `sentAt` is taken before the request leaves. */
 const send = async (i: number) => {
@@ -118,23 +133,40 @@ await runWithHerald(herald, sink, async () => {
 
   // (b) the whole path: POSTs at up to 64 in flight, until the last is received.
   log(`(b) burst of ${BURST} through Herald …`);
+  const cpuBeforeB = sampleCpu(groups);
   const startB = Date.now();
   const ids = await burst(BURST, 200_000);
   const submittedB = Date.now();
   const heraldSeconds = ((await waitAll(ids, 600_000)) - startB) / 1000;
+  const cpuB = perMessage(cpuBetween(cpuBeforeB, sampleCpu(groups)), BURST, HERALD_PARTS);
 
   // (b') the delivery half alone: the queue paused (every worker stays up and idle), filled through
   // the API, then resumed; the clock starts at the resume, when the first job can be taken.
   log(`(b') ${BURST} queued on a paused queue, then resumed …`);
   await deliveryQueue.pause();
+  const cpuBeforeSubmit = sampleCpu(groups);
+  const startSubmit = Date.now();
   const queuedIds = await burst(BURST, 300_000);
+  const submitSeconds = (Date.now() - startSubmit) / 1000;
+  const cpuSubmit = perMessage(cpuBetween(cpuBeforeSubmit, sampleCpu(groups)), BURST, HERALD_PARTS);
+  const cpuBeforeDelivery = sampleCpu(groups);
   const startDelivery = Date.now();
   await deliveryQueue.resume();
   const deliverySeconds = ((await waitAll(queuedIds, 600_000)) - startDelivery) / 1000;
+  const cpuDelivery = perMessage(cpuBetween(cpuBeforeDelivery, sampleCpu(groups)), BURST, HERALD_PARTS);
 
   log(`bare nodemailer after …`);
   const bareAfter = await bare();
   const barePerSecond = (bareBefore.perSecond + bareAfter.perSecond) / 2;
+  const bareCpuMs = (bareBefore.cpuMsPerMessage + bareAfter.cpuMsPerMessage) / 2;
+  const overheadMs = round(cpuB.heraldMs - bareCpuMs, 3);
+  console.log(`\nCPU ms per transactional message (${BURST}, one run; Herald = api + worker + postgresql + redis)`);
+  console.table({
+    'burst through the API': cpuB.byProcess,
+    'submission only (queue paused)': cpuSubmit.byProcess,
+    'delivery only (queued first)': cpuDelivery.byProcess,
+  });
+  console.log(`bare nodemailer ${round(bareCpuMs, 3)} ms/message; Herald ${cpuB.heraldMs}; on top: ${overheadMs}\n`);
 
   writeResult('delivery', {
     command: 'npm run bench (bench/delivery.bench.ts); BENCH_ONLY=delivery npm run bench for this one',
@@ -169,12 +201,30 @@ await runWithHerald(herald, sink, async () => {
       ratio: round(BURST / heraldSeconds / barePerSecond, 3),
       targetRatio: 0.8,
     },
+    submission: {
+      messages: BURST,
+      inFlight: 64,
+      clockFrom: 'first POST sent (delivery queue paused)',
+      seconds: round(submitSeconds, 2),
+      acceptedPerSecond: round(BURST / submitSeconds),
+      targetPerSecond: 3000,
+    },
+    cpuMsPerMessage: {
+      measuredWith: '/proc/<pid>/stat user+system time over each phase; postgresql and redis are all their processes',
+      bareNodemailer: round(bareCpuMs, 3),
+      burst: cpuB,
+      submissionOnly: cpuSubmit,
+      deliveryOnly: cpuDelivery,
+      heraldOnTopOfNodemailer: overheadMs,
+      targetOnTopMs: 0.8,
+    },
     deliveryOnly: {
       messages: BURST,
       clockFrom: 'queue resumed (workers up and idle)',
       seconds: round(deliverySeconds, 2),
       perSecond: round(BURST / deliverySeconds),
       ratio: round(BURST / deliverySeconds / barePerSecond, 3),
+      targetRatio: 0.9,
     },
   });
 }).finally(() => deliveryQueue.close());

@@ -9,6 +9,8 @@ export interface BareRun {
   messages: number;
   seconds: number;
   perSecond: number;
+  /** CPU ms the nodemailer processes used per message while sending (not the SMTP server's). */
+  cpuMsPerMessage: number;
 }
 
 /**
@@ -51,12 +53,23 @@ export async function runBareNodemailer({
   );
   const before = sink.other().count;
   const start = Date.now();
-  for (const child of children) child.send('go');
+  let cpuMs = 0;
+  for (const child of children) {
+    child.on('message', (report: { cpuMs?: number }) => (cpuMs += report.cpuMs ?? 0));
+    child.send('go');
+  }
   await Promise.all(children.map((child) => once(child, 'exit')));
   const failed = children.filter((child) => child.exitCode !== 0).length;
   if (failed > 0) throw new Error(`${failed} bare nodemailer process(es) failed`);
   // The sink reports receipts every 20 ms: wait for the last of them.
   while (sink.other().count - before < messages) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (sink.other().lastReceivedAt - start) / 1000;
-  return { processes, connectionsPerProcess: pool, messages, seconds, perSecond: messages / seconds };
+  return {
+    processes,
+    connectionsPerProcess: pool,
+    messages,
+    seconds,
+    perSecond: messages / seconds,
+    cpuMsPerMessage: cpuMs / messages,
+  };
 }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface SmtpSink {
   smtpUrl: string;
+  /** The server's process, for CPU accounting. */
+  pid: number | undefined;
   /** How many times the server accepted each Herald message (by X-Herald-Message-Id). */
   received: Map<string, number>;
   /** When the server accepted each Herald message (the first time). */
@@ -55,6 +57,7 @@ export async function startSmtpSink({ bouncePrefix }: { bouncePrefix?: string } 
   });
   return {
     smtpUrl,
+    pid: child.pid,
     received,
     receivedAt,
     other: () => ({ count: otherCount, lastReceivedAt: otherLast }),

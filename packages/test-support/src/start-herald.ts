@@ -17,6 +17,8 @@ export interface HeraldOptions {
   env?: Record<string, string>;
   /** Node options for the workers, e.g. a heap limit. */
   workerNodeArgs?: string[];
+  /** Node options for the APIs, e.g. --cpu-prof. */
+  apiNodeArgs?: string[];
 }
 
 export interface Herald {
@@ -53,6 +55,7 @@ export async function startHerald({
   workers = 1,
   env: overrides = {},
   workerNodeArgs = [],
+  apiNodeArgs = [],
 }: HeraldOptions = {}): Promise<Herald> {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -68,7 +71,7 @@ export async function startHerald({
     API_PORT: String(ports[index]),
   });
   const startApi = async (index: number) => {
-    const started = startNodeProcess(API_SCRIPT, apiEnv(index));
+    const started = startNodeProcess(API_SCRIPT, apiEnv(index), { nodeArgs: apiNodeArgs });
     await waitForHttp(`${apiUrls[index]}/health`, started);
     return started;
   };
@@ -103,7 +106,7 @@ export async function startHerald({
     },
   };
   for (let i = 0; i < workers; i++) herald.startWorker();
-  herald.apis.push(...ports.map((_, index) => startNodeProcess(API_SCRIPT, apiEnv(index))));
+  herald.apis.push(...ports.map((_, index) => startNodeProcess(API_SCRIPT, apiEnv(index), { nodeArgs: apiNodeArgs })));
   try {
     await Promise.all(herald.apis.map((api, index) => waitForHttp(`${apiUrls[index]}/health`, api)));
   } catch (error) {
