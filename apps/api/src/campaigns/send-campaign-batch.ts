@@ -91,6 +91,6 @@ export async function sendCampaignBatch(
 async function findEarly(deps: DeliveryDeps, messageIds: string[]) {
   const rows = await deps.db.$queryRaw<{ id: string; send_after: Date }[]>(Prisma.sql`
     SELECT id::text, send_after FROM messages
-     WHERE id = ANY(${messageIds}::uuid[]) AND status = 'queued' AND send_after > now()`);
+     WHERE id = ANY(${messageIds}::uuid[]) AND status::text = 'queued' AND send_after > now()`);
   return rows.map((row) => ({ id: row.id, sendAfter: row.send_after }));
 }

@@ -59,7 +59,9 @@ export async function recordOutcomes(
              claimed_by = NULL,
              updated_at = now()
         FROM v
-       WHERE m.id = v.id AND m.status = 'sending' AND m.claimed_by = ${workerId}::uuid
+       -- status as text: an indexable status test lets the planner AND the status index (every
+       -- queued or sending message, and the dead entries of those just sent) with the ids' lookups.
+       WHERE m.id = v.id AND m.status::text = 'sending' AND m.claimed_by = ${workerId}::uuid
    RETURNING m.id, m.campaign_id, v.status, v.reason, v.ord, v.event, v.detail),
     events AS (
       INSERT INTO message_events (message_id, type, detail)
@@ -160,8 +162,10 @@ export async function claimMessages(
       FROM (SELECT id, claimed_by FROM messages WHERE id = ANY(${messageIds}::uuid[])) AS before
      WHERE m.id = before.id AND m.id = ANY(${messageIds}::uuid[])
        AND (m.send_after IS NULL OR m.send_after <= now() + interval '1 second')
-       AND (m.status = 'queued'
-            OR (m.status = 'sending'
+       -- status as text, so the rows are found by id alone (see record above): the planner would
+       -- otherwise AND in the status index, reading every queued message on each claim.
+       AND (m.status::text = 'queued'
+            OR (m.status::text = 'sending'
                 AND (NOT EXISTS (SELECT 1 FROM worker_leases l
                                   WHERE l.id = m.claimed_by AND l.expires_at > now())
                      OR (m.claimed_by = ${workerId}::uuid AND m.id <> ALL(${busy}::uuid[])))

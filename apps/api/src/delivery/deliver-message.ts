@@ -7,7 +7,6 @@ import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { renderAndSend } from './render-and-send.js';
 import { selectLane } from './select-lane.js';
-import { startSending } from './start-sending.js';
 
 /**
  * Delivers one queued message: claim it, decide with the contact's state as it is now, wait for a
@@ -84,7 +83,7 @@ async function deliverClaimed(
     // The wait for a slot can take seconds under slow SMTP: decide again, as late as SMTP allows.
     // Under the lease the claim was made with: a claim held from before the worker lost its lease (it
     // stalled, and another worker may have taken the message over) must not start.
-    const start = await startSending(deps.db, { claim, workerId: claim.leaseId });
+    const start = await store.startSending(claim);
     if (start.outcome === 'lost') return { outcome: 'skipped' };
     if (start.outcome === 'parked') {
       await store.record({ messageId, status: 'queued', event: 'parked', reason: start.reason });

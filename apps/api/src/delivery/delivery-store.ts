@@ -4,6 +4,7 @@ import type { GuardrailSettings } from '../campaigns/campaign-guardrails.js';
 import { createBatcher } from './batcher.js';
 import { type Claim, claimMessages, type Outcome, recordOutcomes } from './claim-and-record.js';
 import { retryOnConnectionLoss } from './retry-on-connection-loss.js';
+import { type SendStart, startSendingBatch } from './start-sending.js';
 
 /**
  * A claim is tried again for this long when its connection was lost: claiming twice is safe (a claim
@@ -23,6 +24,11 @@ type ClaimedMessage = Claim & { state: DeliveryState | null };
 export interface DeliveryStore {
   /** Claims a message and reads its contact's consent state as it is now; null if not claimable. */
   claim(messageId: string): Promise<ClaimedMessage | null>;
+  /**
+   * The last word before SMTP, once the message has its send slot: stamps it and reads its consent
+   * (and campaign) as they are now (start-sending.ts); messages starting together share the round trips.
+   */
+  startSending(claim: Claim): Promise<SendStart>;
   /** Records a claimed message's outcome with its event; false if the claim was lost meanwhile. */
   record(outcome: Outcome): Promise<boolean>;
   /**
@@ -39,10 +45,11 @@ export interface DeliveryStore {
 }
 
 /**
- * The worker's database access. Concurrent jobs share round trips: their claims, state reads and
- * outcomes are batched (three queries to claim and read a batch, one to record one). Claims are made
- * and recorded in the name of `workerId`, this process's current lease (read at each batch: a lease
- * lost and replaced leaves the claims made under the old one unrecordable here).
+ * The worker's database access. Concurrent jobs share round trips: their claims, state reads, send
+ * starts and outcomes are batched (three queries to claim and read a batch, three to start sending
+ * one, one to record one). Claims are made and recorded in the name of `workerId`, this process's
+ * current lease (read at each batch: a lease lost and replaced leaves the claims made under the old
+ * one unrecordable here).
  */
 export function createDeliveryStore(
   db: Db,
@@ -95,6 +102,10 @@ export function createDeliveryStore(
     const stateById = new Map(claimed.map((c, index) => [c.messageId, states[index] ?? null]));
     return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));
   }
+  const startSending = createBatcher<Claim, SendStart>((claims) => startSendingBatch(db, claims), {
+    maxBatch,
+    maxWaitMs,
+  });
   const record = createBatcher<Outcome, boolean>(
     (outcomes) =>
       recordOutcomes(db, outcomes, {
@@ -121,13 +132,13 @@ export function createDeliveryStore(
       WITH released AS (
         UPDATE messages
            SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
-         WHERE id = ANY(${ids}::uuid[]) AND status = 'sending' AND claimed_by = ${currentId()}::uuid
+         WHERE id = ANY(${ids}::uuid[]) AND status::text = 'sending' AND claimed_by = ${currentId()}::uuid
      RETURNING id)
       INSERT INTO message_events (message_id, type, detail)
       SELECT id, 'released', jsonb_build_object('reason', ${reason}::text) FROM released`);
     return retryOnConnectionLoss(giveBack, { budgetMs: RELEASE_RETRY_MS });
   };
-  return { claim, record, track, release };
+  return { claim, startSending, record, track, release };
 }
 
 /**
