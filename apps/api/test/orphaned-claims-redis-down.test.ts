@@ -57,15 +57,34 @@ const claimByDeadWorker = async (ids: string[]) => {
   return workerId;
 };
 
-const recover = () =>
+const recover = (scan = true) =>
   requeueOrphanedClaims(h.db, {
     deliveryQueue,
     campaignQueue,
     campaignBatchSize: 50,
     keyPrefix: h.env.HERALD_QUEUE_PREFIX ?? '',
+    scan,
   });
 
 const status = async (id: string) => (await h.request('GET', `/v1/messages/${id}`)).body;
+
+describe('looking for orphaned claims only when needed', () => {
+  it('without scan, takes over only when it deletes a lapsed lease itself; with scan, whatever is left', async () => {
+    const [first, second] = [await send(), await send()];
+    await claimByDeadWorker([first]);
+    // The lease lapsed: the call deletes it and looks for its claims at once, scan or not.
+    expect(await recover(false)).toMatchObject({ requeued: 1, scanned: true });
+    expect(await status(first)).toMatchObject({ status: 'queued' });
+
+    // Claims whose lease another worker already deleted (say it died before taking them over).
+    const workerId = await claimByDeadWorker([second]);
+    await h.db.$executeRaw`DELETE FROM worker_leases WHERE id = ${workerId}::uuid`;
+    expect(await recover(false)).toEqual({ recovered: 0, requeued: 0, postponed: 0, scanned: false });
+    expect(await status(second)).toMatchObject({ status: 'sending' });
+    expect(await recover(true)).toMatchObject({ requeued: 1, scanned: true });
+    expect(await status(second)).toMatchObject({ status: 'queued' });
+  });
+});
 
 describe('orphaned claims while Redis is unreachable', () => {
   it('postpones the takeover while Redis hangs, then records the accepted message as sent and requeues the other', async () => {
@@ -82,14 +101,14 @@ describe('orphaned claims while Redis is unreachable', () => {
 
     redis.pause();
     try {
-      expect(await recover()).toEqual({ recovered: 0, requeued: 0, postponed: 2 });
+      expect(await recover()).toEqual({ recovered: 0, requeued: 0, postponed: 2, scanned: true });
     } finally {
       redis.resume();
     }
     expect(await status(accepted)).toMatchObject({ status: 'sending' });
     expect(await status(unsent)).toMatchObject({ status: 'sending' });
 
-    expect(await recover()).toEqual({ recovered: 1, requeued: 1, postponed: 0 });
+    expect(await recover()).toEqual({ recovered: 1, requeued: 1, postponed: 0, scanned: true });
     const recovered = await status(accepted);
     expect(recovered).toMatchObject({ status: 'sent' });
     expect(recovered.events.map((event: { type: string }) => event.type)).toEqual(['queued', 'sent']);
@@ -103,7 +122,7 @@ describe('orphaned claims while Redis is unreachable', () => {
     await claimByDeadWorker([id]);
     await redis.stop();
     try {
-      expect(await recover()).toEqual({ recovered: 0, requeued: 0, postponed: 1 });
+      expect(await recover()).toEqual({ recovered: 0, requeued: 0, postponed: 1, scanned: true });
       expect(await status(id)).toMatchObject({ status: 'sending' });
     } finally {
       await redis.start();

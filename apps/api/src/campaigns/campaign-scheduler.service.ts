@@ -23,6 +23,9 @@ import { requeueOrphanedClaims } from '../worker-recovery/requeue-orphaned-claim
 import { runCampaignWork } from './run-campaign-work.js';
 import type { WorkerLease } from '../worker-recovery/worker-lease.js';
 
+/** How often every worker looks for orphaned claims even when no lease lapsed (a safety net). */
+const ORPHAN_SCAN_INTERVAL_MS = 10_000;
+
 /**
  * The campaign scheduler, in every worker. Each tick (SCHEDULER_INTERVAL_MS) it reconciles the
  * database, the source of truth, with Redis: claims of dead workers go back to the queue; due,
@@ -37,6 +40,9 @@ export class CampaignSchedulerService
   private readonly logger = new Logger('Scheduler');
   private task: PeriodicTask | undefined;
   private readonly running = new Map<string, Promise<void>>();
+  /** When orphaned claims were last looked for, and whether that look left some (see tick). */
+  private orphansLookedForAt = 0;
+  private orphansLeft = true;
 
   constructor(
     @Inject(PRISMA) private readonly db: Db,
@@ -90,12 +96,20 @@ export class CampaignSchedulerService
   }
 
   private async tick(): Promise<void> {
+    // Orphans come from a lapsed lease, which the call deletes and then looks for at once; the full
+    // look on every tick is a safety net only, so it runs every ORPHAN_SCAN_INTERVAL_MS and while
+    // orphans remain (postponed, or more than one round's worth).
     const orphans = await requeueOrphanedClaims(this.db, {
       deliveryQueue: this.deliveryQueue,
       campaignQueue: this.campaignQueue,
       campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
       keyPrefix: this.env.HERALD_QUEUE_PREFIX,
+      scan: this.orphansLeft || Date.now() - this.orphansLookedForAt >= ORPHAN_SCAN_INTERVAL_MS,
     });
+    if (orphans.scanned) {
+      this.orphansLookedForAt = Date.now();
+      this.orphansLeft = orphans.postponed + orphans.recovered + orphans.requeued > 0;
+    }
     if (orphans.recovered + orphans.requeued > 0) {
       this.logger.log(
         `took over ${orphans.recovered + orphans.requeued} claim(s) of a worker that stopped: ${orphans.recovered} had been sent, ${orphans.requeued} requeued`,

@@ -18,6 +18,11 @@ type Orphan = { id: string; claimed_by: string; campaign_id: string | null; send
  *   so every sending campaign's epoch is cleared and the scheduler enqueues its queued messages again
  *   (a message that still has a job is claimed by one of the two, never by both).
  * Safe in several workers at once: each row moves in one conditional UPDATE, each lease is deleted once.
+ *
+ * Looking for orphans reads the messages in "sending" through their status index, whose entries for
+ * every message just sent stay until a vacuum: thousands a pass under load. With `scan: false` it
+ * looks only when this call deleted a lapsed lease (the usual way a worker's claims become orphans);
+ * the scheduler passes `scan: true` every ORPHAN_SCAN_INTERVAL_MS and while orphans remain.
  */
 export async function requeueOrphanedClaims(
   db: Db,
@@ -26,16 +31,25 @@ export async function requeueOrphanedClaims(
     campaignQueue,
     campaignBatchSize,
     keyPrefix,
-  }: { deliveryQueue: Queue; campaignQueue: Queue; campaignBatchSize: number; keyPrefix: string },
-): Promise<{ recovered: number; requeued: number; postponed: number }> {
+    scan = true,
+  }: {
+    deliveryQueue: Queue;
+    campaignQueue: Queue;
+    campaignBatchSize: number;
+    keyPrefix: string;
+    /** Look for orphans even if no lease lapsed since the last call. */
+    scan?: boolean;
+  },
+): Promise<{ recovered: number; requeued: number; postponed: number; scanned: boolean }> {
   const dead = await db.$executeRaw`DELETE FROM worker_leases WHERE expires_at < now()`;
   if (dead > 0) await clearQueueEpochs(db);
+  if (dead === 0 && !scan) return { recovered: 0, requeued: 0, postponed: 0, scanned: false };
   const orphans = await db.$queryRaw<Orphan[]>`
     SELECT id::text, claimed_by::text, campaign_id::text, send_after FROM messages m
      WHERE m.status = 'sending' AND m.claimed_by IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.id = m.claimed_by AND l.expires_at > now())
      LIMIT 10000`;
-  if (orphans.length === 0) return { recovered: 0, requeued: 0, postponed: 0 };
+  if (orphans.length === 0) return { recovered: 0, requeued: 0, postponed: 0, scanned: true };
 
   const marked = new Set<string>();
   try {
@@ -45,7 +59,7 @@ export async function requeueOrphanedClaims(
   } catch {
     // Unreadable marks are not "no marks": requeueing now would send again what the SMTP server
     // accepted. The claims stay as they are until a later round can read them.
-    return { recovered: 0, requeued: 0, postponed: orphans.length };
+    return { recovered: 0, requeued: 0, postponed: orphans.length, scanned: true };
   }
   const sentIds = orphans.filter((o) => marked.has(o.id)).map((o) => o.id);
   const recovered = sentIds.length === 0 ? 0 : await recordRecovered(db, sentIds);
@@ -74,7 +88,7 @@ export async function requeueOrphanedClaims(
   for (const [campaignId, messages] of byCampaign) {
     await campaignQueue.addBulk(toSendBatchJobs(campaignId, messages, campaignBatchSize, now));
   }
-  return { recovered, requeued: rows.length, postponed: 0 };
+  return { recovered, requeued: rows.length, postponed: 0, scanned: true };
 }
 
 const orphaned = Prisma.sql`m.status = 'sending' AND m.claimed_by IS NOT NULL
