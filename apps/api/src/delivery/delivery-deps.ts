@@ -44,7 +44,11 @@ export type DeliveryResult =
   | { outcome: 'skipped' }
   | { outcome: 'sent' | 'suppressed' | 'bounced' | 'failed'; reason?: string }
   | { outcome: 'retry'; reason: string }
-  /** Left queued, unsent, without using an attempt: the SMTP relay cannot be reached (smtp-circuit-breaker.ts). */
-  | { outcome: 'held'; reason: string }
+  /**
+   * Left queued, unsent, without using an attempt: nothing was tried, and the reason is not the
+   * message's (the SMTP relay cannot be reached, smtp-circuit-breaker.ts; the worker is stopping or
+   * lost its lease). `delayMs`: how long the job waits, else the breaker's (or a stopping worker's) wait.
+   */
+  | { outcome: 'held'; reason: string; delayMs?: number }
   /** Left queued, unsent: its campaign is paused (the scheduler enqueues it again on resume). */
   | { outcome: 'parked'; reason: string };

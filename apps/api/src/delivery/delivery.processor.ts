@@ -74,8 +74,9 @@ export class DeliveryProcessor implements OnModuleInit {
     if (result.outcome === 'retry') throw new RetryableDeliveryError(result.reason);
     if (result.outcome === 'held') {
       // Turned away by a worker shutting down (its slots closed): another worker may take it soon,
-      // after this one's queue has stopped fetching; otherwise held until the relay is back.
-      const delayMs = deps.sendSlots.closed ? SHUTDOWN_HOLD_MS : deps.smtp.holdDelayMs();
+      // after this one's queue has stopped fetching; otherwise held for as long as the result says,
+      // or until the relay is back.
+      const delayMs = deps.sendSlots.closed ? SHUTDOWN_HOLD_MS : (result.delayMs ?? deps.smtp.holdDelayMs());
       throw holdJob(job, delayMs, result.reason);
     }
     return result.outcome;

@@ -91,10 +91,12 @@ export async function renderAndSend(
   }
 
   if (!deps.lease.isHeld(claim.leaseId)) {
-    // Another worker may already have taken this claim over: sending now could send it twice.
+    // Another worker may already have taken this claim over: sending now could send it twice. Nothing
+    // was tried and the lapse is the worker's (a stall, a slow renewal), so no attempt is used: a
+    // worker stalling again and again must not spend a required message's attempts.
     const reason = 'worker lease lapsed before sending';
     await store.record({ messageId, status: 'queued', event: 'deferred', reason });
-    return { outcome: 'retry', reason };
+    return { outcome: 'held', reason, delayMs: LEASE_LAPSE_HOLD_MS };
   }
   if (deps.smtp.holding()) {
     // The relay stopped answering while this message waited: it keeps its attempts for later.
@@ -143,6 +145,9 @@ export async function renderAndSend(
 
 /** The reason of a message held while the SMTP relay cannot be reached (smtp-circuit-breaker.ts). */
 const SMTP_UNAVAILABLE = 'smtp unavailable';
+
+/** A job whose worker's lease lapsed before it could send waits this long (a new lease takes less). */
+const LEASE_LAPSE_HOLD_MS = 1000;
 
 /** Attempts to record an accepted message, with backoff: about 6 s in all, the length of a connection reset. */
 const RECORD_RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200];
