@@ -25,11 +25,13 @@ return 0
 /**
  * The spacing is the rate's, widened by this much per second: the time from a message's turn to the
  * receiving server's receipt (the consent re-read, the render, the SMTP transaction) varies by some
- * tens of milliseconds between messages, and without room for that a message received a little
- * sooner after its turn than the one `rate` turns before it would make `rate` + 1 in a second of the
- * server's clock. So a domain gets at most `rate` messages in any second, at about 9% below the rate.
+ * tens of milliseconds between messages (past 100 ms on a loaded machine: the two-worker test saw
+ * `rate` + 1 with 100 ms of room), and without room for that a message received a little sooner
+ * after its turn than the one `rate` turns before it would make `rate` + 1 in a second of the
+ * server's clock. So a domain gets at most `rate` messages in any second, at about 17% below the rate:
+ * a cap a provider enforces costs more to breach than the few messages per second given up.
  */
-const JITTER_ALLOWANCE_MS = 100;
+const JITTER_ALLOWANCE_MS = 200;
 
 /** How long a Redis call of the throttle may take before the throttle counts Redis as unavailable. */
 const REDIS_TIMEOUT_MS = 1000;
