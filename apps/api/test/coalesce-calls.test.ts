@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesceCalls } from '../src/inbound/coalesce-calls.js';
+import { coalesceCalls } from '../src/core/coalesce-calls.js';
 
 describe('coalesceCalls', () => {
   it('runs a lone item at once, and batches what arrives while every run is busy', async () => {

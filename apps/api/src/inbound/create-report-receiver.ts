@@ -1,7 +1,7 @@
 import type { Db } from '@herald/db';
 import type { FeedbackInput, FeedbackResult, SigningKey } from '@herald/preferences';
 import { applyFeedback } from '../feedback/apply-feedback.js';
-import { coalesceCalls } from './coalesce-calls.js';
+import { coalesceCalls } from '../core/coalesce-calls.js';
 import { createReportParser } from './report-parser.js';
 import { reportToFeedback } from './report-to-feedback.js';
 
