@@ -1,6 +1,7 @@
 import { type Db, Prisma } from '@herald/db';
 import { loadDeliveryStates, type DeliveryState } from '@herald/preferences';
 import type { GuardrailSettings } from '../campaigns/campaign-guardrails.js';
+import { coalesceCalls } from '../core/coalesce-calls.js';
 import { createBatcher } from './batcher.js';
 import { type Claim, claimMessages, type Outcome, recordOutcomes } from './claim-and-record.js';
 import { retryOnConnectionLoss } from './retry-on-connection-loss.js';
@@ -102,9 +103,11 @@ export function createDeliveryStore(
     const stateById = new Map(claimed.map((c, index) => [c.messageId, states[index] ?? null]));
     return claims.map((c) => (c ? { ...c, state: stateById.get(c.messageId) ?? null } : null));
   }
-  const startSending = createBatcher<Claim, SendStart>((claims) => startSendingBatch(db, claims), {
+  // Inside the send slot, where every millisecond holds an SMTP connection idle: no timer. A start
+  // runs at once when none is in flight; those that come meanwhile go together in the next one.
+  const startSending = coalesceCalls<Claim, SendStart>((claims) => startSendingBatch(db, claims), {
+    concurrency: 2,
     maxBatch,
-    maxWaitMs,
   });
   const record = createBatcher<Outcome, boolean>(
     (outcomes) =>
