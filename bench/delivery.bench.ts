@@ -160,13 +160,17 @@ await runWithHerald(herald, sink, async () => {
   const barePerSecond = (bareBefore.perSecond + bareAfter.perSecond) / 2;
   const bareCpuMs = (bareBefore.cpuMsPerMessage + bareAfter.cpuMsPerMessage) / 2;
   const overheadMs = round(cpuB.heraldMs - bareCpuMs, 3);
-  console.log(`\nCPU ms per transactional message (${BURST}, one run; Herald = api + worker + postgresql + redis)`);
+  console.log(
+    `\nCPU ms per transactional message (${BURST}, one run; Herald = api + worker + postgresql + redis)`,
+  );
   console.table({
     'burst through the API': cpuB.byProcess,
     'submission only (queue paused)': cpuSubmit.byProcess,
     'delivery only (queued first)': cpuDelivery.byProcess,
   });
-  console.log(`bare nodemailer ${round(bareCpuMs, 3)} ms/message; Herald ${cpuB.heraldMs}; on top: ${overheadMs}\n`);
+  console.log(
+    `bare nodemailer ${round(bareCpuMs, 3)} ms/message; Herald ${cpuB.heraldMs}; on top: ${overheadMs}\n`,
+  );
 
   writeResult('delivery', {
     command: 'npm run bench (bench/delivery.bench.ts); BENCH_ONLY=delivery npm run bench for this one',
@@ -210,7 +214,8 @@ await runWithHerald(herald, sink, async () => {
       targetPerSecond: 3000,
     },
     cpuMsPerMessage: {
-      measuredWith: '/proc/<pid>/stat user+system time over each phase; postgresql and redis are all their processes',
+      measuredWith:
+        '/proc/<pid>/stat user+system time over each phase; postgresql and redis are all their processes',
       bareNodemailer: round(bareCpuMs, 3),
       burst: cpuB,
       submissionOnly: cpuSubmit,

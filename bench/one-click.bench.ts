@@ -1,15 +1,16 @@
 /**
  * Issue 3's benchmark: RFC 8058 one-click (`POST /u/:token`) through the built web server
  * (`node apps/web/server.js`, a Remix resource route), each request verifying its token and
- * unsubscribing in PostgreSQL with its consent-log row. The load is open loop: BENCH_RATE requests/s
+ * unsubscribing in PostgreSQL with its consent-log row. The load is open loop: a rate of requests/s
  * for BENCH_SECONDS, each sent on its schedule whatever the answers take (so a slow answer cannot
  * slow the offered load, as it would with a fixed number of connections), and each with a fresh token
  * (its own contact and category), so every request writes and none is an idempotent repeat.
  * Latency is from each request's scheduled send time; a request whose socket stays silent for 10 s
  * is given up and counted as a timeout (the server may still apply it). Runs once per
- * BENCH_WEB_WORKERS entry (server processes), each on fresh contacts. Target on 2 cores: 1,000
- * requests/s with p99 ≤ 50 ms.
- * Options: BENCH_RATE (1000), BENCH_SECONDS (20), BENCH_WEB_WORKERS ("1,2").
+ * BENCH_ONE_CLICK_RUNS entry, `processes@rate` (web server processes, WEB_WORKERS, at that offered
+ * rate), each on fresh contacts. Targets on 2 cores (issue 12): at 1,000 requests/s with
+ * WEB_WORKERS=2, p99 ≤ 50 ms; at 2,000 requests/s, p99 ≤ 100 ms.
+ * Options: BENCH_ONE_CLICK_RUNS ("1@1000,2@1000,2@2000"), BENCH_SECONDS (20).
  */
 import { createPrismaClient } from '@herald/db';
 import { parseSigningKeys, signToken, type SigningKey } from '@herald/preferences';
@@ -20,12 +21,22 @@ import { writeResult } from './lib/results.js';
 import { round, summarize } from './lib/stats.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench';
-const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARM_UP_SECONDS = 3;
 const TIMEOUT_MS = 10_000;
-const TARGET = { requestsPerSecond: 1000, p99Ms: 50 };
-const WEB_WORKERS = (process.env.BENCH_WEB_WORKERS ?? '1,2').split(',').map(Number);
+/** p99 targets by offered rate; a rate not named here is measured against the nearest lower one. */
+const P99_TARGET_MS: [rate: number, p99Ms: number][] = [
+  [2000, 100],
+  [1000, 50],
+];
+const RUNS = (process.env.BENCH_ONE_CLICK_RUNS ?? '1@1000,2@1000,2@2000').split(',').map((entry) => {
+  const [processes, rate] = entry.split('@').map(Number);
+  if (!Number.isInteger(processes) || !Number.isInteger(rate) || !processes || !rate)
+    throw new Error(`BENCH_ONE_CLICK_RUNS: "${entry}" is not processes@rate, e.g. 2@1000`);
+  return { webWorkers: processes, rate };
+});
+const p99TargetFor = (rate: number) =>
+  (P99_TARGET_MS.find(([atLeast]) => rate >= atLeast) ?? P99_TARGET_MS.at(-1)!)[1];
 const CATEGORIES = ['newsletter', 'product-news', 'promotions'];
 const BODY = 'List-Unsubscribe=One-Click';
 
@@ -110,7 +121,8 @@ async function openLoop(url: URL, paths: string[], rate: number) {
   return { outcomes: settled, offeredSeconds, seconds };
 }
 
-async function measure(webWorkers: number) {
+async function measure({ webWorkers, rate }: { webWorkers: number; rate: number }) {
+  const RATE = rate;
   const requests = RATE * SECONDS;
   log(`preparing ${requests + RATE * WARM_UP_SECONDS} fresh tokens …`);
   const server = await startWebServer({ DATABASE_URL, WEB_WORKERS: String(webWorkers) });
@@ -139,9 +151,10 @@ async function measure(webWorkers: number) {
       non200: outcomes.filter((o) => o.status !== null && o.status !== 200).length,
       // One per request, warm-up included: every token was fresh, so every request wrote.
       consentLogRowsWritten: logged,
+      target: { p99Ms: p99TargetFor(RATE) },
       meetsTarget:
-        requests / offeredSeconds >= 0.99 * TARGET.requestsPerSecond &&
-        latency.p99 <= TARGET.p99Ms &&
+        requests / offeredSeconds >= 0.99 * RATE &&
+        latency.p99 <= p99TargetFor(RATE) &&
         ok.length === requests,
     };
   } finally {
@@ -151,15 +164,14 @@ async function measure(webWorkers: number) {
 
 try {
   const runs = [];
-  for (const webWorkers of WEB_WORKERS) runs.push(await measure(webWorkers));
+  for (const run of RUNS) runs.push(await measure(run));
   writeResult('one-click', {
     command: 'npm run bench (bench/one-click.bench.ts); BENCH_ONLY=one-click npm run bench for this one',
     route: 'POST /u/:token (Remix resource route, built app, node apps/web/server.js)',
     loadGenerator: 'open loop, node:http keep-alive, same machine; latency from the scheduled send time',
-    ratePerSecond: RATE,
     seconds: SECONDS,
     tokens: 'fresh per request (distinct contact and category)',
-    target: TARGET,
+    targets: P99_TARGET_MS.map(([ratePerSecond, p99Ms]) => ({ ratePerSecond, p99Ms })),
     runs,
   });
 } finally {
