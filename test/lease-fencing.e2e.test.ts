@@ -182,9 +182,10 @@ describe('claims are fenced by their worker lease', () => {
     });
     herald.workers.push(holder);
     const holderLease = await leaseOf(holder);
-    // The transaction in the slot outlasts STALE_CLAIM_MS several times over, and so does the claim
-    // waiting behind it.
-    const mailDelayMs = 6 * STALE_CLAIM_MS;
+    // The transaction in the slot outlasts STALE_CLAIM_MS many times over, and so does the claim
+    // waiting behind it: long enough for the other worker to start on a loaded machine (a CI run saw
+    // it take 9 s, and with 6 s the message in the slot was sent before its claim was looked at).
+    const mailDelayMs = 15 * STALE_CLAIM_MS;
     smtp.delay('mail', mailDelayMs);
     const ids = await postNotices(count, 'live');
     await waitFor('the holder to claim every message and start one', async () => {
