@@ -62,7 +62,7 @@ export class MessagesController {
   async send(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(SendMessageSchema, body);
     checkSendScope(caller, input, this.publicWebUrl);
-    const { id, status } = await sendMessage({ ...this.sendDeps(), commit: this.commit }, input);
+    const { id, status } = await sendMessage(this.sendDeps(), this.commit, input);
     return { id, status };
   }
 

@@ -4,29 +4,26 @@ import { DomainError } from '../core/domain-error.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import type { StoredTemplate } from '../templates/find-template.js';
 import { toRenderSource } from '../templates/template-source.js';
-import { type CheckedSend, type StoreDeps, type StoreOutcome, storeMessages } from './store-messages.js';
+import type { CheckedSend, StoreDeps, StoreOutcome } from './store-messages.js';
 
 export interface SendMessageDeps extends StoreDeps {
   templates: TemplateCache;
   renderer: TemplateRenderer;
   sampleSystem: SystemVariables;
-  /**
-   * Stores a checked send with the sends that arrive with it (messages.controller.ts: group commit,
-   * one transaction for the sends of many requests); without it, the send is stored alone.
-   */
-  commit?: (send: CheckedSend) => Promise<StoreOutcome>;
 }
 
 /**
  * Accepts one message: checks the template and its data now (so a caller learns of a missing
- * variable at once, not from a failed message), stores it as queued and enqueues its delivery
- * (store-messages.ts). Whether it may go is decided later, by the worker, at send time.
+ * variable at once, not from a failed message), then hands it to `commit`, which stores it as queued
+ * with the sends that arrive with it and enqueues its delivery (messages.controller.ts: group commit
+ * over store-messages.ts). Whether it may go is decided later, by the worker, at send time.
  */
-export async function sendMessage(deps: SendMessageDeps, input: SendMessageInput) {
-  const send = { input, template: await checkTemplateAndData(deps, input) };
-  const outcome = deps.commit
-    ? await deps.commit(send)
-    : ((await storeMessages(deps, [send]))[0] as StoreOutcome);
+export async function sendMessage(
+  deps: Pick<SendMessageDeps, 'templates' | 'renderer' | 'sampleSystem'>,
+  commit: (send: CheckedSend) => Promise<StoreOutcome>,
+  input: SendMessageInput,
+) {
+  const outcome = await commit({ input, template: await checkTemplateAndData(deps, input) });
   if ('error' in outcome) throw outcome.error;
   return outcome;
 }
