@@ -99,17 +99,19 @@ export class CampaignSchedulerService
     // Orphans come from a lapsed lease, which the call deletes and then looks for at once; the full
     // look on every tick is a safety net only, so it runs every ORPHAN_SCAN_INTERVAL_MS and while
     // orphans remain (postponed, or more than one round's worth).
+    const scan = this.orphansLeft || Date.now() - this.orphansLookedForAt >= ORPHAN_SCAN_INTERVAL_MS;
+    // Until a call completes: one that fails part way (it may have deleted a lapsed lease, the cue
+    // for an immediate look, before its look failed) is followed by a full look on the next tick.
+    this.orphansLeft = true;
     const orphans = await requeueOrphanedClaims(this.db, {
       deliveryQueue: this.deliveryQueue,
       campaignQueue: this.campaignQueue,
       campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
       keyPrefix: this.env.HERALD_QUEUE_PREFIX,
-      scan: this.orphansLeft || Date.now() - this.orphansLookedForAt >= ORPHAN_SCAN_INTERVAL_MS,
+      scan,
     });
-    if (orphans.scanned) {
-      this.orphansLookedForAt = Date.now();
-      this.orphansLeft = orphans.postponed + orphans.recovered + orphans.requeued > 0;
-    }
+    this.orphansLeft = orphans.postponed + orphans.recovered + orphans.requeued > 0;
+    if (orphans.scanned) this.orphansLookedForAt = Date.now();
     if (orphans.recovered + orphans.requeued > 0) {
       this.logger.log(
         `took over ${orphans.recovered + orphans.requeued} claim(s) of a worker that stopped: ${orphans.recovered} had been sent, ${orphans.requeued} requeued`,

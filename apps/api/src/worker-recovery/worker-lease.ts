@@ -89,11 +89,17 @@ export class WorkerLease implements WorkerLeaseHolder {
     this.heldUntil = startedAt + Math.floor((this.leaseMs * 2) / 3);
   }
 
-  /** On a clean shutdown, after the processors stopped: what it still held is taken over at once. */
+  /**
+   * On a clean shutdown, after the processors stopped: what it still held is taken over at once. The
+   * lease ends as a lapsed one does (expired, left for a scheduler tick to delete), since a deleted
+   * lapsed lease is what makes the workers look for orphaned claims at once
+   * (worker-recovery/requeue-orphaned-claims.ts).
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.heldUntil = 0;
-    await this.db.$executeRaw`DELETE FROM worker_leases WHERE id = ${this.id}::uuid`;
+    await this.db.$executeRaw`
+      UPDATE worker_leases SET expires_at = now() - interval '1 millisecond' WHERE id = ${this.id}::uuid`;
   }
 
   private replaceLostId(): void {
