@@ -49,9 +49,13 @@ describe('a throttled announcement after Redis lost its jobs', () => {
     expect(waiting.length).toBeGreaterThan(0);
 
     // The reconciler gives them jobs again: every one is sent, once, and none before its slot.
+    // (A failure names the statuses still unsent; a loaded CI machine once took longer than 20 s.)
     await vi.waitFor(
-      async () => expect((await messagesOfVersion()).every((m) => m.status === 'sent')).toBe(true),
-      { timeout: 20_000, interval: 100 },
+      async () =>
+        expect((await messagesOfVersion()).filter((m) => m.status !== 'sent').map((m) => m.status)).toEqual(
+          [],
+        ),
+      { timeout: 40_000, interval: 100 },
     );
     const messages = await messagesOfVersion();
     const slots = messages.map((m) => m.sendAfter?.getTime() ?? 0).sort((a, b) => a - b);
@@ -64,5 +68,5 @@ describe('a throttled announcement after Redis lost its jobs', () => {
       expect(received).toHaveLength(1);
       expect(received[0]!.receivedAt).toBeGreaterThanOrEqual(message.sendAfter!.getTime());
     }
-  }, 60_000);
+  }, 90_000);
 });
