@@ -4,7 +4,7 @@
  */
 import { createPrismaClient, type Db } from '@herald/db';
 import { seedCategories, seedTemplates, validateTemplateSource } from '@herald/templates';
-import { DEMO_ADMIN_EMAIL, seedAdmin } from './seed-admin.js';
+import { DEMO_ADMIN_EMAIL, DEMO_ROLES, seedAdmin } from './seed-admin.js';
 
 export async function seedStandardData(db: Db): Promise<{ categories: number; templateVersions: number }> {
   for (const category of seedCategories) {
@@ -90,7 +90,15 @@ if (isMain) {
     if (adminEmail && (adminPassword || demo)) {
       const admin = await seedAdmin(db, { email: adminEmail, password: adminPassword });
       const generated = admin.generatedPassword ? `, password ${admin.generatedPassword}` : '';
-      console.log(`console admin ${admin.email}: ${admin.action}${generated}`);
+      console.log(`console admin ${admin.email} (owner): ${admin.action}${generated}`);
+      if (demo) {
+        // One account per other role, to try what each may do; demo only, with the admin's password.
+        const password = adminPassword ?? admin.generatedPassword;
+        for (const role of DEMO_ROLES) {
+          const account = await seedAdmin(db, { email: `${role}@example.com`, password, role });
+          console.log(`console ${role} ${account.email}: ${account.action} (the admin's password)`);
+        }
+      }
     } else if (adminEmail) {
       console.warn('HERALD_ADMIN_EMAIL is set without HERALD_ADMIN_PASSWORD: no console admin seeded');
     }

@@ -179,6 +179,9 @@ async function main() {
   console.log(
     `  console              ${env.PUBLIC_WEB_URL}/admin  (${env.HERALD_ADMIN_EMAIL ?? 'admin@example.com'} / ${env.HERALD_ADMIN_PASSWORD ?? 'see .env'})`,
   );
+  console.log(
+    '  console roles        marketer@, operator@, support@ and viewer@example.com, same password (each sees only its part)',
+  );
   console.log(`  campaign             ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}`);
   console.log(
     `  policy coverage      ${env.PUBLIC_WEB_URL}/admin/policies/${policy.id}  (public page: ${env.PUBLIC_WEB_URL}/policy)`,

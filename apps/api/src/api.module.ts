@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditLogModule } from './audit-log/audit-log.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
@@ -42,6 +43,7 @@ export class ApiModule {
         HooksModule.forRoot(options.snsFetch ? { fetch: options.snsFetch } : {}),
         SuppressionsModule,
         ApiKeysModule,
+        AuditLogModule,
       ],
       controllers: [HealthController, DocsController],
     };

@@ -12,7 +12,11 @@ let adminUserId: string;
 
 beforeAll(async () => {
   const admin = await api.db.adminUser.create({
-    data: { email: `operator-${randomBytes(4).toString('hex')}@example.test`, passwordHash: 'not-used-here' },
+    data: {
+      email: `owner-${randomBytes(4).toString('hex')}@example.test`,
+      passwordHash: 'not-used-here',
+      role: 'owner',
+    },
   });
   adminUserId = admin.id;
 });

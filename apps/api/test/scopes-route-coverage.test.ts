@@ -154,7 +154,11 @@ describe('a route without a declared scope', () => {
     });
 
     const admin = await db.adminUser.create({
-      data: { email: `routes-${randomBytes(4).toString('hex')}@example.test`, passwordHash: 'unused' },
+      data: {
+        email: `routes-${randomBytes(4).toString('hex')}@example.test`,
+        passwordHash: 'unused',
+        role: 'owner',
+      },
     });
     const secret = randomBytes(32).toString('base64url');
     await db.adminSession.create({

@@ -60,6 +60,10 @@ const ERROR_PAGES: Record<number, { title: string; body: string }> = {
   },
   404: { title: 'Page not found', body: 'There is nothing at this address.' },
   405: { title: 'Not allowed', body: 'This page does not accept that request.' },
+  410: {
+    title: 'This link no longer works',
+    body: 'It was used already, replaced by a newer one, or has expired. Ask for a new one.',
+  },
   503: {
     title: 'Not answering right now',
     body: 'A part of Herald this page needs did not answer in time. Nothing was changed. Please try again in a few minutes.',
@@ -82,8 +86,21 @@ export function ErrorBoundary() {
   );
 }
 
+/** A console page or form the person's role may not use (requirePower). */
+const ROLE_REFUSED = {
+  title: 'Your role cannot do this',
+  body: 'Nothing was changed. An owner of this console can give you a role that may.',
+};
+
 function errorPage(error: unknown) {
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  if (
+    isRouteErrorResponse(error) &&
+    status === 403 &&
+    (error.data as { refused?: string } | null)?.refused === 'role'
+  ) {
+    return ROLE_REFUSED;
+  }
   return (
     ERROR_PAGES[status] ?? {
       title: 'Something went wrong',

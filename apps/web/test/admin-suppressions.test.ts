@@ -186,7 +186,7 @@ describe('the suppression page without JavaScript', () => {
     expect(entry).toMatchObject({
       action: 'suppress',
       source: 'admin',
-      actor: stack.admin.email,
+      actor: `admin:${stack.admin.email}`,
       reason: 'manual',
     });
   });
@@ -214,7 +214,7 @@ describe('the suppression page without JavaScript', () => {
     expect(entries.at(-1)).toMatchObject({
       action: 'unsuppress',
       source: 'admin',
-      actor: stack.admin.email,
+      actor: `admin:${stack.admin.email}`,
       reason: `manual: ${WHY}`,
     });
   });

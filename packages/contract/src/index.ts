@@ -13,5 +13,21 @@ export { buildOpenApiDocument } from './build-openapi-document.js';
 export { type WallClock, wallClock } from './wall-clock.js';
 export { zonedTimeToInstant } from './zoned-time-to-instant.js';
 export { dateTimeInstant } from './date-time-instant.js';
-export { SCOPES, SCOPE_DESCRIPTIONS, WEB_SCOPES, type Scope } from './scopes.js';
+export {
+  ADMIN_ROLES,
+  ROLE_POWERS,
+  roleAllows,
+  SCOPES,
+  SCOPE_DESCRIPTIONS,
+  WEB_SCOPES,
+  type AdminRoleName,
+  type RolePowers,
+  type Scope,
+} from './scopes.js';
 export * from './api-keys.js';
+export {
+  AUDIT_LOG_CSV_COLUMNS,
+  ListAuditLogSchema,
+  type AuditLogEntryView,
+  type ListAuditLogInput,
+} from './audit-log.js';

@@ -10,12 +10,18 @@ import {
 } from './campaigns.js';
 import { CreateCategorySchema } from './categories.js';
 import { ReportFeedbackSchema } from './feedback.js';
-import { UpdateContactSchema, UpdatePreferencesSchema, UpsertContactSchema } from './contacts.js';
+import {
+  SearchContactsSchema,
+  UpdateContactSchema,
+  UpdatePreferencesSchema,
+  UpsertContactSchema,
+} from './contacts.js';
 import { ListMessagesSchema, SendMessageBatchDocumentSchema, SendMessageSchema } from './messages.js';
 import { ListNoticesSchema } from './notices.js';
 import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './policies.js';
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
 import { CreateApiKeySchema } from './api-keys.js';
+import { ListAuditLogSchema } from './audit-log.js';
 import type { Scope } from './scopes.js';
 import {
   AddSuppressionSchema,
@@ -60,6 +66,24 @@ export const ROUTES: readonly Route[] = [
     body: UpsertContactSchema,
     status: 201,
     response: 'ContactView',
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts',
+    scope: 'contacts:read',
+    summary:
+      'Find contacts, newest first: q is the start of an address, a whole external id, or the start of a name (any case); erased contacts are listed with erasedAt and no address; `next` pages on.',
+    query: SearchContactsSchema,
+    response: 'ContactSearchResult',
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts/{id}/export',
+    scope: 'contacts:read',
+    narrowerScope: { scope: 'self-export', allows: 'the web app, for the person signed in to /account' },
+    summary:
+      'Everything Herald holds about a contact (GDPR Art. 15) as JSON: the contact, preferences, consent log, suppressions of its address, messages with their events, notices, feedback reports, sign-in links. Written to the audit log; 404 for an erased contact.',
+    response: 'ContactExport',
   },
   {
     method: 'get',
@@ -395,6 +419,7 @@ export const ROUTES: readonly Route[] = [
     method: 'post',
     path: '/v1/suppressions',
     scope: 'contacts:write',
+    narrowerScope: { scope: 'suppressions', allows: 'the whole route (an operator’s console role)' },
     summary:
       'Suppress an address (manual blocks all mail, like hard-bounce; complaint blocks promotional mail): 201, or 200 when it already was for that reason.',
     body: AddSuppressionSchema,
@@ -405,6 +430,7 @@ export const ROUTES: readonly Route[] = [
     method: 'delete',
     path: '/v1/suppressions/{address}',
     scope: 'contacts:write',
+    narrowerScope: { scope: 'suppressions', allows: 'the whole route (an operator’s console role)' },
     summary:
       'Lift an address’s suppressions (or `only` one), with a written reason (body or query) logged as unsuppress; 404 not_suppressed when there is none; an erasure is never lifted (409 erasure_not_removable).',
     body: RemoveSuppressionSchema,
@@ -452,5 +478,14 @@ export const ROUTES: readonly Route[] = [
     summary:
       'Revoke a key: it gets 401 from then on (within a few seconds on every API process). Written to the audit log; idempotent.',
     response: 'ApiKeyView',
+  },
+  {
+    method: 'get',
+    path: '/v1/audit-log',
+    scope: 'audit',
+    summary:
+      'Who changed what through the console or the API, newest first: filter by actor and action (exact, or a prefix ending in ":" or "."), target, from/to (dates or instants); `next` pages on. format=csv downloads every matching row.',
+    query: ListAuditLogSchema,
+    response: '{ entries: AuditLogEntryView[], next: string | null } or text/csv',
   },
 ];

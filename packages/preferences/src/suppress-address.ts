@@ -15,6 +15,11 @@ const SuppressAddressOptionsSchema = z.object({
   actor: z.string().min(1).max(200).optional(),
   messageId: z.guid().optional(),
   campaignId: z.guid().optional(),
+  /**
+   * Who to name in the audit log (a person or key's change through the console or the API); the
+   * row, keyed by the address's hash, is written in the same transaction when something was added.
+   */
+  auditActor: z.string().min(1).max(300).optional(),
 });
 
 type SuppressAddressOptions = z.input<typeof SuppressAddressOptionsSchema>;
@@ -61,6 +66,17 @@ export async function suppressAddress(
       skipDuplicates: true,
     });
     const created = count > 0;
+    if (created && input.auditActor) {
+      await tx.auditLogEntry.create({
+        data: {
+          actor: input.auditActor,
+          action: 'suppression.added',
+          targetType: 'address-hash',
+          targetId: addressHash,
+          details: { reason: input.reason, contactId, detail: input.detail ?? null },
+        },
+      });
+    }
     if (created && contactId) {
       await tx.consentLogEntry.create({
         data: {

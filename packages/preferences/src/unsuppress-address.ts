@@ -14,6 +14,8 @@ const UnsuppressAddressOptionsSchema = z.object({
   actor: z.string().trim().min(1).max(200),
   /** Why a person lifted it, in their words: the consent log keeps it. */
   reason: z.string().trim().min(3).max(1000),
+  /** Who to name in the audit log (keyed by the address's hash), in the same transaction. */
+  auditActor: z.string().min(1).max(300).optional(),
 });
 
 type UnsuppressAddressOptions = z.input<typeof UnsuppressAddressOptionsSchema>;
@@ -96,6 +98,18 @@ export async function unsuppressAddress(
           actor: input.actor,
           reason: `${reason}: ${input.reason}`,
         })),
+      });
+    }
+    if (input.auditActor) {
+      await tx.auditLogEntry.create({
+        data: {
+          actor: input.auditActor,
+          action: 'suppression.removed',
+          targetType: 'address-hash',
+          targetId: hashes[0] as string,
+          reason: input.reason,
+          details: { removed, kept, contactId },
+        },
       });
     }
     return { removed, kept, contactId };

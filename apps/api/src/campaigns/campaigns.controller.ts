@@ -15,6 +15,7 @@ import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import { sampleSystemVariables, type SystemVariables, type TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
+import { type Caller, CurrentCaller } from '../core/caller.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
@@ -52,8 +53,10 @@ export class CampaignsController {
 
   @Post()
   @RequireScope('campaigns')
-  async create(@Body() body: unknown) {
-    const campaign = await createCampaign(this.prepareDeps(), parseInput(CreateCampaignSchema, body));
+  async create(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const campaign = await createCampaign(this.prepareDeps(), parseInput(CreateCampaignSchema, body), {
+      actor: caller.actor,
+    });
     return toCampaignView(campaign, undefined, this.env);
   }
 
@@ -70,7 +73,7 @@ export class CampaignsController {
 
   /** How many contacts a campaign would target now: for the form, before scheduling. */
   @Post('audience-preview')
-  @RequireScope('campaigns')
+  @RequireScope('campaigns', { reads: true })
   @HttpCode(200)
   async audiencePreview(@Body() body: unknown) {
     const input = parseInput(AudiencePreviewSchema, body);
@@ -97,35 +100,35 @@ export class CampaignsController {
   @Post(':id/schedule')
   @RequireScope('campaigns')
   @HttpCode(200)
-  async schedule(@Param('id') id: string, @Body() body: unknown) {
+  async schedule(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(ScheduleCampaignSchema, body);
-    await scheduleCampaign(this.db, { id: parseInput(IdSchema, id, 'path'), input });
+    await scheduleCampaign(this.db, { id: parseInput(IdSchema, id, 'path'), input, actor: caller.actor });
     return this.view(id);
   }
 
   @Post(':id/pause')
   @RequireScope('campaigns')
   @HttpCode(200)
-  pause(@Param('id') id: string) {
-    return this.change(id, 'pause');
+  pause(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.change(id, 'pause', caller);
   }
 
   @Post(':id/resume')
   @RequireScope('campaigns')
   @HttpCode(200)
-  resume(@Param('id') id: string) {
-    return this.change(id, 'resume');
+  resume(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.change(id, 'resume', caller);
   }
 
   @Post(':id/cancel')
   @RequireScope('campaigns')
   @HttpCode(200)
-  cancel(@Param('id') id: string) {
-    return this.change(id, 'cancel');
+  cancel(@Param('id') id: string, @CurrentCaller() caller: Caller) {
+    return this.change(id, 'cancel', caller);
   }
 
   @Post(':id/preview')
-  @RequireScope('campaigns')
+  @RequireScope('campaigns', { reads: true })
   @HttpCode(200)
   async preview(@Param('id') id: string, @Body() body: unknown) {
     const { contactId } = parseInput(PreviewCampaignSchema, body);
@@ -152,8 +155,12 @@ export class CampaignsController {
     );
   }
 
-  private async change(id: string, action: CampaignAction) {
-    await changeCampaignStatus(this.db, { id: parseInput(IdSchema, id, 'path'), action });
+  private async change(id: string, action: CampaignAction, caller: Caller) {
+    await changeCampaignStatus(this.db, {
+      id: parseInput(IdSchema, id, 'path'),
+      action,
+      actor: caller.actor,
+    });
     return this.view(id);
   }
 

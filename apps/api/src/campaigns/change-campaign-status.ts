@@ -1,6 +1,7 @@
 import type { ScheduleCampaignInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 import { DomainError, notFound } from '../core/domain-error.js';
+import { recordAudit } from '../core/record-audit.js';
 import { resolveSendAt } from './resolve-send-at.js';
 import { waitForCampaignSends } from './wait-for-campaign-sends.js';
 
@@ -40,30 +41,61 @@ const TRANSITIONS: Record<CampaignAction, { from: string[]; set: Prisma.Sql }> =
   },
 };
 
-export async function changeCampaignStatus(db: Db, { id, action }: { id: string; action: CampaignAction }) {
+const DONE: Record<CampaignAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' };
+
+/** `actor`: who asked (the audit log names them, in the same transaction as the change). */
+export async function changeCampaignStatus(
+  db: Db,
+  { id, action, actor }: { id: string; action: CampaignAction; actor: string },
+) {
   const { from, set } = TRANSITIONS[action];
-  const changed = await db.$executeRaw(Prisma.sql`
-    UPDATE campaigns SET ${set}, updated_at = now()
-     WHERE id = ${id}::uuid AND status::text = ANY(${from}::text[])`);
+  const changed = await db.$transaction(async (tx) => {
+    const count = await tx.$executeRaw(Prisma.sql`
+      UPDATE campaigns SET ${set}, updated_at = now()
+       WHERE id = ${id}::uuid AND status::text = ANY(${from}::text[])`);
+    if (count > 0)
+      await recordAudit(tx, {
+        actor,
+        action: `campaign.${DONE[action]}`,
+        targetType: 'campaign',
+        targetId: id,
+      });
+    return count;
+  });
   if (changed === 0) await refuse(db, id, `${action} a campaign`, from);
   if (action !== 'resume') await waitForCampaignSends(db, { campaignId: id });
 }
 
 /** A draft gets its send time (or uses the one it has) and becomes scheduled. */
-export async function scheduleCampaign(db: Db, { id, input }: { id: string; input: ScheduleCampaignInput }) {
+export async function scheduleCampaign(
+  db: Db,
+  { id, input, actor }: { id: string; input: ScheduleCampaignInput; actor: string },
+) {
   const campaign = await db.campaign.findUnique({ where: { id } });
   if (!campaign) throw notFound('campaign', id);
   const timezone = input.timezone ?? campaign.timezone;
   const sendAt = input.sendAt ? resolveSendAt(input.sendAt, timezone) : campaign.sendAt;
   if (!sendAt) throw new DomainError('send_at_required', 'Give the campaign a sendAt to schedule it.');
-  const changed = await db.campaign.updateMany({
-    where: { id, status: 'draft' },
-    data: {
-      status: 'scheduled',
-      sendAt,
-      timezone,
-      ...(input.localTime !== undefined && { localTime: input.localTime }),
-    },
+  const changed = await db.$transaction(async (tx) => {
+    const result = await tx.campaign.updateMany({
+      where: { id, status: 'draft' },
+      data: {
+        status: 'scheduled',
+        sendAt,
+        timezone,
+        ...(input.localTime !== undefined && { localTime: input.localTime }),
+      },
+    });
+    if (result.count > 0) {
+      await recordAudit(tx, {
+        actor,
+        action: 'campaign.scheduled',
+        targetType: 'campaign',
+        targetId: id,
+        details: { sendAt: sendAt.toISOString(), timezone, localTime: input.localTime ?? null },
+      });
+    }
+    return result;
   });
   if (changed.count === 0) await refuse(db, id, 'schedule a campaign', ['draft']);
 }

@@ -46,7 +46,11 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const caller = await this.identify(request.headers.authorization ?? '');
-    authorizeRoute(caller, this.reflector.getAllAndOverride<ScopeRequirement>(SCOPE_METADATA, targets));
+    authorizeRoute(
+      caller,
+      this.reflector.getAllAndOverride<ScopeRequirement>(SCOPE_METADATA, targets),
+      request.method,
+    );
     setCaller(request, caller);
     return true;
   }

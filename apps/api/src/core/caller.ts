@@ -15,6 +15,15 @@ export interface Caller {
   readonly scopes: 'all' | ReadonlySet<string>;
   /** HERALD_API_KEY: the only caller a route that declares no scope admits (fail closed). */
   readonly bootstrap: boolean;
+  /** A console session of a read-only role (viewer): only routes that read admit it. */
+  readonly readOnly?: boolean;
+  /**
+   * The classes of templates the caller may save, when narrower than both: a console session's role
+   * (a marketer saves promotional templates, an operator transactional ones).
+   */
+  readonly templateClasses?: ReadonlySet<'transactional' | 'promotional'>;
+  /** A console session's role, as the audit log and the refusals name it. */
+  readonly role?: string;
 }
 
 const CALLER = Symbol('herald.caller');
@@ -43,3 +52,6 @@ export const hasScope = (caller: Caller, scope: Scope): boolean =>
 
 export const lacksScope = (scope: Scope, why = '') =>
   new DomainError('forbidden', `This key lacks the scope "${scope}".${why ? ` ${why}` : ''}`);
+
+/** A person signed in to the console (`Authorization: Console …`), as opposed to an API key. */
+export const isConsoleCaller = (caller: Caller): boolean => caller.actor.startsWith('admin:');

@@ -7,6 +7,8 @@ export interface AuditEntry {
   action: string;
   targetType: string;
   targetId: string;
+  /** The written reason the change needed (an override, a preference changed for someone). */
+  reason?: string;
   details?: Prisma.InputJsonObject;
 }
 

@@ -8,13 +8,15 @@ export interface ScopeRequirement {
   scope: Scope;
   /** Also admits callers with this scope; the handler limits what they may do with the route. */
   narrower?: Scope;
+  /** A POST that changes nothing (a preview): read-only callers may call it. */
+  reads?: boolean;
 }
 
 /**
  * The scope a route needs, on each handler (the same one @herald/contract's route table names). The
  * guard refuses callers without it; a route that declares none admits only HERALD_API_KEY.
  */
-export const RequireScope = (scope: Scope, options: { narrower?: Scope } = {}) =>
+export const RequireScope = (scope: Scope, options: { narrower?: Scope; reads?: boolean } = {}) =>
   SetMetadata(SCOPE_METADATA, { scope, ...options } satisfies ScopeRequirement);
 
 /** A route outside the API key that authenticates its own way, or not at all (/health, /docs, /hooks). */

@@ -1,5 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
+import { recordAudit } from '../core/record-audit.js';
 import { DomainError, notFound } from '../core/domain-error.js';
 import { checkNoticePeriod } from './check-notice-period.js';
 import type { AnnouncePolicyInput } from '@herald/contract';
@@ -22,7 +23,7 @@ export interface AnnouncePolicyDeps {
  */
 export async function announcePolicyVersion(
   deps: AnnouncePolicyDeps,
-  { id, input }: { id: string; input: AnnouncePolicyInput },
+  { id, input, actor }: { id: string; input: AnnouncePolicyInput; actor: string },
 ) {
   const now = deps.now ?? new Date();
   const version = await deps.db.policyVersion.findUnique({ where: { id } });
@@ -43,13 +44,27 @@ export async function announcePolicyVersion(
       noticeDays: deps.noticeDays,
       overrideReason,
     });
-    const updated = await deps.db.$executeRaw(Prisma.sql`
-      UPDATE policy_versions
-         SET announced_at = now(),
-             rate_per_second = ${input.ratePerSecond ?? null},
-             override_reason = ${overridden ? overrideReason : version.overrideReason},
-             updated_at = now()
-       WHERE id = ${id}::uuid AND announced_at IS NULL`);
+    const newlyOverridden = overridden && !version.overrideReason;
+    const updated = await deps.db.$transaction(async (tx) => {
+      const count = await tx.$executeRaw(Prisma.sql`
+        UPDATE policy_versions
+           SET announced_at = now(),
+               rate_per_second = ${input.ratePerSecond ?? null},
+               override_reason = ${overridden ? overrideReason : version.overrideReason},
+               updated_at = now()
+         WHERE id = ${id}::uuid AND announced_at IS NULL`);
+      if (count === 1) {
+        await recordAudit(tx, {
+          actor,
+          action: newlyOverridden ? 'policy.announced-overridden' : 'policy.announced',
+          targetType: 'policy',
+          targetId: id,
+          ...(newlyOverridden && overrideReason && { reason: overrideReason }),
+          details: { version: version.version, ratePerSecond: input.ratePerSecond ?? null },
+        });
+      }
+      return count;
+    });
     announcedNow = updated === 1;
   }
 

@@ -1,6 +1,7 @@
 import type { CreatePolicyInput } from '@herald/contract';
 import { type Db, Prisma } from '@herald/db';
 import type { SystemVariables, TemplateRenderer } from '@herald/templates';
+import { recordAudit } from '../core/record-audit.js';
 import { DomainError } from '../core/domain-error.js';
 import type { TemplateCache } from '../templates/template-cache.js';
 import { toRenderSource } from '../templates/template-source.js';
@@ -21,7 +22,11 @@ export interface CreatePolicyDeps {
  * announcement email is rendered once with sample data, so a version that could not be announced
  * is refused here rather than failing 100,000 messages later.
  */
-export async function createPolicyVersion(deps: CreatePolicyDeps, input: CreatePolicyInput) {
+export async function createPolicyVersion(
+  deps: CreatePolicyDeps,
+  input: CreatePolicyInput,
+  { actor }: { actor: string },
+) {
   const now = deps.now ?? new Date();
   const overrideReason = input.override?.reason ?? null;
   const { overridden } = checkNoticePeriod({
@@ -45,17 +50,28 @@ export async function createPolicyVersion(deps: CreatePolicyDeps, input: CreateP
   });
 
   try {
-    return await deps.db.policyVersion.create({
-      data: {
-        version: input.version,
-        title: input.title,
-        summary: input.summary,
-        url: input.url,
-        effectiveAt: input.effectiveAt,
-        requiredNoticeDays: deps.noticeDays,
-        // Recorded only when it was needed: it marks a version published with short notice.
-        overrideReason: overridden ? overrideReason : null,
-      },
+    return await deps.db.$transaction(async (tx) => {
+      const version = await tx.policyVersion.create({
+        data: {
+          version: input.version,
+          title: input.title,
+          summary: input.summary,
+          url: input.url,
+          effectiveAt: input.effectiveAt,
+          requiredNoticeDays: deps.noticeDays,
+          // Recorded only when it was needed: it marks a version published with short notice.
+          overrideReason: overridden ? overrideReason : null,
+        },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: overridden ? 'policy.published-overridden' : 'policy.published',
+        targetType: 'policy',
+        targetId: version.id,
+        ...(overridden && overrideReason && { reason: overrideReason }),
+        details: { version: input.version, effectiveAt: input.effectiveAt.toISOString() },
+      });
+      return version;
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

@@ -33,7 +33,7 @@ export class PoliciesController {
 
   @Post()
   @RequireScope('policies')
-  async create(@Body() body: unknown) {
+  async create(@Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(CreatePolicySchema, body);
     const version = await createPolicyVersion(
       {
@@ -47,6 +47,7 @@ export class PoliciesController {
         noticeDays: this.env.HERALD_POLICY_NOTICE_DAYS,
       },
       input,
+      { actor: caller.actor },
     );
     const { previous } = await readPolicyVersion(this.db, version.id);
     return toPolicyView(version, previous);
@@ -70,7 +71,7 @@ export class PoliciesController {
   @Post(':id/announce')
   @RequireScope('policies')
   @HttpCode(202)
-  async announce(@Param('id') id: string, @Body() body: unknown) {
+  async announce(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const policyVersionId = parseInput(IdSchema, id, 'path');
     const input = parseInput(AnnouncePolicySchema, body);
     const { version, announcedNow } = await announcePolicyVersion(
@@ -80,7 +81,7 @@ export class PoliciesController {
         noticeDays: this.env.HERALD_POLICY_NOTICE_DAYS,
         log: (message) => this.logger.warn(message),
       },
-      { id: policyVersionId, input },
+      { id: policyVersionId, input, actor: caller.actor },
     );
     const { previous } = await readPolicyVersion(this.db, version.id);
     return { ...toPolicyView(version, previous), alreadyAnnounced: !announcedNow };

@@ -9,6 +9,7 @@ import {
 import type { Db } from '@herald/db';
 import { unsuppressAddress } from '@herald/preferences';
 import type { Response } from 'express';
+import { type Caller, CurrentCaller, isConsoleCaller } from '../core/caller.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { DomainError } from '../core/domain-error.js';
 import { PRISMA } from '../core/injection-tokens.js';
@@ -29,21 +30,29 @@ export class SuppressionsController {
   }
 
   @Post()
-  @RequireScope('contacts:write')
-  async add(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
-    const result = await addSuppression(this.db, parseInput(AddSuppressionSchema, body));
+  @RequireScope('contacts:write', { narrower: 'suppressions' })
+  async add(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const result = await addSuppression(this.db, parseInput(AddSuppressionSchema, body), {
+      actor: caller.actor,
+      console: isConsoleCaller(caller),
+    });
     response.status(result.created ? 201 : 200);
     return result;
   }
 
   /** The written reason comes in the body or, for clients that send no body with DELETE, the query. */
   @Delete(':address')
-  @RequireScope('contacts:write')
+  @RequireScope('contacts:write', { narrower: 'suppressions' })
   @HttpCode(200)
   async remove(
     @Param('address') address: string,
     @Query() query: Record<string, unknown>,
     @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
   ): Promise<RemovedSuppressions> {
     const { address: email } = parseInput(SuppressionAddressSchema, { address }, 'path');
     const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
@@ -52,14 +61,17 @@ export class SuppressionsController {
       { ...query, ...fields },
       Object.keys(fields).length > 0 ? 'body' : 'query',
     );
+    // Through the console the consent log names the person signed in, whatever the body says.
+    const actor = isConsoleCaller(caller) ? caller.actor : input.actor;
     const { removed, kept } = await unsuppressAddress(this.db, {
       email,
       ...(input.only && { only: input.only }),
-      source: input.actor ? 'admin' : 'api',
-      actor: input.actor ?? 'api',
+      source: actor ? 'admin' : 'api',
+      actor: actor ?? 'api',
       reason: input.reason,
+      auditActor: caller.actor,
     });
-    countConsentWrites(input.actor ? 'admin' : 'api', removed.length);
+    countConsentWrites(actor ? 'admin' : 'api', removed.length);
     if (removed.length === 0) {
       throw new DomainError(
         'not_suppressed',

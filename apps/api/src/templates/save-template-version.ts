@@ -20,10 +20,27 @@ import { toRenderSource } from './template-source.js';
 export async function saveTemplateVersion(
   db: Db,
   renderer: TemplateRenderer,
-  { input, system, actor }: { input: SaveTemplateInput; system: SystemVariables; actor: string },
+  {
+    input,
+    system,
+    actor,
+    classes,
+  }: {
+    input: SaveTemplateInput;
+    system: SystemVariables;
+    actor: string;
+    /** The classes this caller may save (a console role's); every class when absent. */
+    classes?: ReadonlySet<string>;
+  },
 ) {
   const category = await db.category.findUnique({ where: { key: input.category } });
   if (!category) throw new DomainError('unknown_category', `No category with key "${input.category}".`);
+  if (classes && !classes.has(category.class)) {
+    throw new DomainError(
+      'forbidden',
+      `Your role may not save ${category.class} templates (category "${category.key}").`,
+    );
+  }
   const latest = await db.template.findFirst({ where: { key: input.key }, orderBy: { version: 'desc' } });
   if (latest && latest.categoryKey !== input.category) {
     throw new DomainError(

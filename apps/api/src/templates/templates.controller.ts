@@ -38,6 +38,7 @@ export class TemplatesController {
       input,
       system: this.sampleSystem(),
       actor: caller.actor,
+      ...(caller.templateClasses && { classes: caller.templateClasses }),
     });
     this.latest.forget(input.key);
     return toTemplateView(template);
@@ -51,7 +52,7 @@ export class TemplatesController {
 
   /** Renders the latest version with the given data (or its fixture), exactly as a recipient would get it. */
   @Post(':key/preview')
-  @RequireScope('templates')
+  @RequireScope('templates', { reads: true })
   @HttpCode(200)
   async preview(@Param('key') key: string, @Body() body: unknown) {
     const { data } = parseInput(PreviewTemplateSchema, body);

@@ -65,6 +65,11 @@ export default function AccountPage() {
           saved={outcome?.kind === 'saved' ? outcome.changed : undefined}
           csrfToken={account.csrfToken}
         />
+        <p>
+          <a href="/account/export" download>
+            Download everything we hold about you (JSON)
+          </a>
+        </p>
         <Form method="post" action="/account/sign-out" className="sign-out">
           <input type="hidden" name="csrf" value={account.csrfToken} />
           <button type="submit" className="secondary">

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { loadCampaignProgress } from '~/server/admin/campaigns/load-campaign-progress.server';
-import { requireAdmin } from '~/server/admin/require-admin.server';
+import { requireAdminWith } from '~/server/admin/require-admin.server';
 
 /** JSON for the campaign page's live script: status, counts, the timeline and a guardrail's pause, never cached. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
+  const admin = await requireAdminWith(request, { scope: 'campaigns', change: false });
   const { status, counts, timeline, pausedReason, guardrails } = await loadCampaignProgress(
     admin,
     params.id ?? '',

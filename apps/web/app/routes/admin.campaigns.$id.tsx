@@ -14,19 +14,19 @@ import { usePolling } from '~/components/admin/use-polling';
 import type { CampaignProgress } from '~/server/admin/campaigns/load-campaign-progress.server';
 import { loadCampaignPage } from '~/server/admin/campaigns/load-campaign-page.server';
 import { submitCampaignAction } from '~/server/admin/campaigns/submit-campaign-action.server';
-import { requireAdmin, requireAdminForm } from '~/server/admin/require-admin.server';
+import { requireAdminWith, requireAdminFormWith } from '~/server/admin/require-admin.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
   { title: `${page?.campaign.name ?? 'Campaign'}: Herald console` },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
+  const admin = await requireAdminWith(request, { scope: 'campaigns', change: false });
   return loadCampaignPage(admin, params.id ?? '');
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { admin, form } = await requireAdminForm(request);
+  const { admin, form } = await requireAdminFormWith(request, { scope: 'campaigns', change: true });
   const outcome = await submitCampaignAction(admin, params.id ?? '', form);
   // A state change answers with the page again (post/redirect/get), so reloading repeats nothing.
   if (outcome.kind === 'changed') return redirect(`/admin/campaigns/${params.id}`, 303);
@@ -95,7 +95,7 @@ export default function CampaignPage() {
       <TestSendForm
         sentTo={outcome?.kind === 'test-sent' ? outcome.email : undefined}
         error={
-          failed?.intent === 'test-send' ? failed.errors.fields.testEmail ?? failed.errors.form : undefined
+          failed?.intent === 'test-send' ? (failed.errors.fields.testEmail ?? failed.errors.form) : undefined
         }
         value={failed?.intent === 'test-send' ? failed.values.testEmail : undefined}
       />

@@ -4,7 +4,7 @@ import { formatCount, formatInstant } from '~/components/admin/format';
 import { StatusBadge } from '~/components/admin/status-badge';
 import { readApiAs } from '~/server/admin/api-client.server';
 import type { CampaignView as Campaign, CampaignPausedReason } from '@herald/contract';
-import { requireAdmin } from '~/server/admin/require-admin.server';
+import { can, requireAdminWith } from '~/server/admin/require-admin.server';
 
 export const meta: MetaFunction = () => [{ title: 'Campaigns: Herald console' }];
 
@@ -17,20 +17,22 @@ const PAUSED_BY: Record<CampaignPausedReason, string> = {
 
 /** The latest 100 campaigns, newest first, with their status and counts. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
+  const admin = await requireAdminWith(request, { scope: 'campaigns', change: false });
   const { campaigns } = await readApiAs<{ campaigns: Campaign[] }>(admin, '/v1/campaigns?limit=100');
-  return { campaigns };
+  return { campaigns, canChange: can(admin, { scope: 'campaigns', change: true }) };
 }
 
 export default function Campaigns() {
-  const { campaigns } = useLoaderData<typeof loader>();
+  const { campaigns, canChange } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
         <h1>Campaigns</h1>
-        <Link to="/admin/campaigns/new" className="button-link">
-          New campaign
-        </Link>
+        {canChange && (
+          <Link to="/admin/campaigns/new" className="button-link">
+            New campaign
+          </Link>
+        )}
       </div>
       {campaigns.length === 0 ? (
         <p>No campaigns yet.</p>

@@ -4,17 +4,17 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { CampaignForm } from '~/components/admin/campaign-form';
 import { loadCampaignForm } from '~/server/admin/campaigns/load-campaign-form.server';
 import { submitNewCampaign } from '~/server/admin/campaigns/submit-new-campaign.server';
-import { requireAdmin, requireAdminForm } from '~/server/admin/require-admin.server';
+import { requireAdminWith, requireAdminFormWith } from '~/server/admin/require-admin.server';
 
 export const meta: MetaFunction = () => [{ title: 'New campaign: Herald console' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
+  const admin = await requireAdminWith(request, { scope: 'campaigns', change: true });
   return loadCampaignForm(admin, new URL(request.url).searchParams.get('template'));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { admin, form } = await requireAdminForm(request);
+  const { admin, form } = await requireAdminFormWith(request, { scope: 'campaigns', change: true });
   const outcome = await submitNewCampaign(admin, form);
   if (outcome.kind === 'created') return redirect(`/admin/campaigns/${outcome.id}`, 303);
   return data(outcome, { status: outcome.kind === 'invalid' ? 422 : 200 });

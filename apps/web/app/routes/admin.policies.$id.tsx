@@ -9,7 +9,7 @@ import { usePolling } from '~/components/admin/use-polling';
 import type { PolicyCoverage } from '@herald/contract';
 import { loadPolicyPage } from '~/server/admin/policies/load-policy-page.server';
 import { submitPolicyAction } from '~/server/admin/policies/submit-policy-action.server';
-import { requireAdmin, requireAdminForm } from '~/server/admin/require-admin.server';
+import { requireAdminWith, requireAdminFormWith } from '~/server/admin/require-admin.server';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -18,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
+  const admin = await requireAdminWith(request, { scope: 'policies', change: false });
   const page = await loadPolicyPage(admin, params.id ?? '');
   const { policy } = page;
   // Decided here, not in the browser, so the server's and the browser's render agree.
@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { admin, form } = await requireAdminForm(request);
+  const { admin, form } = await requireAdminFormWith(request, { scope: 'policies', change: true });
   const outcome = await submitPolicyAction(admin, params.id ?? '', form);
   if (outcome.kind === 'announced') return redirect(`/admin/policies/${params.id}`, 303);
   return data(outcome, { status: 422 });

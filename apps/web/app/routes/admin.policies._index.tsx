@@ -3,24 +3,29 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { formatCount, formatInstant } from '~/components/admin/format';
 import { StatusBadge } from '~/components/admin/status-badge';
 import { loadPolicyList } from '~/server/admin/policies/load-policy-list.server';
-import { requireAdmin } from '~/server/admin/require-admin.server';
+import { can, requireAdminWith } from '~/server/admin/require-admin.server';
 
 export const meta: MetaFunction = () => [{ title: 'Policy versions: Herald console' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
-  return { versions: await loadPolicyList(admin) };
+  const admin = await requireAdminWith(request, { scope: 'policies', change: false });
+  return {
+    versions: await loadPolicyList(admin),
+    canChange: can(admin, { scope: 'policies', change: true }),
+  };
 }
 
 export default function Policies() {
-  const { versions } = useLoaderData<typeof loader>();
+  const { versions, canChange } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
         <h1>Policy versions</h1>
-        <Link to="/admin/policies/new" className="button-link">
-          New version
-        </Link>
+        {canChange && (
+          <Link to="/admin/policies/new" className="button-link">
+            New version
+          </Link>
+        )}
       </div>
       <p>
         Each version is announced to every contact before it takes effect. The public page is at{' '}

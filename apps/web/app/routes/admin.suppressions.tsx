@@ -8,7 +8,7 @@ import { Field } from '~/components/admin/field';
 import { formatInstant } from '~/components/admin/format';
 import { FormProblem } from '~/components/admin/form-problem';
 import { RatesPanel } from '~/components/admin/rates-panel';
-import { requireAdmin, requireAdminForm } from '~/server/admin/require-admin.server';
+import { can, requireAdminFormWith, requireAdminWith } from '~/server/admin/require-admin.server';
 import {
   loadSuppressionsPage,
   readPageQuery,
@@ -27,13 +27,20 @@ const REASONS: Record<string, string> = {
   erasure: 'Erased contact: no promotional mail without new consent',
 };
 
+/** Reading the list; changing it (the API admits contacts:write or suppressions for the same routes). */
+const READ = { scope: 'contacts:read', change: false } as const;
+const CHANGE = { scope: ['contacts:write', 'suppressions'], change: true } as const;
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requireAdmin(request);
-  return loadSuppressionsPage(admin, readPageQuery(new URL(request.url)));
+  const admin = await requireAdminWith(request, READ);
+  const page = await loadSuppressionsPage(admin, readPageQuery(new URL(request.url)), {
+    feedback: can(admin, { scope: 'feedback', change: false }),
+  });
+  return { ...page, canChange: can(admin, CHANGE) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { admin, form } = await requireAdminForm(request);
+  const { admin, form } = await requireAdminFormWith(request, CHANGE);
   const outcome = await submitSuppressionAction(admin, form);
   // Post/redirect/get: reloading the page repeats nothing.
   if (outcome.kind === 'done') return redirect(outcome.redirectTo, 303);
@@ -68,18 +75,20 @@ export default function Suppressions() {
       </p>
       <DoneMessage query={query} />
 
-      <RatesPanel rates={page.rates} ranges={page.ranges} range={query.range} />
+      {page.rates && <RatesPanel rates={page.rates} ranges={page.ranges} range={query.range} />}
 
-      <section className="panel" aria-labelledby="reports-heading">
-        <h2 id="reports-heading">Latest reports</h2>
-        <FeedbackReportsTable reports={page.reports.reports} />
-        {(page.reports.next || query.reports) && (
-          <p className="actions">
-            {query.reports && <Link to={pageLink({})}>Newest reports</Link>}
-            {page.reports.next && <Link to={pageLink({ reports: page.reports.next })}>Older reports</Link>}
-          </p>
-        )}
-      </section>
+      {page.reports && (
+        <section className="panel" aria-labelledby="reports-heading">
+          <h2 id="reports-heading">Latest reports</h2>
+          <FeedbackReportsTable reports={page.reports.reports} />
+          {(page.reports.next || query.reports) && (
+            <p className="actions">
+              {query.reports && <Link to={pageLink({})}>Newest reports</Link>}
+              {page.reports.next && <Link to={pageLink({ reports: page.reports.next })}>Older reports</Link>}
+            </p>
+          )}
+        </section>
+      )}
 
       <section className="panel" aria-labelledby="list-heading">
         <h2 id="list-heading">The list</h2>
@@ -147,100 +156,110 @@ export default function Suppressions() {
         )}
       </section>
 
-      <Form method="post" className="panel" aria-labelledby="add-heading">
-        <h2 id="add-heading">Add an address</h2>
-        <CsrfField />
-        <FormProblem errors={addErrors} />
-        <Field id="add-email" label="Address" error={addErrors?.fields['add-email']}>
-          {(control) => (
-            <input
-              type="email"
-              name="email"
-              required
-              autoComplete="off"
-              defaultValue={addValues?.email}
-              {...control}
-            />
-          )}
-        </Field>
-        <Field id="add-reason" label="Reason" error={addErrors?.fields['add-reason']}>
-          {(control) => (
-            <select name="reason" defaultValue={addValues?.reason ?? 'manual'} {...control}>
-              <option value="manual">Added by hand: no mail at all</option>
-              <option value="hard-bounce">Hard bounce: no mail at all</option>
-              <option value="complaint">Complaint: no promotional mail</option>
-            </select>
-          )}
-        </Field>
-        <Field
-          id="add-detail"
-          label="Detail (optional)"
-          hint="Kept beside the suppression, e.g. what the person asked for."
-          error={addErrors?.fields['add-detail']}
-        >
-          {(control) => (
-            <input type="text" name="detail" maxLength={500} defaultValue={addValues?.detail} {...control} />
-          )}
-        </Field>
-        <button type="submit" name="intent" value="add">
-          Add to the list
-        </button>
-      </Form>
+      {page.canChange && (
+        <>
+          <Form method="post" className="panel" aria-labelledby="add-heading">
+            <h2 id="add-heading">Add an address</h2>
+            <CsrfField />
+            <FormProblem errors={addErrors} />
+            <Field id="add-email" label="Address" error={addErrors?.fields['add-email']}>
+              {(control) => (
+                <input
+                  type="email"
+                  name="email"
+                  required
+                  autoComplete="off"
+                  defaultValue={addValues?.email}
+                  {...control}
+                />
+              )}
+            </Field>
+            <Field id="add-reason" label="Reason" error={addErrors?.fields['add-reason']}>
+              {(control) => (
+                <select name="reason" defaultValue={addValues?.reason ?? 'manual'} {...control}>
+                  <option value="manual">Added by hand: no mail at all</option>
+                  <option value="hard-bounce">Hard bounce: no mail at all</option>
+                  <option value="complaint">Complaint: no promotional mail</option>
+                </select>
+              )}
+            </Field>
+            <Field
+              id="add-detail"
+              label="Detail (optional)"
+              hint="Kept beside the suppression, e.g. what the person asked for."
+              error={addErrors?.fields['add-detail']}
+            >
+              {(control) => (
+                <input
+                  type="text"
+                  name="detail"
+                  maxLength={500}
+                  defaultValue={addValues?.detail}
+                  {...control}
+                />
+              )}
+            </Field>
+            <button type="submit" name="intent" value="add">
+              Add to the list
+            </button>
+          </Form>
 
-      <Form method="post" className="panel" id="lift" aria-labelledby="lift-heading">
-        <h2 id="lift-heading">Lift a suppression</h2>
-        <p className="muted">
-          The address may be mailed again. Your reason is kept in the contact’s consent log. An erased
-          contact’s suppression cannot be lifted here: only new consent ends it.
-        </p>
-        <CsrfField />
-        <FormProblem errors={liftErrors} />
-        <Field id="lift-address" label="Address" error={liftErrors?.fields['lift-address']}>
-          {(control) => (
-            <input
-              type="email"
-              name="address"
-              required
-              autoComplete="off"
-              defaultValue={liftValues.address}
-              {...control}
-            />
-          )}
-        </Field>
-        <Field id="lift-only" label="Which suppression" error={liftErrors?.fields['lift-only']}>
-          {(control) => (
-            <select name="only" defaultValue={liftValues.only} {...control}>
-              <option value="">Every one the address has</option>
-              {SUPPRESSION_REASONS.filter((reason) => reason !== 'erasure').map((reason) => (
-                <option key={reason} value={reason}>
-                  {REASONS[reason]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field
-          id="lift-why"
-          label="Why it may be mailed again"
-          hint="Required. For example: “Confirmed by phone that the mailbox works again.”"
-          error={liftErrors?.fields['lift-why']}
-        >
-          {(control) => (
-            <textarea
-              name="why"
-              className="prose"
-              rows={3}
-              required
-              minLength={3}
-              defaultValue={liftValues.why}
-              {...control}
-            />
-          )}
-        </Field>
-        <button type="submit" name="intent" value="lift">
-          Lift the suppression
-        </button>
-      </Form>
+          <Form method="post" className="panel" id="lift" aria-labelledby="lift-heading">
+            <h2 id="lift-heading">Lift a suppression</h2>
+            <p className="muted">
+              The address may be mailed again. Your reason is kept in the contact’s consent log. An erased
+              contact’s suppression cannot be lifted here: only new consent ends it.
+            </p>
+            <CsrfField />
+            <FormProblem errors={liftErrors} />
+            <Field id="lift-address" label="Address" error={liftErrors?.fields['lift-address']}>
+              {(control) => (
+                <input
+                  type="email"
+                  name="address"
+                  required
+                  autoComplete="off"
+                  defaultValue={liftValues.address}
+                  {...control}
+                />
+              )}
+            </Field>
+            <Field id="lift-only" label="Which suppression" error={liftErrors?.fields['lift-only']}>
+              {(control) => (
+                <select name="only" defaultValue={liftValues.only} {...control}>
+                  <option value="">Every one the address has</option>
+                  {SUPPRESSION_REASONS.filter((reason) => reason !== 'erasure').map((reason) => (
+                    <option key={reason} value={reason}>
+                      {REASONS[reason]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field
+              id="lift-why"
+              label="Why it may be mailed again"
+              hint="Required. For example: “Confirmed by phone that the mailbox works again.”"
+              error={liftErrors?.fields['lift-why']}
+            >
+              {(control) => (
+                <textarea
+                  name="why"
+                  className="prose"
+                  rows={3}
+                  required
+                  minLength={3}
+                  defaultValue={liftValues.why}
+                  {...control}
+                />
+              )}
+            </Field>
+            <button type="submit" name="intent" value="lift">
+              Lift the suppression
+            </button>
+          </Form>
+        </>
+      )}
     </>
   );
 }

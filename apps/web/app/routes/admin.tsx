@@ -3,39 +3,44 @@ import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import adminStyles from '~/components/admin/admin.css?url';
 import { formatInstant } from '~/components/admin/format';
 import { readSmtpOutage } from '~/server/admin/read-smtp-outage.server';
+import { consoleSections } from '~/server/admin/console-sections.server';
 import { requireAdmin } from '~/server/admin/require-admin.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
 
-/** The console's frame: who is signed in, the sections, their account, sign-out. Each child checks sign-in too. */
+/** The console's frame: who is signed in and as what role, the sections that role may read, their account, sign-out. Each child checks sign-in and role too. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
-  return { email: admin.email, csrf: admin.csrf, smtpOutages: await readSmtpOutage() };
+  return {
+    email: admin.email,
+    role: admin.role,
+    csrf: admin.csrf,
+    sections: consoleSections(admin),
+    smtpOutages: await readSmtpOutage(),
+  };
 }
 
 export default function ConsoleLayout() {
-  const { email, csrf, smtpOutages } = useLoaderData<typeof loader>();
+  const { email, role, csrf, sections, smtpOutages } = useLoaderData<typeof loader>();
   return (
     <div className="admin-console">
       <div className="admin-bar">
         <nav aria-label="Console">
           <ul className="admin-nav">
-            <li>
-              <NavLink to="/admin/campaigns">Campaigns</NavLink>
-            </li>
-            <li>
-              <NavLink to="/admin/policies">Policies</NavLink>
-            </li>
-            <li>
-              <NavLink to="/admin/suppressions">Suppressions</NavLink>
-            </li>
+            {sections.map((section) => (
+              <li key={section.to}>
+                <NavLink to={section.to}>{section.label}</NavLink>
+              </li>
+            ))}
             <li>
               <NavLink to="/admin/account">Your account</NavLink>
             </li>
           </ul>
         </nav>
         <Form method="post" action="/admin/sign-out" className="admin-user">
-          <span className="muted">{email}</span>
+          <span className="muted">
+            {email} ({role})
+          </span>
           <input type="hidden" name="csrf" value={csrf} />
           <button type="submit" className="secondary">
             Sign out

@@ -1,5 +1,6 @@
 import { collaborationInvite } from './collaboration-invite.js';
 import { consentConfirmation } from './consent-confirmation.js';
+import { consoleInvitation } from './console-invitation.js';
 import { newsletter } from './newsletter.js';
 import { policyUpdate } from './policy-update.js';
 import { securitySignIn } from './security-sign-in.js';
@@ -13,4 +14,5 @@ export const seedTemplates: TemplateDefinition[] = [
   collaborationInvite,
   newsletter,
   consentConfirmation,
+  consoleInvitation,
 ];

@@ -12,7 +12,7 @@ export type ApiProblem = {
 
 export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; problem: ApiProblem };
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The console's session: the API acts as the person signed in with it. */
 export type ConsoleCaller = { session: { secret: string } };
@@ -52,6 +52,29 @@ export function callApi<T>(method: Method, path: string, body?: unknown): Promis
 /** The web app's own reads (the public policy page), as `readApiAs`. */
 export function readApi<T>(path: string): Promise<T> {
   return readOrThrow(callApi<T>('GET', path), path);
+}
+
+/**
+ * A download the API streams (CSV): its response as it comes, to pass on to the browser without
+ * holding it. A 4xx is a problem as `callApiAs` gives one; a 5xx or no answer throws as there.
+ */
+export async function streamApiAs(
+  caller: ConsoleCaller,
+  path: string,
+): Promise<{ ok: true; response: Response } | { ok: false; problem: ApiProblem }> {
+  let response: Response;
+  try {
+    response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
+      headers: { authorization: `Console ${caller.session.secret}` },
+    });
+  } catch (error) {
+    console.error(`API GET ${path} did not answer: ${(error as Error).message}`);
+    throw data(null, { status: 503 });
+  }
+  if (response.ok) return { ok: true, response };
+  const text = await response.text();
+  if (response.status >= 500) throw new Error(`API GET ${path} answered ${response.status}: ${text}`);
+  return { ok: false, problem: { status: response.status, ...parseProblem(text) } };
 }
 
 async function requestApi<T>(

@@ -1,3 +1,4 @@
+import type { AdminRoleName } from '@herald/contract';
 import type { Tx } from '@herald/db';
 import { createHash, randomBytes } from 'node:crypto';
 import { db } from '../db.server';
@@ -18,7 +19,7 @@ export type LiveSession = {
   id: string;
   secret: string;
   lastSeenAt: Date;
-  adminUser: { id: string; email: string };
+  adminUser: { id: string; email: string; role: AdminRoleName };
 };
 
 /**
@@ -50,11 +51,14 @@ export async function findLiveSession(secret: string): Promise<LiveSession | nul
       lastSeenAt: true,
       revokedAt: true,
       expiresAt: true,
-      adminUser: { select: { id: true, email: true } },
+      adminUser: { select: { id: true, email: true, role: true, deactivatedAt: true } },
     },
   });
   if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) return null;
-  return { id: session.id, secret, lastSeenAt: session.lastSeenAt, adminUser: session.adminUser };
+  // A deactivated account's sessions end with it (deactivation revokes them too; this covers a race).
+  const { deactivatedAt, ...adminUser } = session.adminUser;
+  if (deactivatedAt) return null;
+  return { id: session.id, secret, lastSeenAt: session.lastSeenAt, adminUser };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { redirect } from '@remix-run/node';
+import { type AdminRoleName, roleAllows, type Scope } from '@herald/contract';
+import { data, redirect } from '@remix-run/node';
 import { requireCsrf } from '../require-csrf.server';
 import { clearAdminCookie, readAdminCookie } from './admin-session.server';
 import { findLiveSession, markSessionSeen } from './console-sessions.server';
@@ -11,6 +12,7 @@ import { findLiveSession, markSessionSeen } from './console-sessions.server';
 export type SignedInAdmin = {
   id: string;
   email: string;
+  role: AdminRoleName;
   csrf: string;
   session: { id: string; secret: string };
 };
@@ -48,4 +50,41 @@ export async function requireAdminForm(request: Request): Promise<{ admin: Signe
 /** Where to go after signing in: only a console path of this site, never another origin. */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.includes('\\') ? next : '/admin';
+}
+
+/**
+ * What a console page needs of the person's role (docs/decisions/016-console-roles.md): the API
+ * scope behind it, and whether it changes something. Every loader and action calls this after
+ * requireAdmin, since a hidden button stops nobody: a role without it gets the 403 page, and nothing
+ * is changed. The API checks the same table again on every call the console makes.
+ */
+export type ConsolePower = { scope: Scope | readonly Scope[]; change: boolean };
+
+/** Whether the role has the power: any of the scopes it names (as the API's narrower scopes admit). */
+export function can(admin: Pick<SignedInAdmin, 'role'>, power: ConsolePower): boolean {
+  const scopes = typeof power.scope === 'string' ? [power.scope] : power.scope;
+  return scopes.some((scope) => roleAllows(admin.role, scope, power.change));
+}
+
+export function requirePower(admin: SignedInAdmin, power: ConsolePower): void {
+  if (!can(admin, power)) throw data({ refused: 'role' }, { status: 403 });
+}
+
+/** requireAdmin, then requirePower: a page's loader. */
+export async function requireAdminWith(request: Request, power: ConsolePower): Promise<SignedInAdmin> {
+  const admin = await requireAdmin(request);
+  requirePower(admin, power);
+  return admin;
+}
+
+/** requireAdminForm, then requirePower (checked before the form is read further). */
+export async function requireAdminFormWith(
+  request: Request,
+  power: ConsolePower,
+): Promise<{ admin: SignedInAdmin; form: FormData }> {
+  const admin = await requireAdmin(request);
+  requirePower(admin, power);
+  const form = await request.formData();
+  requireCsrf(admin, form);
+  return { admin, form };
 }

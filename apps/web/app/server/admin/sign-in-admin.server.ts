@@ -26,7 +26,8 @@ export async function signInAdmin(form: FormData, client: Client): Promise<SignI
   const admin = email ? await db.adminUser.findUnique({ where: { email } }) : null;
   const password = parsed.success ? parsed.data.password : '';
   const matches = await verifyPassword(password, admin?.passwordHash ?? (await decoyHash()));
-  if (!admin || !matches) return { ok: false, reason: 'invalid' };
+  // A deactivated account answers as a wrong password does: the page tells nobody which accounts exist.
+  if (!admin || !matches || admin.deactivatedAt) return { ok: false, reason: 'invalid' };
   await forgiveSignInAttempt(attempt);
   await db.adminUser.update({ where: { id: admin.id }, data: { lastSignInAt: new Date() } });
   return { ok: true, adminId: admin.id };

@@ -38,9 +38,13 @@ export function readPageQuery(url: URL): SuppressionsPageQuery {
 /**
  * The suppression page's three reads, side by side: a page of the list (a search the API refuses,
  * such as an unknown reason, is shown beside the search form instead of failing the page), the latest
- * reports and the rates over the chosen window.
+ * reports and the rates over the chosen window (those two for a role that reads feedback only).
  */
-export async function loadSuppressionsPage(caller: ConsoleCaller, query: SuppressionsPageQuery) {
+export async function loadSuppressionsPage(
+  caller: ConsoleCaller,
+  query: SuppressionsPageQuery,
+  { feedback }: { feedback: boolean },
+) {
   const range = RATE_RANGES.find((option) => option.key === query.range) ?? RATE_RANGES[1]!;
   const listQuery = new URLSearchParams({ limit: String(PAGE) });
   if (query.q) listQuery.set('q', query.q);
@@ -52,11 +56,13 @@ export async function loadSuppressionsPage(caller: ConsoleCaller, query: Suppres
 
   const [list, reports, rates] = await Promise.all([
     callApiAs<SuppressionList>(caller, 'GET', `/v1/suppressions?${listQuery}`),
-    readApiAs<FeedbackReportList>(caller, `/v1/feedback/reports?${reportsQuery}`),
-    readApiAs<FeedbackRates>(
-      caller,
-      `/v1/feedback/rates?${new URLSearchParams({ from, bucket: range.bucket })}`,
-    ),
+    feedback ? readApiAs<FeedbackReportList>(caller, `/v1/feedback/reports?${reportsQuery}`) : null,
+    feedback
+      ? readApiAs<FeedbackRates>(
+          caller,
+          `/v1/feedback/rates?${new URLSearchParams({ from, bucket: range.bucket })}`,
+        )
+      : null,
   ]);
   return {
     query,
