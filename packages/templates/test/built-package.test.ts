@@ -44,6 +44,7 @@ console.log(JSON.stringify(seedTemplates.map((t) => ({ key: t.key, subject: t.su
     'collaboration-invite',
     'newsletter',
     'consent-confirmation',
+    'console-invitation',
   ]);
   for (const template of templates) {
     expect(template.mjmlStart).toBe('<mjml lang="en" ');

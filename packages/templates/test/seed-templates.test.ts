@@ -20,7 +20,7 @@ function stringsIn(value: unknown): string[] {
 }
 
 describe('seed templates', () => {
-  it('covers the six seed keys, each in a seeded category', () => {
+  it('covers the seven seed keys, each in a seeded category', () => {
     expect(seedTemplates.map((template) => template.key)).toEqual([
       'service-notice',
       'security-sign-in',
@@ -28,6 +28,7 @@ describe('seed templates', () => {
       'collaboration-invite',
       'newsletter',
       'consent-confirmation',
+      'console-invitation',
     ]);
     const categoryKeys = seedCategories.map((category) => category.key);
     for (const template of seedTemplates) expect(categoryKeys).toContain(template.categoryKey);
