@@ -3,6 +3,8 @@ import { BullModule } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditLogModule } from './audit-log/audit-log.module.js';
+import { ExportsModule } from './exports/exports.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
@@ -44,6 +46,8 @@ export class ApiModule {
         SuppressionsModule,
         ApiKeysModule,
         AuditLogModule,
+        ExportsModule,
+        ImportsModule,
       ],
       controllers: [HealthController, DocsController],
     };

@@ -261,7 +261,7 @@ describe('GET /v1/audit-log', () => {
   });
 
   it('a CSV field a spreadsheet would run as a formula is written as text', async () => {
-    const { csvField } = await import('../src/audit-log/audit-log-csv.js');
+    const { csvField } = await import('../src/core/csv.js');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField(null)).toBe('');

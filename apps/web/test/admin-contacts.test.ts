@@ -235,6 +235,47 @@ describe('the contact console (HTTP, no JavaScript)', () => {
     expect(await stack.db.consentLogEntry.count({ where: { contactId } })).toBe(before);
   });
 
+  it('downloads every contact and the consent log of a date range as CSV; a marketer may not', async () => {
+    const contacts = await fetch(`${stack.web.url}/admin/exports/contacts`, {
+      headers: { cookie: supportCookie },
+    });
+    expect(contacts.status).toBe(200);
+    expect(contacts.headers.get('content-disposition')).toBe('attachment; filename="herald-contacts.csv"');
+    const contactLines = (await contacts.text()).trimEnd().split('\r\n');
+    expect(contactLines[0]).toMatch(
+      /^id,email,name,externalId,locale,timezone,createdAt,allPromotional,category:/,
+    );
+    expect(contactLines.find((line) => line.startsWith(`${contactId},`))).toContain(`,${EMAIL},`);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const log = await fetch(`${stack.web.url}/admin/exports/consent-log?from=${today}&to=${today}`, {
+      headers: { cookie: supportCookie },
+    });
+    expect(log.status).toBe(200);
+    const logText = await log.text();
+    expect(logText).toContain(`,${contactId},newsletter,unsubscribe,admin,admin:${support.email},`);
+    const backwards = await getPage(
+      `${stack.web.url}/admin/exports/consent-log?from=${today}&to=2020-01-01`,
+      {
+        cookie: supportCookie,
+      },
+    );
+    expect(backwards.status).toBe(400);
+    expect(textOf(backwards.html)).toContain('must be before');
+
+    const marketerCookie = await signedInCookie(stack.web.url, marketer);
+    expect(
+      (await getPage(`${stack.web.url}/admin/exports/contacts`, { cookie: marketerCookie })).status,
+    ).toBe(403);
+    const audit = await stack.db.auditLogEntry.findMany({
+      where: {
+        actor: `admin:${support.email}`,
+        action: { in: ['contacts.exported', 'consent-log.exported'] },
+      },
+    });
+    expect(audit.map((row) => row.action).sort()).toEqual(['consent-log.exported', 'contacts.exported']);
+  });
+
   it('the agent exports the contact as a JSON download, written to the audit log', async () => {
     const response = await fetch(`${stack.web.url}/admin/contacts/${contactId}/export`, {
       headers: { cookie: supportCookie },

@@ -6,7 +6,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * A date ("2026-12-01", that day from 00:00 UTC) or an instant ("2026-12-01T09:30:00Z"). `end`: a
  * bare date then means the end of that day, so from=to=the same day is that whole day.
  */
-const BoundSchema = (end: boolean) =>
+export const BoundSchema = (end: boolean) =>
   z
     .string()
     .trim()

@@ -31,3 +31,20 @@ export {
   type AuditLogEntryView,
   type ListAuditLogInput,
 } from './audit-log.js';
+export {
+  CONSENT_LOG_CSV_COLUMNS,
+  CONTACTS_CSV_COLUMNS,
+  ExportConsentLogSchema,
+  ExportContactsSchema,
+  type ExportConsentLogInput,
+} from './exports.js';
+export {
+  IMPORT_ERRORS_CSV_COLUMNS,
+  IMPORT_STATUSES,
+  ImportIdSchema,
+  ImportQuerySchema,
+  ImportRowSchema,
+  type ImportQueryInput,
+  type ImportResult,
+  type ImportRow,
+} from './imports.js';

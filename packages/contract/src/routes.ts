@@ -22,6 +22,8 @@ import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
 import { CreateApiKeySchema } from './api-keys.js';
 import { ListAuditLogSchema } from './audit-log.js';
+import { ExportConsentLogSchema, ExportContactsSchema } from './exports.js';
+import { ImportQuerySchema } from './imports.js';
 import type { Scope } from './scopes.js';
 import {
   AddSuppressionSchema,
@@ -487,5 +489,39 @@ export const ROUTES: readonly Route[] = [
       'Who changed what through the console or the API, newest first: filter by actor and action (exact, or a prefix ending in ":" or "."), target, from/to (dates or instants); `next` pages on. format=csv downloads every matching row.',
     query: ListAuditLogSchema,
     response: '{ entries: AuditLogEntryView[], next: string | null } or text/csv',
+  },
+  {
+    method: 'post',
+    path: '/v1/imports',
+    scope: 'contacts:write',
+    summary:
+      'Import contacts and the unsubscribes an old system collected, streamed: a text/csv body (header line first) or application/x-ndjson (one object per line) with email, name, externalId, locale, timezone, status (subscribed, unsubscribed, suppressed), consentedAt, source and attr.{name} columns. `subscribed` rows are subscribed to `categories` with `basis` as proof, except addresses Herald knows are unsubscribed, suppressed or erased (keptUnsubscribed). Bad rows are reported by line; dryRun=true writes nothing. Written to the audit log.',
+    query: ImportQuerySchema,
+    response: 'ImportResult',
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/{id}/errors',
+    scope: 'contacts:read',
+    summary: 'The rows of an import that were not applied, as CSV: line, message.',
+    response: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/v1/exports/contacts',
+    scope: 'contacts:read',
+    summary:
+      'Every contact that is not erased with its consent now, as CSV streamed a page at a time: identity, the all-promotional switch, one yes/no column per category (`category:{key}`), the suppression reasons. Written to the audit log.',
+    query: ExportContactsSchema,
+    response: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/v1/exports/consent-log',
+    scope: 'contacts:read',
+    summary:
+      'The consent log entries written from `from` to `to` (dates, to inclusive, or instants), oldest first, as CSV streamed a page at a time: the proof of each opt-in and opt-out. Written to the audit log.',
+    query: ExportConsentLogSchema,
+    response: 'text/csv',
   },
 ];

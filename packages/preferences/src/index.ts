@@ -17,6 +17,7 @@ export { buildListUnsubscribeHeaders } from './build-list-unsubscribe-headers.js
 export { preferenceLinks } from './preference-links.js';
 
 export { addressHashes, hashAddress, normalizeAddress } from './hash-address.js';
+export { effectiveSubscription } from './effective-subscription.js';
 export { useAddressHashKey } from './address-hash-key.js';
 export { addressHashMatchSql } from './address-hash-sql.js';
 export { hashClientIp } from './hash-client-ip.js';
@@ -36,6 +37,12 @@ export { revokeLinks } from './revoke-links.js';
 export { suppressAddress } from './suppress-address.js';
 export { unsuppressAddress } from './unsuppress-address.js';
 export { recordFeedback } from './record-feedback.js';
-export type { FeedbackChannel, FeedbackEffect, FeedbackInput, FeedbackKind, FeedbackResult } from './record-feedback.js';
+export type {
+  FeedbackChannel,
+  FeedbackEffect,
+  FeedbackInput,
+  FeedbackKind,
+  FeedbackResult,
+} from './record-feedback.js';
 export { eraseContact } from './erase-contact.js';
 export { waitForInFlightDeliveries } from './wait-for-in-flight-deliveries.js';

@@ -107,6 +107,36 @@ export default function Contacts() {
           </p>
         )}
       </section>
+      <section className="panel" aria-labelledby="exports-heading">
+        <h2 id="exports-heading">Exports</h2>
+        <p>
+          CSV files, streamed however many rows there are; each export is in the audit log with your name.
+        </p>
+        <p className="actions">
+          <a href="/admin/exports/contacts" download>
+            Every contact with their consent now
+          </a>
+        </p>
+        <Form
+          method="get"
+          action="/admin/exports/consent-log"
+          reloadDocument
+          className="inline-fields"
+          aria-label="Export the consent log"
+        >
+          <Field id="export-from" label="Consent log from (UTC)">
+            {(control) => <input type="date" name="from" required {...control} />}
+          </Field>
+          <Field id="export-to" label="To (UTC, inclusive)">
+            {(control) => <input type="date" name="to" required {...control} />}
+          </Field>
+          <div className="field field-button">
+            <button type="submit" className="secondary">
+              Download the consent log
+            </button>
+          </div>
+        </Form>
+      </section>
     </>
   );
 }

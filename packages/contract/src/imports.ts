@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  AttributesSchema,
+  EmailSchema,
+  IdSchema,
+  KebabKeySchema,
+  LocaleSchema,
+  TimezoneSchema,
+} from './common.js';
+
+/**
+ * POST /v1/imports query: the categories to subscribe `subscribed` rows to (comma-separated keys),
+ * the consent basis the company collected them under (kept as proof), and whether to only try.
+ */
+export const ImportQuerySchema = z.strictObject({
+  categories: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((value) => [
+      ...new Set(
+        (value ?? '')
+          .split(',')
+          .map((key) => key.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(KebabKeySchema).max(100)),
+  basis: z
+    .string({ error: 'is required: the consent basis, e.g. "double opt-in on example.com, 2019"' })
+    .trim()
+    .min(3, 'must say how the consent was collected (at least 3 characters)')
+    .max(1000),
+  dryRun: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+export type ImportQueryInput = z.output<typeof ImportQuerySchema>;
+
+export const IMPORT_STATUSES = ['subscribed', 'unsubscribed', 'suppressed'] as const;
+
+/** One row of an import (a CSV line by its header, or an NDJSON object); empty fields are left out. */
+export const ImportRowSchema = z.strictObject({
+  email: EmailSchema,
+  name: z.string().trim().min(1).max(200).optional(),
+  externalId: z.string().min(1).max(200).optional(),
+  locale: LocaleSchema.optional(),
+  timezone: TimezoneSchema.optional(),
+  status: z
+    .enum(IMPORT_STATUSES, { error: 'must be subscribed, unsubscribed or suppressed' })
+    .default('subscribed'),
+  consentedAt: z
+    .union([z.iso.datetime({ offset: true, local: true }), z.iso.date()], {
+      error: 'must be an ISO 8601 date or date-time',
+    })
+    .optional(),
+  source: z.string().max(1000).optional(),
+  attributes: AttributesSchema.optional(),
+});
+export type ImportRow = z.output<typeof ImportRowSchema>;
+
+export const ImportIdSchema = z.strictObject({ id: IdSchema });
+
+/** What an import did (a dry run: would do). `errors` holds the first 100 bad rows. */
+export interface ImportResult {
+  id: string;
+  dryRun: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  subscribed: number;
+  unsubscribed: number;
+  suppressed: number;
+  keptUnsubscribed: number;
+  unchanged: number;
+  errors: { line: number; message: string }[];
+  errorCount: number;
+}
+
+/** GET /v1/imports/{id}/errors columns. */
+export const IMPORT_ERRORS_CSV_COLUMNS = ['line', 'message'] as const;
