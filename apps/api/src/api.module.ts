@@ -5,6 +5,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditLogModule } from './audit-log/audit-log.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { ImportsModule } from './imports/imports.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CategoriesModule } from './categories/categories.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
@@ -14,6 +15,7 @@ import { API_ENV } from './core/injection-tokens.js';
 import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DocsController } from './docs/docs.controller.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
+import { FormsModule } from './forms/forms.module.js';
 import { HealthController } from './health/health.controller.js';
 import { HooksModule } from './hooks/hooks.module.js';
 import type { HttpsFetcher } from './hooks/https-fetcher.js';
@@ -48,6 +50,8 @@ export class ApiModule {
         AuditLogModule,
         ExportsModule,
         ImportsModule,
+        WebhooksModule,
+        FormsModule,
       ],
       controllers: [HealthController, DocsController],
     };

@@ -8,6 +8,7 @@ import { deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module.js';
 import { InboundSmtpService } from './inbound/inbound-smtp.service.js';
 import { PolicyWorkerModule } from './policies/policy-worker.module.js';
+import { WebhookWorkerModule } from './webhooks/webhook-worker.module.js';
 import { WorkerQueuesModule } from './worker-queues.module.js';
 
 @Module({})
@@ -26,6 +27,7 @@ export class WorkerModule {
         DeliveryWorkerModule,
         CampaignWorkerModule,
         PolicyWorkerModule,
+        WebhookWorkerModule,
       ],
       providers: [InboundSmtpService],
     };

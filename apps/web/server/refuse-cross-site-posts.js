@@ -15,6 +15,14 @@ const NOT_ALLOWED_PAGE =
  */
 export function refuseCrossSitePosts(req, res, next) {
   if (req.method === 'GET' || req.method === 'HEAD' || req.path.startsWith('/u/')) return next();
+  // A subscribe form embedded on another site posts to /subscribe/{form} cross-site by design: a
+  // honeypot, a minimum fill time and rate limits guard it, and nothing is subscribed before the
+  // address confirms by mail. Its Origin is dropped so that Remix's guard lets it through too. The
+  // confirmation page (/subscribe/confirm/…) is not exempt.
+  if (/^\/subscribe\/(?!confirm\/)[^/]+\/?$/.test(req.path)) {
+    delete req.headers.origin;
+    return next();
+  }
   const origin = req.get('origin');
   if (!origin) return next();
   if (origin === 'null' && req.get('sec-fetch-site') === 'same-origin') {

@@ -182,6 +182,23 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(0)
     .default(15 * 60 * 1000),
+  /** How often a worker moves new webhook events to their endpoints and sends the due deliveries. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** A webhook delivery's first retry waits this long; each next one twice as long, up to WEBHOOK_BACKOFF_MAX_MS. */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(60 * 60 * 1000),
+  /** A delivery still failing this long after its event is given up, and its endpoint disabled. */
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(24 * 60 * 60 * 1000),
+  /** A receiver that has not answered within this is a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 })
   .superRefine(requireSecrets)
   .superRefine(requireInboundTlsPair);

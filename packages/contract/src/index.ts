@@ -48,3 +48,22 @@ export {
   type ImportResult,
   type ImportRow,
 } from './imports.js';
+export {
+  CreateSubscribeFormSchema,
+  SUBSCRIBE_FORM_FIELDS,
+  type CreateSubscribeFormInput,
+  type SubscribeFormField,
+  type SubscribeFormView,
+} from './forms.js';
+export {
+  CreateWebhookSchema,
+  ListWebhookDeliveriesSchema,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENTS,
+  type CreatedWebhookEndpoint,
+  type CreateWebhookInput,
+  type WebhookDeliveryStatus,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
+  type WebhookEvent,
+} from './webhooks.js';

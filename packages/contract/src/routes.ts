@@ -24,6 +24,8 @@ import { CreateApiKeySchema } from './api-keys.js';
 import { ListAuditLogSchema } from './audit-log.js';
 import { ExportConsentLogSchema, ExportContactsSchema } from './exports.js';
 import { ImportQuerySchema } from './imports.js';
+import { CreateWebhookSchema, ListWebhookDeliveriesSchema } from './webhooks.js';
+import { CreateSubscribeFormSchema } from './forms.js';
 import type { Scope } from './scopes.js';
 import {
   AddSuppressionSchema,
@@ -505,6 +507,80 @@ export const ROUTES: readonly Route[] = [
     scope: 'contacts:read',
     summary: 'The rows of an import that were not applied, as CSV: line, message.',
     response: 'text/csv',
+  },
+  {
+    method: 'post',
+    path: '/v1/forms',
+    scope: 'contacts:write',
+    summary:
+      'Create a subscribe form: its hosted page /subscribe/{key} and embeddable snippet subscribe an address to its promotional categories once the address confirms by mail. Written to the audit log.',
+    body: CreateSubscribeFormSchema,
+    status: 201,
+    response: 'SubscribeFormView',
+  },
+  {
+    method: 'get',
+    path: '/v1/forms',
+    scope: 'contacts:read',
+    summary: 'Every subscribe form, newest first.',
+    response: '{ forms: SubscribeFormView[] }',
+  },
+  {
+    method: 'get',
+    path: '/v1/forms/{key}',
+    scope: 'contacts:read',
+    summary: 'One subscribe form by its key.',
+    response: 'SubscribeFormView',
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks',
+    scope: 'admin',
+    summary:
+      'Registers an endpoint for the events it names (https; http only for localhost outside production). The answer carries its signing secret ("whsec_…"), shown this once. Written to the audit log.',
+    body: CreateWebhookSchema,
+    status: 201,
+    response: 'CreatedWebhookEndpoint',
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks',
+    scope: 'admin',
+    summary: 'Every endpoint, newest first, without its secret; disabled ones carry when and why.',
+    response: '{ webhooks: WebhookEndpointView[] }',
+  },
+  {
+    method: 'delete',
+    path: '/v1/webhooks/{id}',
+    scope: 'admin',
+    summary:
+      'Removes an endpoint and its delivery log: nothing more is sent to it. Written to the audit log.',
+    response: 'WebhookEndpointView',
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    scope: 'admin',
+    summary:
+      'A new signing secret, shown this once; the previous one signs beside it for 24 hours (two `v1,` signatures in webhook-signature). Written to the audit log.',
+    response: 'CreatedWebhookEndpoint',
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks/{id}/deliveries',
+    scope: 'admin',
+    summary:
+      'The delivery log of an endpoint, newest first: each event with its status, attempts, last status code or error and next attempt.',
+    query: ListWebhookDeliveriesSchema,
+    response: '{ deliveries: WebhookDeliveryView[] }',
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/deliveries/{id}/resend',
+    scope: 'admin',
+    summary:
+      'Sends a delivery again (same webhook-id), now and with a fresh retry window. Written to the audit log.',
+    response: 'WebhookDeliveryView',
   },
   {
     method: 'get',

@@ -13,6 +13,7 @@ export const ConsentSourceValueSchema = z.enum([
   'bounce',
   'complaint',
   'import',
+  'subscribe-form',
 ]);
 export type ConsentSourceValue = z.infer<typeof ConsentSourceValueSchema>;
 
@@ -29,6 +30,7 @@ const PRISMA_NAMES = {
   bounce: 'bounce',
   complaint: 'complaint',
   import: 'import',
+  'subscribe-form': 'subscribe_form',
 } as const satisfies Record<ConsentSourceValue, ConsentSource>;
 
 export function toPrismaConsentSource(source: ConsentSourceValue): ConsentSource {

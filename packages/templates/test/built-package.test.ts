@@ -45,6 +45,7 @@ console.log(JSON.stringify(seedTemplates.map((t) => ({ key: t.key, subject: t.su
     'newsletter',
     'consent-confirmation',
     'console-invitation',
+    'subscription-confirm',
   ]);
   for (const template of templates) {
     expect(template.mjmlStart).toBe('<mjml lang="en" ');

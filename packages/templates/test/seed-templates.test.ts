@@ -20,7 +20,7 @@ function stringsIn(value: unknown): string[] {
 }
 
 describe('seed templates', () => {
-  it('covers the seven seed keys, each in a seeded category', () => {
+  it('covers every seed key, each in a seeded category', () => {
     expect(seedTemplates.map((template) => template.key)).toEqual([
       'service-notice',
       'security-sign-in',
@@ -29,6 +29,7 @@ describe('seed templates', () => {
       'newsletter',
       'consent-confirmation',
       'console-invitation',
+      'subscription-confirm',
     ]);
     const categoryKeys = seedCategories.map((category) => category.key);
     for (const template of seedTemplates) expect(categoryKeys).toContain(template.categoryKey);

@@ -10,6 +10,8 @@ export const WEB_APP_MAILS: Readonly<Record<string, { link: string; page: string
   'security-sign-in': { link: 'signInUrl', page: '/account/sign-in/' },
   // The confirmation an opt-in through an old or other-category preference link waits for.
   'consent-confirmation': { link: 'confirmUrl', page: '/preferences/confirm/' },
+  // The double opt-in of a subscribe form: the person confirms at their own address.
+  'subscription-confirm': { link: 'confirmUrl', page: '/subscribe/confirm/' },
 };
 
 /**

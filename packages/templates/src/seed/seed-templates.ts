@@ -5,6 +5,7 @@ import { newsletter } from './newsletter.js';
 import { policyUpdate } from './policy-update.js';
 import { securitySignIn } from './security-sign-in.js';
 import { serviceNotice } from './service-notice.js';
+import { subscriptionConfirm } from './subscription-confirm.js';
 import type { TemplateDefinition } from './template-definition.js';
 
 export const seedTemplates: TemplateDefinition[] = [
@@ -15,4 +16,5 @@ export const seedTemplates: TemplateDefinition[] = [
   newsletter,
   consentConfirmation,
   consoleInvitation,
+  subscriptionConfirm,
 ];

@@ -7,6 +7,7 @@ const SECTIONS: { to: string; label: string; power: ConsolePower }[] = [
   { to: '/admin/policies', label: 'Policies', power: { scope: 'policies', change: false } },
   { to: '/admin/contacts', label: 'Contacts', power: READ_CONTACTS },
   { to: '/admin/suppressions', label: 'Suppressions', power: { scope: 'contacts:read', change: false } },
+  { to: '/admin/forms', label: 'Forms', power: { scope: 'contacts:write', change: false } },
   { to: '/admin/team', label: 'Team', power: { scope: 'admin', change: true } },
   { to: '/admin/keys', label: 'API keys', power: { scope: 'admin', change: true } },
   { to: '/admin/audit', label: 'Audit log', power: { scope: 'audit', change: false } },

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CreateSubscribeFormSchema, KebabKeySchema } from '@herald/contract';
+import type { Db } from '@herald/db';
+import { type Caller, CurrentCaller } from '../core/caller.js';
+import { PRISMA } from '../core/injection-tokens.js';
+import { parseInput } from '../core/parse-input.js';
+import { RequireScope } from '../core/require-scope.decorator.js';
+import { createSubscribeForm, listSubscribeForms, readSubscribeForm, toFormView } from './subscribe-forms.js';
+
+/** Subscribe forms: the web app serves each at /subscribe/{key} and confirms its requests by mail. */
+@Controller('v1/forms')
+export class FormsController {
+  constructor(@Inject(PRISMA) private readonly db: Db) {}
+
+  @Post()
+  @RequireScope('contacts:write')
+  @HttpCode(201)
+  async create(@Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const input = parseInput(CreateSubscribeFormSchema, body);
+    return toFormView(await createSubscribeForm(this.db, input, caller.actor));
+  }
+
+  @Get()
+  @RequireScope('contacts:read')
+  async list() {
+    return { forms: (await listSubscribeForms(this.db)).map(toFormView) };
+  }
+
+  @Get(':key')
+  @RequireScope('contacts:read')
+  async read(@Param('key') key: string) {
+    return toFormView(await readSubscribeForm(this.db, parseInput(KebabKeySchema, key, 'path')));
+  }
+}

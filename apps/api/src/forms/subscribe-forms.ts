@@ -1,0 +1,72 @@
+import type { CreateSubscribeFormInput, SubscribeFormField, SubscribeFormView } from '@herald/contract';
+import { type Db, Prisma, type SubscribeForm } from '@herald/db';
+import { DomainError } from '../core/domain-error.js';
+import { recordAudit } from '../core/record-audit.js';
+
+export const toFormView = (form: SubscribeForm): SubscribeFormView => ({
+  key: form.key,
+  name: form.name,
+  categories: form.categories,
+  fields: form.fields as SubscribeFormField[],
+  consentText: form.consentText,
+  createdAt: form.createdAt.toISOString(),
+  disabledAt: form.disabledAt?.toISOString() ?? null,
+});
+
+/**
+ * Creates a subscribe form with its audit row, in one transaction. Its categories must exist and be
+ * promotional: a form never subscribes anyone to a transactional stream.
+ */
+export async function createSubscribeForm(
+  db: Db,
+  input: CreateSubscribeFormInput,
+  actor: string,
+): Promise<SubscribeForm> {
+  const categories = [...new Set(input.categories)];
+  const found = await db.category.findMany({ where: { key: { in: categories } } });
+  for (const key of categories) {
+    const category = found.find((row) => row.key === key);
+    if (!category) throw new DomainError('unknown_category', `No category with key "${key}".`);
+    if (category.class !== 'promotional') {
+      throw new DomainError(
+        'not_promotional',
+        `Category "${key}" is not promotional: a form subscribes to promotional categories only.`,
+      );
+    }
+  }
+  try {
+    return await db.$transaction(async (tx) => {
+      const form = await tx.subscribeForm.create({
+        data: {
+          key: input.key,
+          name: input.name,
+          categories,
+          fields: [...new Set(input.fields)],
+          consentText: input.consentText,
+        },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: 'subscribe-form.created',
+        targetType: 'subscribe-form',
+        targetId: form.key,
+        details: { name: form.name, categories: form.categories },
+      });
+      return form;
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new DomainError('conflict', `A form with key "${input.key}" already exists.`);
+    }
+    throw error;
+  }
+}
+
+export const listSubscribeForms = (db: Db) =>
+  db.subscribeForm.findMany({ orderBy: [{ createdAt: 'desc' }, { key: 'asc' }] });
+
+export async function readSubscribeForm(db: Db, key: string): Promise<SubscribeForm> {
+  const form = await db.subscribeForm.findUnique({ where: { key } });
+  if (!form) throw new DomainError('not_found', `No form with key "${key}".`);
+  return form;
+}

@@ -1,0 +1,112 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { describeClient } from '~/server/client.server';
+import { signFillStamp } from '~/server/forms/fill-stamp.server';
+import { requestSubscription } from '~/server/forms/request-subscription.server';
+import { CONFIRM_DAYS, HONEYPOT_FIELD, STAMP_FIELD } from '~/server/forms/subscribe-fields';
+import { findOpenForm } from '~/server/forms/subscribe-form.server';
+
+export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
+  { title: page ? `Subscribe: ${page.form.name}` : 'Subscribe' },
+];
+
+/**
+ * A subscribe form's hosted page (and, as its action, the endpoint the embeddable snippet posts to).
+ * Nothing is subscribed here: a real request mails a confirmation link, and every acceptable post
+ * gets the same "check your inbox" page whether a mail went or not.
+ */
+export async function loader({ params }: LoaderFunctionArgs) {
+  const form = await findOpenForm(params.form);
+  if (!form) throw data(null, { status: 404 });
+  return { form: publicView(form), stamp: signFillStamp(form.key) };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await findOpenForm(params.form);
+  if (!form) throw data(null, { status: 404 });
+  const outcome = await requestSubscription(form, await request.formData(), describeClient(request, context));
+  if (outcome.kind === 'invalid-email')
+    return data({ ...outcome, stamp: signFillStamp(form.key) }, { status: 422 });
+  if (outcome.kind === 'review') return { ...outcome, stamp: signFillStamp(form.key) };
+  return outcome;
+}
+
+const publicView = (form: { key: string; name: string; fields: string[]; consentText: string }) => ({
+  key: form.key,
+  name: form.name,
+  askName: form.fields.includes('name'),
+  consentText: form.consentText,
+});
+
+export default function SubscribePage() {
+  const { form, stamp: pageStamp } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>();
+  if (outcome?.kind === 'check-inbox') {
+    return (
+      <>
+        <h1>Check your inbox</h1>
+        <p role="status" className="notice">
+          If the address can get our emails, we have sent it a link to confirm your subscription to{' '}
+          {form.name}. You are not subscribed until you press the button it leads to. The link works for{' '}
+          {CONFIRM_DAYS} days.
+        </p>
+      </>
+    );
+  }
+  const values = outcome && 'values' in outcome ? outcome.values : { email: '', name: '' };
+  const stamp = outcome && 'stamp' in outcome ? outcome.stamp : pageStamp;
+  const invalid = outcome?.kind === 'invalid-email';
+  return (
+    <>
+      <h1>{form.name}</h1>
+      {outcome?.kind === 'review' && (
+        <p role="status" className="notice">
+          Check your address and press Subscribe to get the confirmation email.
+        </p>
+      )}
+      <p id="consent-text">{form.consentText}</p>
+      <Form method="post" aria-label={`Subscribe: ${form.name}`}>
+        <input type="hidden" name={STAMP_FIELD} value={stamp} />
+        <div className="field">
+          <label htmlFor="email">Email address</label>
+          <input
+            type="email"
+            id="email"
+            name="email"
+            autoComplete="email"
+            required
+            defaultValue={values.email}
+            aria-invalid={invalid ? true : undefined}
+            aria-describedby={invalid ? 'email-error' : undefined}
+          />
+          {invalid && (
+            <p id="email-error" className="notice error">
+              Enter your email address, like name@example.com.
+            </p>
+          )}
+        </div>
+        {form.askName && (
+          <div className="field">
+            <label htmlFor="name">Name (optional)</label>
+            <input
+              type="text"
+              id="name"
+              name="name"
+              autoComplete="name"
+              maxLength={200}
+              defaultValue={values.name}
+            />
+          </div>
+        )}
+        <div hidden>
+          <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>
+          <input type="text" id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" />
+        </div>
+        <button type="submit" aria-describedby="consent-text">
+          Subscribe
+        </button>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import type { SubscribeForm } from '@herald/db';
+import { db } from '../db.server';
+
+export type PublicForm = Pick<SubscribeForm, 'key' | 'name' | 'categories' | 'fields' | 'consentText'>;
+
+/** A form the public may fill: it exists and is not disabled. Read from the database (the web key reads no forms). */
+export async function findOpenForm(key: string | undefined): Promise<PublicForm | null> {
+  if (!key || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(key)) return null;
+  return db.subscribeForm.findFirst({
+    where: { key, disabledAt: null },
+    select: { key: true, name: true, categories: true, fields: true, consentText: true },
+  });
+}
+
+/** "Product news and Promotions": the form's categories by name, as the mail says what confirming does. */
+export async function describeCategories(keys: readonly string[]): Promise<string> {
+  const rows = await db.category.findMany({
+    where: { key: { in: [...keys] } },
+    select: { key: true, name: true },
+  });
+  const names = keys.map((key) => rows.find((row) => row.key === key)?.name ?? key);
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
