@@ -1,5 +1,7 @@
 import type { AdminRoleName } from '@herald/contract';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedAdmin } from '../../../prisma/seed-admin.js';
@@ -47,7 +49,8 @@ async function draftCampaign(): Promise<string> {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
+  // The API and worker outside production, so a webhook endpoint may be a plain-http local receiver.
+  [stack, browser] = await Promise.all([startConsoleStack({ NODE_ENV: 'test' }), launchChromium()]);
   noScript = await browser.newContext({ javaScriptEnabled: false });
   page = await noScript.newPage();
 });
@@ -64,8 +67,10 @@ const SECTIONS: Record<string, AdminRoleName[]> = {
   '/admin/policies/new': ['owner', 'operator'],
   '/admin/contacts': ['owner', 'support', 'viewer'],
   '/admin/suppressions': ['owner', 'operator', 'support', 'viewer'],
+  '/admin/forms': ['owner', 'support'],
   '/admin/team': ['owner'],
   '/admin/keys': ['owner'],
+  '/admin/webhooks': ['owner'],
   '/admin/audit': ['owner', 'viewer'],
 };
 
@@ -354,6 +359,62 @@ describe('API keys page', () => {
     expect(refused.status).toBe(422);
     expect(textOf(refused.html)).toContain('Must name at least one scope.');
     expect(await stack.db.apiKey.count({ where: { name } })).toBe(0);
+  });
+});
+
+describe('webhooks page', () => {
+  it('an owner adds an endpoint, sees its secret once, reads the delivery log and sends an event again', async () => {
+    const received: { id: string; type: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({
+          id: String(request.headers['webhook-id']),
+          type: (JSON.parse(body) as { type: string }).type,
+        });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`;
+      const owner = await account('owner');
+      await noScript.clearCookies();
+      await signInToConsole(page, stack.web.url, owner, '/admin/webhooks');
+      const form = page.getByRole('form', { name: 'Add an endpoint' });
+      await form.getByLabel('Address (https)').fill(url);
+      await form.getByLabel('contact.unsubscribed').check();
+      await submit(page, 'Add the endpoint');
+      const secret = page.getByTestId('webhook-secret');
+      expect(await secret.count(), await page.locator('body').innerText()).toBe(1);
+      expect(await secret.textContent()).toMatch(/^whsec_/);
+      await inspectPage(page, 'admin-webhooks');
+
+      const contact = await stack.api.call('POST', '/v1/contacts', { email: `hooked-${run}@example.test` });
+      const changed = await stack.api.call('PUT', `/v1/contacts/${contact.body.id}/preferences`, {
+        changes: [{ category: 'newsletter', subscribed: false }],
+        reason: 'Asked by mail',
+      });
+      expect(changed.status).toBe(200);
+      const deadline = Date.now() + 30_000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(received.map((event) => event.type)).toEqual(['contact.unsubscribed']);
+
+      const { id } = await stack.db.webhookEndpoint.findFirstOrThrow({ where: { url } });
+      await page.goto(`${stack.web.url}/admin/webhooks?endpoint=${id}`);
+      const rows = await page.getByTestId('webhook-deliveries').locator('tbody tr').allTextContents();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toContain('contact.unsubscribed');
+      expect(rows[0]).toContain('delivered');
+      await submit(page, 'Send again');
+      expect(await page.getByRole('status').first().textContent()).toContain('sent again');
+      while (received.length < 2 && Date.now() < deadline + 30_000)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(received.map((event) => event.id)).toEqual([received[0]?.id, received[0]?.id]);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
 

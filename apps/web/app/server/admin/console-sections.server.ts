@@ -10,6 +10,7 @@ const SECTIONS: { to: string; label: string; power: ConsolePower }[] = [
   { to: '/admin/forms', label: 'Forms', power: { scope: 'contacts:write', change: false } },
   { to: '/admin/team', label: 'Team', power: { scope: 'admin', change: true } },
   { to: '/admin/keys', label: 'API keys', power: { scope: 'admin', change: true } },
+  { to: '/admin/webhooks', label: 'Webhooks', power: { scope: 'admin', change: true } },
   { to: '/admin/audit', label: 'Audit log', power: { scope: 'audit', change: false } },
 ];
 
