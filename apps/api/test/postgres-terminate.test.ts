@@ -87,5 +87,5 @@ describe('PostgreSQL sessions terminated while transactional mail is delivered',
     expect(unsettled, 'messages still queued or sending').toEqual([]);
     expect(ids.map((id) => statuses.get(id))).toEqual(ids.map(() => 'sent'));
     expect(ids.map((id) => h.catcher.received.get(id))).toEqual(ids.map(() => 1));
-  }, 30_000);
+  }, 60_000);
 });
