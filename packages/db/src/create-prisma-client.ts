@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 
 import { PrismaClient } from './generated/client.js';
 
@@ -34,24 +35,41 @@ export function createPrismaClient({
   statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS,
 }: CreatePrismaClientOptions): PrismaClient {
   const { connectionString, schema } = splitSchemaParameter(databaseUrl);
-  const adapter = new PrismaPg(
-    {
-      connectionString,
-      ...(maxConnections !== undefined ? { max: maxConnections } : {}),
-      // Without these a database that stops answering (a dropped route, a frozen host) holds every
-      // caller until the kernel gives the connection up, some fifteen minutes later.
-      connectionTimeoutMillis: connectTimeoutMs,
-      statement_timeout: statementTimeoutMs,
-      query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      // Timestamps are stored without a zone and compared with now() in SQL: sessions run in UTC.
-      options: `-c TimeZone=UTC${schema ? ` -c search_path=${schema}` : ''}`,
-    },
-    schema ? { schema } : undefined,
-  );
+  const pool = createPgPool({
+    connectionString,
+    ...(maxConnections !== undefined ? { max: maxConnections } : {}),
+    // Without these a database that stops answering (a dropped route, a frozen host) holds every
+    // caller until the kernel gives the connection up, some fifteen minutes later.
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // Timestamps are stored without a zone and compared with now() in SQL: sessions run in UTC.
+    options: `-c TimeZone=UTC${schema ? ` -c search_path=${schema}` : ''}`,
+  });
+  // The adapter is typed against its own copy of @types/pg; at run time both use this one pg module.
+  const adapterPool = pool as unknown as ConstructorParameters<typeof PrismaPg>[0];
+  const adapter = new PrismaPg(adapterPool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }
+
+/**
+ * A node-postgres pool whose connections can never raise an unhandled `error` event. pg-pool listens
+ * for errors on an idle connection and a query listens while it runs, but a connection handed to a
+ * transaction has none until the adapter adds its own after an `await`: a server that ends the session
+ * (a restart, a failover, `pg_terminate_backend`) in the same packet that finished the connect emits
+ * the error in that gap, and Node ends the process on an `error` event nobody listens to. The error is
+ * not lost: the connection is no longer queryable, so its next statement fails and the pool drops it.
+ */
+export function createPgPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('connect', (client) => client.on('error', ignoreConnectionError));
+  pool.on('error', ignoreConnectionError);
+  return pool;
+}
+
+function ignoreConnectionError(): void {}
 
 /** `?schema=` is Prisma's parameter, not libpq's: take it out of the URL pg sees. */
 function splitSchemaParameter(databaseUrl: string): { connectionString: string; schema?: string } {

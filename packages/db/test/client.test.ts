@@ -9,6 +9,7 @@ import {
   type Db,
   type Tx,
 } from '../src/index.js';
+import { createPgPool } from '../src/create-prisma-client.js';
 import { prisma, query, scratchDatabase, type ScratchDatabase } from './helpers.js';
 
 /** The kind of helper the services write: it works inside or outside a transaction. */
@@ -112,5 +113,31 @@ describe('createPrismaClient', () => {
     );
     expect(rows.rowCount).toBe(1);
     expect(await db.contact.count({ where: { email: 'barbara@example.com' } })).toBe(0);
+  });
+});
+
+describe('createPgPool', () => {
+  let database: ScratchDatabase;
+  beforeAll(async () => {
+    database = await scratchDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('never lets a connection raise an error nobody listens to, idle or checked out', async () => {
+    const pool = createPgPool({ connectionString: database.url, max: 2 });
+    try {
+      // A checked-out connection with no query running has no listener of pg-pool's: the server ending
+      // its session there emitted an unhandled `error` and ended the process.
+      const client = await pool.connect();
+      expect(() => client.emit('error', new Error('terminating connection'))).not.toThrow();
+      client.release(true);
+
+      const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
   });
 });
