@@ -6,6 +6,7 @@ import { CoreModule } from './core/core.module.js';
 import { WORKER_ENV } from './core/injection-tokens.js';
 import { deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module.js';
+import { ImportWorkerModule } from './imports/import-worker.module.js';
 import { InboundSmtpService } from './inbound/inbound-smtp.service.js';
 import { PolicyWorkerModule } from './policies/policy-worker.module.js';
 import { WebhookWorkerModule } from './webhooks/webhook-worker.module.js';
@@ -28,6 +29,7 @@ export class WorkerModule {
         CampaignWorkerModule,
         PolicyWorkerModule,
         WebhookWorkerModule,
+        ImportWorkerModule,
       ],
       providers: [InboundSmtpService],
     };

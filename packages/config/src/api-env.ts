@@ -182,6 +182,17 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(0)
     .default(15 * 60 * 1000),
+  /**
+   * A worker applying a background import holds it this long between two batches; a worker that died
+   * leaves it to another (or to itself, restarted) once this has passed.
+   */
+  IMPORT_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(60 * 1000),
+  /** Rows of a background import a worker applies at once (one after another for the same address). */
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   /** How often a worker moves new webhook events to their endpoints and sends the due deliveries. */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** A webhook delivery's first retry waits this long; each next one twice as long, up to WEBHOOK_BACKOFF_MAX_MS. */

@@ -46,6 +46,11 @@ export {
   ImportRowSchema,
   type ImportQueryInput,
   type ImportResult,
+  type ImportPreviewRow,
+  type ImportView,
+  type ImportState,
+  IMPORT_STATES,
+  ListImportsSchema,
   type ImportRow,
 } from './imports.js';
 export {

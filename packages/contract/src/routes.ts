@@ -23,7 +23,7 @@ import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
 import { CreateApiKeySchema } from './api-keys.js';
 import { ListAuditLogSchema } from './audit-log.js';
 import { ExportConsentLogSchema, ExportContactsSchema } from './exports.js';
-import { ImportQuerySchema } from './imports.js';
+import { ImportQuerySchema, ListImportsSchema } from './imports.js';
 import { CreateWebhookSchema, ListWebhookDeliveriesSchema } from './webhooks.js';
 import { CreateSubscribeFormSchema } from './forms.js';
 import type { Scope } from './scopes.js';
@@ -497,9 +497,24 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/imports',
     scope: 'contacts:write',
     summary:
-      'Import contacts and the unsubscribes an old system collected, streamed: a text/csv body (header line first) or application/x-ndjson (one object per line) with email, name, externalId, locale, timezone, status (subscribed, unsubscribed, suppressed), consentedAt, source and attr.{name} columns. `subscribed` rows are subscribed to `categories` with `basis` as proof, except addresses Herald knows are unsubscribed, suppressed or erased (keptUnsubscribed). Bad rows are reported by line; dryRun=true writes nothing. Written to the audit log.',
+      'Import contacts and the unsubscribes an old system collected, streamed: a text/csv body (header line first) or application/x-ndjson (one object per line) with email, name, externalId, locale, timezone, status (subscribed, unsubscribed, suppressed), consentedAt, source and attr.{name} columns. `subscribed` rows are subscribed to `categories` with `basis` as proof, except addresses Herald knows are unsubscribed, suppressed or erased (keptUnsubscribed). Bad rows are reported by line; dryRun=true writes nothing and previews the first rows. `map` renames the file\'s columns (a JSON object, e.g. {"E-mail":"email","Plan":"attr.plan"}). background=true stages the rows, answers 202 with the ImportView, and a worker applies them (resumed after a crash, no row twice). Written to the audit log.',
     query: ImportQuerySchema,
-    response: 'ImportResult',
+    response: 'ImportResult, or 202 ImportView with background=true',
+  },
+  {
+    method: 'get',
+    path: '/v1/imports',
+    scope: 'contacts:read',
+    summary: 'The latest imports, newest first, with their progress and counts.',
+    query: ListImportsSchema,
+    response: '{ imports: ImportView[] }',
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/{id}',
+    scope: 'contacts:read',
+    summary: 'One import: queued, running (rows processed and an ETA) or finished (its counts).',
+    response: 'ImportView',
   },
   {
     method: 'get',

@@ -19,17 +19,32 @@ export function importFormat(contentType: string | undefined): ImportFormat | nu
   return null;
 }
 
+/**
+ * The file's column names mapped to Herald's fields (`?map=`): a name it gives keeps its column under
+ * the field, an empty field leaves the column out (null), a name it does not give keeps its own.
+ */
+export type ColumnMap = Readonly<Record<string, string>>;
+
+const mapped = (map: ColumnMap, name: string): string | null => {
+  const field = Object.hasOwn(map, name) ? (map[name] ?? '').trim() : name;
+  return field === '' ? null : field;
+};
+
 /** The rows of an import body, one at a time as they stream in. */
-export function importRows(format: ImportFormat, chunks: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
-  return format === 'csv' ? csvRows(chunks) : ndjsonRows(chunks);
+export function importRows(
+  format: ImportFormat,
+  chunks: AsyncIterable<string>,
+  map: ColumnMap = {},
+): AsyncGenerator<ParsedRow> {
+  return format === 'csv' ? csvRows(chunks, map) : ndjsonRows(chunks, map);
 }
 
-async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
-  let header: string[] | null = null;
+async function* csvRows(chunks: AsyncIterable<string>, map: ColumnMap): AsyncGenerator<ParsedRow> {
+  let header: (string | null)[] | null = null;
   for await (const { line, fields } of csvRecords(chunks)) {
     if (!header) {
-      header = fields.map((name) => name.trim());
-      checkHeader(header);
+      header = fields.map((name) => mapped(map, name.trim()));
+      checkHeader(header.filter((name): name is string => name !== null));
       continue;
     }
     if (fields.length !== header.length) {
@@ -39,7 +54,7 @@ async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<ParsedRow
     const record: Record<string, string> = {};
     header.forEach((name, index) => {
       const value = fields[index] ?? '';
-      if (value.trim() !== '') record[name] = value;
+      if (name !== null && value.trim() !== '') record[name] = value;
     });
     yield validate(line, record);
   }
@@ -54,14 +69,14 @@ function checkHeader(header: string[]): void {
   if (unknown.length > 0) {
     throw new DomainError(
       'invalid_request',
-      `Unknown CSV column(s): ${unknown.join(', ')} (attributes are named attr.{name}).`,
+      `Unknown CSV column(s): ${unknown.join(', ')}. Herald's fields are ${FIELDS.join(', ')}; attributes are named attr.{name}; map= renames a column or leaves it out.`,
     );
   }
   const twice = header.find((name, index) => header.indexOf(name) !== index);
   if (twice) throw new DomainError('invalid_request', `The CSV header names "${twice}" twice.`);
 }
 
-async function* ndjsonRows(chunks: AsyncIterable<string>): AsyncGenerator<ParsedRow> {
+async function* ndjsonRows(chunks: AsyncIterable<string>, map: ColumnMap): AsyncGenerator<ParsedRow> {
   for await (const { line, text } of textLines(chunks)) {
     let value: unknown;
     try {
@@ -75,7 +90,10 @@ async function* ndjsonRows(chunks: AsyncIterable<string>): AsyncGenerator<Parsed
       continue;
     }
     const record: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(value)) if (field !== null && field !== '') record[key] = field;
+    for (const [key, field] of Object.entries(value)) {
+      const name = mapped(map, key);
+      if (name !== null && field !== null && field !== '') record[name] = field;
+    }
     yield validate(line, record);
   }
 }

@@ -4,6 +4,8 @@ import {
   ImportIdSchema,
   ImportQuerySchema,
   type ImportResult,
+  type ImportView,
+  ListImportsSchema,
 } from '@herald/contract';
 import type { Db } from '@herald/db';
 import type { Request, Response } from 'express';
@@ -13,6 +15,7 @@ import { DomainError } from '../core/domain-error.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
+import { importView, stageImport } from './background-import.js';
 import { importFormat, importRows } from './import-rows.js';
 import { decodeBody, IMPORT_BODY_LIMIT, ImportTooLargeError } from './read-records.js';
 import { checkCategories, runImport } from './run-import.js';
@@ -34,8 +37,9 @@ export class ImportsController {
   async import(
     @Query() query: unknown,
     @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
     @CurrentCaller() caller: Caller,
-  ): Promise<ImportResult> {
+  ): Promise<ImportResult | ImportView> {
     const input = parseInput(ImportQuerySchema, query, 'query');
     await checkCategories(this.db, input.categories);
     const format = importFormat(request.headers['content-type']);
@@ -48,7 +52,33 @@ export class ImportsController {
     if (Number(request.headers['content-length'] ?? 0) > IMPORT_BODY_LIMIT) {
       throw new ImportTooLargeError(IMPORT_BODY_LIMIT);
     }
-    return runImport(this.db, importRows(format, decodeBody(request)), { actor: caller.actor, query: input });
+    const rows = importRows(format, decodeBody(request), input.map);
+    if (input.background) {
+      response.status(202);
+      return stageImport(this.db, rows, { actor: caller.actor, query: input });
+    }
+    return runImport(this.db, rows, { actor: caller.actor, query: input });
+  }
+
+  @Get()
+  @RequireScope('contacts:read')
+  async list(@Query() query: unknown): Promise<{ imports: ImportView[] }> {
+    const { limit } = parseInput(ListImportsSchema, query, 'query');
+    const found = await this.db.import.findMany({
+      where: { status: { not: 'staging' } },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+    });
+    return { imports: found.map((record) => importView(record)) };
+  }
+
+  @Get(':id')
+  @RequireScope('contacts:read')
+  async read(@Param('id') id: string): Promise<ImportView> {
+    const { id: importId } = parseInput(ImportIdSchema, { id }, 'path');
+    const found = await this.db.import.findUnique({ where: { id: importId } });
+    if (!found) throw new DomainError('not_found', `No import ${importId}.`);
+    return importView(found);
   }
 
   @Get(':id/errors')

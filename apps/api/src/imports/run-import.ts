@@ -1,4 +1,4 @@
-import type { ImportQueryInput, ImportResult, ImportRow } from '@herald/contract';
+import type { ImportPreviewRow, ImportQueryInput, ImportResult, ImportRow } from '@herald/contract';
 import { type Db, Prisma, type Tx } from '@herald/db';
 import { addressHashes, isPreferencesError, suppressAddress, updatePreferences } from '@herald/preferences';
 import { DomainError } from '../core/domain-error.js';
@@ -10,9 +10,23 @@ import type { ParsedRow } from './import-rows.js';
 const BATCH = 500;
 /** Bad rows the answer lists; every one is kept in import_errors. */
 const ANSWERED_ERRORS = 100;
+/** Rows the answer previews. */
+const PREVIEW_ROWS = 20;
 
-type Counts = Omit<ImportResult, 'id' | 'dryRun' | 'errors'>;
-type Outcome = 'subscribed' | 'unsubscribed' | 'suppressed' | 'keptUnsubscribed' | 'unchanged';
+export type Counts = Omit<ImportResult, 'id' | 'dryRun' | 'errors' | 'preview'>;
+export type Outcome = 'subscribed' | 'unsubscribed' | 'suppressed' | 'keptUnsubscribed' | 'unchanged';
+
+export const emptyCounts = (): Counts => ({
+  rows: 0,
+  created: 0,
+  updated: 0,
+  subscribed: 0,
+  unsubscribed: 0,
+  suppressed: 0,
+  keptUnsubscribed: 0,
+  unchanged: 0,
+  errorCount: 0,
+});
 
 /** Rolls a dry run's row back once its outcome is known. */
 class DryRun extends Error {
@@ -21,12 +35,12 @@ class DryRun extends Error {
   }
 }
 
-interface RowResult {
+export interface RowResult {
   contact: 'created' | 'updated' | null;
   outcome: Outcome | null;
 }
 
-interface ImportContext {
+export interface ImportContext {
   id: string;
   actor: string;
   query: ImportQueryInput;
@@ -60,21 +74,20 @@ export async function runImport(
   { actor, query }: { actor: string; query: ImportQueryInput },
 ): Promise<ImportResult> {
   const context: ImportContext = { id: uuid7(), actor, query };
-  const counts: Counts = {
-    rows: 0,
-    created: 0,
-    updated: 0,
-    subscribed: 0,
-    unsubscribed: 0,
-    suppressed: 0,
-    keptUnsubscribed: 0,
-    unchanged: 0,
-    errorCount: 0,
-  };
+  const counts = emptyCounts();
   const errors: { line: number; message: string }[] = [];
+  const preview: ImportPreviewRow[] = [];
   if (!query.dryRun) {
+    // `applying`: held by this request, never taken by a worker; shown as running.
     await db.import.create({
-      data: { id: context.id, actor, basis: query.basis, categories: query.categories },
+      data: {
+        id: context.id,
+        actor,
+        basis: query.basis,
+        categories: query.categories,
+        status: 'applying',
+        startedAt: new Date(),
+      },
     });
   }
 
@@ -83,8 +96,20 @@ export async function runImport(
     const bad: { line: number; message: string }[] = [];
     for (const parsed of batch) {
       counts.rows++;
-      const error = 'error' in parsed ? parsed.error : await applyRow(db, context, parsed.row, counts);
-      if (error === null) continue;
+      const applied = 'error' in parsed ? parsed.error : await applyRow(db, context, parsed.row);
+      if (preview.length < PREVIEW_ROWS) {
+        preview.push({
+          line: parsed.line,
+          email: 'row' in parsed ? parsed.row.email : null,
+          status: 'row' in parsed ? parsed.row.status : null,
+          outcome: typeof applied === 'string' ? applied : describe(applied),
+        });
+      }
+      if (typeof applied !== 'string') {
+        count(counts, applied);
+        continue;
+      }
+      const error = applied;
       const entry = { line: parsed.line, message: error };
       bad.push(entry);
       counts.errorCount++;
@@ -105,7 +130,13 @@ export async function runImport(
     await db.$transaction(async (tx) => {
       await tx.import.update({
         where: { id: context.id },
-        data: { counts: counts as unknown as Prisma.InputJsonObject, finishedAt: new Date() },
+        data: {
+          status: 'finished',
+          counts: counts as unknown as Prisma.InputJsonObject,
+          totalRows: counts.rows,
+          processedRows: counts.rows,
+          finishedAt: new Date(),
+        },
       });
       await recordAudit(tx, {
         actor,
@@ -120,30 +151,40 @@ export async function runImport(
       });
     });
   }
-  return { id: context.id, dryRun: query.dryRun, ...counts, errors };
+  return { id: context.id, dryRun: query.dryRun, ...counts, errors, preview };
 }
 
-/** Applies one row and counts it; answers why it could not be applied, or null. */
-async function applyRow(
+/** Adds what a row did to the counts. */
+export function count(counts: Counts, result: RowResult): void {
+  if (result.contact) counts[result.contact]++;
+  if (result.outcome) counts[result.outcome]++;
+}
+
+/** A row's result in words: "created, subscribed". */
+const describe = (result: RowResult): string =>
+  [result.contact, result.outcome].filter(Boolean).join(', ') || 'unchanged';
+
+/**
+ * Applies one row, each in its own transaction; answers what it did, or why it could not be applied.
+ * `within` runs in the same transaction after the row (a background import marks the row done there).
+ */
+export async function applyRow(
   db: Db,
   context: ImportContext,
   row: ImportRow,
-  counts: Counts,
-): Promise<string | null> {
-  let result: RowResult;
+  within?: (tx: Tx, result: RowResult) => Promise<void>,
+): Promise<RowResult | string> {
   try {
-    result = await db.$transaction(async (tx) => {
+    return await db.$transaction(async (tx) => {
       const applied = await applyInTransaction(tx, context, row);
       if (context.query.dryRun) throw new DryRun(applied);
+      await within?.(tx, applied);
       return applied;
     });
   } catch (error) {
-    if (error instanceof DryRun) result = error.result;
-    else return rowError(error);
+    if (error instanceof DryRun) return error.result;
+    return rowError(error);
   }
-  if (result.contact) counts[result.contact]++;
-  if (result.outcome) counts[result.outcome]++;
-  return null;
 }
 
 function rowError(error: unknown): string {

@@ -1,0 +1,250 @@
+import type { ImportQueryInput, ImportRow, ImportView } from '@herald/contract';
+import { type Db, type Import, Prisma } from '@herald/db';
+import { recordAudit } from '../core/record-audit.js';
+import { uuid7 } from '../core/uuid7.js';
+import type { ParsedRow } from './import-rows.js';
+import { applyRow, type Counts, emptyCounts, type ImportContext, type RowResult } from './run-import.js';
+
+/** Rows staged per insert, and read per pass by the worker. */
+const STAGE_BATCH = 1000;
+const APPLY_BATCH = 500;
+
+/**
+ * Reads a background import's file into import_rows (the valid rows) and import_errors (the bad ones,
+ * by line), then queues it for a worker. Until the whole file is read the import is `staging`, which no
+ * worker takes: a request that fails half-way (a bad header, a body past the limit, a client gone)
+ * leaves nothing behind, since its import is deleted with everything it staged.
+ */
+export async function stageImport(
+  db: Db,
+  rows: AsyncIterable<ParsedRow>,
+  { actor, query }: { actor: string; query: ImportQueryInput },
+): Promise<ImportView> {
+  const id = uuid7();
+  await db.import.create({
+    data: { id, actor, basis: query.basis, categories: query.categories, status: 'staging' },
+  });
+  try {
+    const counts = emptyCounts();
+    let staged: Prisma.ImportRowStagedCreateManyInput[] = [];
+    let bad: Prisma.ImportErrorCreateManyInput[] = [];
+    const flush = async () => {
+      if (staged.length > 0) await db.importRowStaged.createMany({ data: staged });
+      if (bad.length > 0) await db.importError.createMany({ data: bad });
+      staged = [];
+      bad = [];
+    };
+    let total = 0;
+    for await (const parsed of rows) {
+      counts.rows++;
+      if ('error' in parsed) {
+        counts.errorCount++;
+        bad.push({ importId: id, line: parsed.line, message: parsed.error });
+      } else {
+        total++;
+        staged.push({ importId: id, line: parsed.line, row: parsed.row as Prisma.InputJsonObject });
+      }
+      if (staged.length + bad.length >= STAGE_BATCH) await flush();
+    }
+    await flush();
+    const queued = await db.import.update({
+      where: { id },
+      data: { status: 'queued', totalRows: total, counts: counts as unknown as Prisma.InputJsonObject },
+    });
+    return importView(queued);
+  } catch (error) {
+    await db.import.delete({ where: { id } }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The import a worker should apply next: queued, or running under a lease that ran out. */
+export async function takeImport(db: Db, leaseMs: number): Promise<Import | null> {
+  const taken = await db.$queryRaw<{ id: string }[]>`
+    UPDATE imports SET status = 'running',
+           lease_until = now() + ${leaseMs}::int * interval '1 millisecond',
+           started_at = coalesce(started_at, now())
+     WHERE id = (
+       SELECT id FROM imports
+        WHERE status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now())
+        ORDER BY created_at LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id`;
+  const id = taken[0]?.id;
+  return id ? db.import.findUnique({ where: { id } }) : null;
+}
+
+/** Thrown in a row's transaction when another worker applied the row first: rolls it back. */
+class AppliedElsewhere extends Error {}
+
+export interface ApplyOptions {
+  leaseMs: number;
+  /** Rows applied at once (rows for one address always one after the other). */
+  concurrency: number;
+  /** True when the worker is stopping: the import is left for the next worker to resume. */
+  stopping: () => boolean;
+}
+
+/**
+ * Applies a taken import's staged rows in line order, each in its own transaction that also marks
+ * it done, so a worker that dies leaves every row applied once or not at all and the next one
+ * resumes at the first row not done. After each batch it records the progress and renews its lease;
+ * a lease another worker took over stops it. Answers whether it finished the import.
+ */
+export async function applyStagedImport(db: Db, taken: Import, options: ApplyOptions): Promise<boolean> {
+  const context: ImportContext = {
+    id: taken.id,
+    actor: taken.actor,
+    query: { basis: taken.basis, categories: taken.categories, dryRun: false, background: true, map: {} },
+  };
+  let processed = await db.importRowStaged.count({ where: { importId: taken.id, done: true } });
+  let after = -1;
+  for (;;) {
+    if (options.stopping()) {
+      // Another worker may take it over at once.
+      await db.import.updateMany({ where: { id: taken.id, status: 'running' }, data: { leaseUntil: null } });
+      return false;
+    }
+    const batch = await db.importRowStaged.findMany({
+      where: { importId: taken.id, done: false, line: { gt: after } },
+      orderBy: { line: 'asc' },
+      take: APPLY_BATCH,
+      select: { line: true, row: true },
+    });
+    if (batch.length === 0) break;
+    after = batch.at(-1)?.line ?? after;
+    await applyBatch(db, context, batch, options.concurrency);
+    processed += batch.length;
+    const renewed = await db.import.updateMany({
+      where: { id: taken.id, status: 'running' },
+      data: { processedRows: processed, leaseUntil: new Date(Date.now() + options.leaseMs) },
+    });
+    if (renewed.count === 0) return false;
+  }
+  await finishImport(db, taken);
+  return true;
+}
+
+async function applyBatch(
+  db: Db,
+  context: ImportContext,
+  batch: { line: number; row: Prisma.JsonValue }[],
+  concurrency: number,
+): Promise<void> {
+  // Rows for one address run one after the other, in line order; different addresses side by side.
+  const byAddress = new Map<string, { line: number; row: ImportRow }[]>();
+  for (const staged of batch) {
+    const row = staged.row as unknown as ImportRow;
+    const rows = byAddress.get(row.email) ?? [];
+    rows.push({ line: staged.line, row });
+    byAddress.set(row.email, rows);
+  }
+  const groups = [...byAddress.values()];
+  let next = 0;
+  const lane = async () => {
+    while (next < groups.length) {
+      const group = groups[next++] ?? [];
+      for (const { line, row } of group) await applyStagedRow(db, context, line, row);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+}
+
+async function applyStagedRow(db: Db, context: ImportContext, line: number, row: ImportRow): Promise<void> {
+  const key = { importId: context.id, line, done: false };
+  let result: RowResult | string;
+  try {
+    result = await applyRow(db, context, row, async (tx, applied) => {
+      const marked = await tx.importRowStaged.updateMany({
+        where: key,
+        data: { done: true, contact: applied.contact, outcome: applied.outcome },
+      });
+      if (marked.count === 0) throw new AppliedElsewhere();
+    });
+  } catch (error) {
+    if (error instanceof AppliedElsewhere) return;
+    throw error;
+  }
+  if (typeof result !== 'string') return;
+  // A row the database refused (an externalId another contact has): reported by line, like a bad one.
+  await db.$transaction(async (tx) => {
+    const marked = await tx.importRowStaged.updateMany({
+      where: key,
+      data: { done: true, outcome: 'error' },
+    });
+    if (marked.count > 0)
+      await tx.importError.create({ data: { importId: context.id, line, message: result } });
+  });
+}
+
+/** Counts what the rows did, records the import finished with its audit entry, drops the staged rows. */
+async function finishImport(db: Db, taken: Import): Promise<void> {
+  const counts: Counts = { ...emptyCounts(), ...(taken.counts as Partial<Counts>) };
+  const groups = await db.importRowStaged.groupBy({
+    by: ['contact', 'outcome'],
+    where: { importId: taken.id },
+    _count: { _all: true },
+  });
+  for (const group of groups) {
+    const n = group._count._all;
+    if (group.contact === 'created' || group.contact === 'updated') counts[group.contact] += n;
+    if (group.outcome === 'error') counts.errorCount += n;
+    else if (group.outcome && group.outcome in counts) counts[group.outcome as keyof Counts] += n;
+  }
+  await db.$transaction(async (tx) => {
+    const finished = await tx.import.updateMany({
+      where: { id: taken.id, status: 'running' },
+      data: {
+        status: 'finished',
+        counts: counts as unknown as Prisma.InputJsonObject,
+        processedRows: taken.totalRows,
+        finishedAt: new Date(),
+        leaseUntil: null,
+      },
+    });
+    if (finished.count === 0) return;
+    await tx.importRowStaged.deleteMany({ where: { importId: taken.id } });
+    await recordAudit(tx, {
+      actor: taken.actor,
+      action: 'contacts.imported',
+      targetType: 'import',
+      targetId: taken.id,
+      details: {
+        basis: taken.basis,
+        categories: taken.categories,
+        background: true,
+        ...counts,
+      } as unknown as Prisma.InputJsonObject,
+    });
+  });
+}
+
+export function importView(record: Import, now = Date.now()): ImportView {
+  // staging: a background import's file still arriving; applying: a request applying its own rows.
+  const status =
+    record.status === 'staging'
+      ? 'queued'
+      : record.status === 'applying'
+        ? 'running'
+        : (record.status as ImportView['status']);
+  const counts = record.counts as unknown as Counts;
+  let etaSeconds: number | null = null;
+  if (status === 'running' && record.startedAt && record.processedRows > 0) {
+    const perRow = (now - record.startedAt.getTime()) / record.processedRows;
+    etaSeconds = Math.max(0, Math.round((perRow * (record.totalRows - record.processedRows)) / 1000));
+  }
+  return {
+    id: record.id,
+    createdAt: record.createdAt.toISOString(),
+    actor: record.actor,
+    basis: record.basis,
+    categories: record.categories,
+    status,
+    totalRows: record.totalRows,
+    processedRows: record.processedRows,
+    etaSeconds,
+    counts: status === 'finished' ? { ...emptyCounts(), ...counts } : null,
+    startedAt: record.startedAt?.toISOString() ?? null,
+    finishedAt: record.finishedAt?.toISOString() ?? null,
+  };
+}

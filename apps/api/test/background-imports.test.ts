@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
+
+/**
+ * Background imports (issue 14): the request stages the file and answers 202 at once; a worker applies
+ * the rows and GET /v1/imports/{id} shows the progress. A column map renames the file's own columns,
+ * and a dry run previews the first rows. The crash-and-resume path is in
+ * test/import-worker-kill.e2e.test.ts, with real processes.
+ */
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => h?.close());
+
+const BASIS = 'double opt-in on example.com, 2019';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function post(body: string, query: string) {
+  const response = await fetch(`${h.url}/v1/imports?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.env.HERALD_API_KEY}`, 'content-type': 'text/csv' },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+const query = (extra: Record<string, string>) =>
+  new URLSearchParams({ categories: 'newsletter', basis: BASIS, ...extra }).toString();
+
+async function waitFinished(id: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await h.request('GET', `/v1/imports/${id}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    if (body.status === 'finished') return body;
+    if (Date.now() > deadline) throw new Error(`import ${id} is still ${body.status}`);
+    await sleep(100);
+  }
+}
+
+describe('POST /v1/imports?background=true', () => {
+  it('answers 202 at once, applies the rows in a worker with the column map, and shows the progress', async () => {
+    const kept = uniqueEmail('bg-kept');
+    const created = await h.request('POST', '/v1/contacts', { email: kept });
+    expect(created.status).toBe(201);
+    const unsubscribe = await h.request('PUT', `/v1/contacts/${created.body.id}/preferences`, {
+      changes: [{ category: 'newsletter', subscribed: false }],
+      reason: 'Asked by phone',
+    });
+    expect(unsubscribe.status).toBe(200);
+    const fresh = Array.from({ length: 30 }, (_, i) => uniqueEmail(`bg-${i}`));
+    const csv = [
+      'E-mail Address,First name,Plan,Notes',
+      ...fresh.map((email, i) => `${email},Person ${i},${i % 2 ? 'pro' : 'free'},ignore me`),
+      `${kept},Kept,free,`,
+      'not-an-address,Bad,free,',
+    ].join('\n');
+    const map = JSON.stringify({
+      'E-mail Address': 'email',
+      'First name': 'name',
+      Plan: 'attr.plan',
+      Notes: '',
+    });
+
+    const answer = await post(csv, query({ background: 'true', map }));
+    expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+    expect(answer.body).toMatchObject({ status: 'queued', totalRows: 31, processedRows: 0, counts: null });
+    // Nothing is applied without a worker: the request only staged the file.
+    expect(await h.db.contact.findUnique({ where: { email: fresh[0] } })).toBeNull();
+    const listed = await h.request('GET', '/v1/imports?limit=5');
+    expect(listed.status).toBe(200);
+    expect(listed.body.imports.map((item: { id: string }) => item.id)).toContain(answer.body.id);
+
+    await h.startWorker();
+    try {
+      const finished = await waitFinished(answer.body.id as string);
+      expect(finished).toMatchObject({
+        status: 'finished',
+        totalRows: 31,
+        processedRows: 31,
+        etaSeconds: null,
+        counts: { rows: 32, created: 30, subscribed: 30, keptUnsubscribed: 1, errorCount: 1 },
+      });
+      expect(finished.startedAt).not.toBeNull();
+    } finally {
+      await h.stopWorker();
+    }
+    const person = await h.db.contact.findUnique({
+      where: { email: fresh[1] },
+      select: {
+        name: true,
+        attributes: true,
+        preferences: { select: { categoryKey: true, subscribed: true } },
+      },
+    });
+    expect(person).toEqual({
+      name: 'Person 1',
+      attributes: { plan: 'pro' },
+      preferences: [{ categoryKey: 'newsletter', subscribed: true }],
+    });
+    const keptPreference = await h.db.preference.findFirst({
+      where: { contact: { email: kept }, categoryKey: 'newsletter' },
+    });
+    expect(keptPreference?.subscribed).toBe(false);
+    // The proof names the import; the staged rows are gone; the bad row is listed by its line.
+    const proof = await h.db.consentLogEntry.findFirst({
+      where: { contact: { email: fresh[0] }, source: 'import' },
+    });
+    expect(proof?.reason).toContain(answer.body.id);
+    expect(await h.db.importRowStaged.count({ where: { importId: answer.body.id } })).toBe(0);
+    const errors = await fetch(`${h.url}/v1/imports/${answer.body.id}/errors`, {
+      headers: { authorization: `Bearer ${h.env.HERALD_API_KEY}` },
+    });
+    expect((await errors.text()).trimEnd().split('\r\n')).toEqual([
+      'line,message',
+      expect.stringMatching(/^33,email/),
+    ]);
+    const audit = await h.db.auditLogEntry.findFirst({
+      where: { action: 'contacts.imported', targetId: answer.body.id },
+    });
+    expect(audit?.details).toMatchObject({ background: true, created: 30 });
+  });
+
+  it('a second run of the same file changes nothing', async () => {
+    const emails = [uniqueEmail('again-a'), uniqueEmail('again-b')];
+    const csv = `email\n${emails.join('\n')}\n`;
+    const first = await post(csv, query({ background: 'true' }));
+    const second = await post(csv, query({ background: 'true' }));
+    expect([first.status, second.status]).toEqual([202, 202]);
+    await h.startWorker();
+    try {
+      expect((await waitFinished(first.body.id as string)).counts).toMatchObject({
+        created: 2,
+        subscribed: 2,
+      });
+      const again = await waitFinished(second.body.id as string);
+      expect(again.counts).toMatchObject({ rows: 2, created: 0, subscribed: 0, unchanged: 2 });
+    } finally {
+      await h.stopWorker();
+    }
+    const entries = await h.db.consentLogEntry.count({ where: { contact: { email: { in: emails } } } });
+    expect(entries).toBe(2);
+  });
+
+  it('refuses background with dryRun, a map that is not JSON, and a header the map leaves without email', async () => {
+    const imports = await h.db.import.count();
+    const both = await post('email\na@example.test\n', query({ background: 'true', dryRun: 'true' }));
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toContain('background');
+    const badMap = await post('email\na@example.test\n', query({ map: '{not json' }));
+    expect(badMap.status).toBe(400);
+    expect(badMap.body.error.message).toContain('map');
+    const noEmail = await post('Mail\na@example.test\n', query({ background: 'true', map: '{"Mail":""}' }));
+    expect(noEmail.status).toBe(400);
+    expect(noEmail.body.error.message).toContain('email');
+    expect(await h.db.import.count()).toBe(imports);
+    const missing = await h.request('GET', '/v1/imports/01890000-0000-7000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    const notAnId = await h.request('GET', '/v1/imports/nope');
+    expect(notAnId.status).toBe(400);
+  });
+});
+
+describe('a dry run', () => {
+  it('previews the first rows with what the import would do to each', async () => {
+    const email = uniqueEmail('preview');
+    const answer = await post(
+      `Address,Plan\n${email},pro\nbroken,free\n`,
+      query({
+        dryRun: 'true',
+        map: JSON.stringify({ Address: 'email', Plan: 'attr.plan' }),
+      }),
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.preview).toEqual([
+      { line: 2, email, status: 'subscribed', outcome: 'created, subscribed' },
+      { line: 3, email: null, status: null, outcome: expect.stringContaining('email') },
+    ]);
+    expect(await h.db.contact.findUnique({ where: { email } })).toBeNull();
+  });
+});
