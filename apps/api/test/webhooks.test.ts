@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
@@ -7,7 +7,8 @@ import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
 /**
  * Signed outbound webhooks (issue 14): events written by triggers in the transaction of the change
  * (an outbox), sent by the worker to a real local HTTP receiver, signed per Standard Webhooks, in
- * order per contact, retried with backoff, and the endpoint disabled after the retry window.
+ * order per contact, retried with backoff, and the endpoint disabled after the retry window (its
+ * owners mailed in the same transaction), then enabled again with the events it held.
  */
 let h: Harness;
 beforeAll(async () => {
@@ -303,6 +304,144 @@ describe('outbound webhooks', () => {
     expect(receiver.forContact(contactId)).toHaveLength(delivery?.attempts as number);
     await receiver.close();
   }, 20_000);
+
+  it('mails every active owner when it disables an endpoint, in the transaction of the disable', async () => {
+    const run = randomBytes(4).toString('hex');
+    const accounts = {
+      owner: `owner-${run}@example.test`,
+      formerOwner: `former-${run}@example.test`,
+      viewer: `viewer-${run}@example.test`,
+    };
+    await h.db.adminUser.createMany({
+      data: [
+        { email: accounts.owner, passwordHash: 'unused', role: 'owner' },
+        { email: accounts.formerOwner, passwordHash: 'unused', role: 'owner', deactivatedAt: new Date() },
+        { email: accounts.viewer, passwordHash: 'unused', role: 'viewer' },
+      ],
+    });
+    const receiver = await startReceiver(() => 503);
+    const token = randomBytes(8).toString('hex');
+    const endpoint = await register(`${receiver.url}?token=${token}`, ['contact.unsubscribed']);
+    try {
+      const ownerMail = () =>
+        h.db.message.findMany({
+          where: { idempotencyKey: { startsWith: `webhook-endpoint-disabled:${endpoint.id}:` } },
+          include: { contact: true, template: true },
+        });
+      await setNewsletter(await contact(), false);
+      await until(
+        async () => h.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } }),
+        (row) => row.disabledAt !== null,
+      );
+      // Stored with the disable: visible the moment the disable is, without waiting for anything.
+      const stored = await ownerMail();
+      expect(stored.map((m) => [m.contact.email, m.template.key, m.categoryKey])).toEqual([
+        [accounts.owner, 'webhook-endpoint-disabled', 'security'],
+      ]);
+
+      const mail = await h.catcher.waitFor((m) => m.envelope.to.includes(accounts.owner), {
+        timeoutMs: 15_000,
+      });
+      const host = new URL(receiver.url).host;
+      expect(mail.subject).toBe(`Herald stopped sending events to ${host}/hooks`);
+      const text = String((await mail.parse()).text);
+      expect(text).toMatch(/failed for longer than 3 s \(last: HTTP 503\)/);
+      expect(text).toContain(`https://prefs.example.test/admin/webhooks?endpoint=${endpoint.id}`);
+      // The endpoint's query string may hold a token: the mail never shows it.
+      expect(text).not.toContain(token);
+      expect(mail.subject).not.toContain(token);
+      expect(
+        h.catcher
+          .messages()
+          .filter(
+            (m) => m.envelope.to.includes(accounts.formerOwner) || m.envelope.to.includes(accounts.viewer),
+          ),
+      ).toEqual([]);
+    } finally {
+      await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+      await h.db.adminUser.deleteMany({ where: { email: { in: Object.values(accounts) } } });
+      await receiver.close();
+    }
+  }, 30_000);
+
+  it('enables a disabled endpoint again: the events it held are delivered, in order, and it is audited', async () => {
+    let failing = true;
+    const receiver = await startReceiver(() => (failing ? 503 : 204));
+    const endpoint = await register(receiver.url, ['contact.unsubscribed', 'contact.subscribed']);
+    const first = await contact();
+    const second = await contact();
+    // The first contact's second event waits behind its first (order per contact); the other
+    // contact's event fails on its own, until the endpoint is disabled.
+    await setNewsletter(first, false);
+    await setNewsletter(first, true);
+    await setNewsletter(second, false);
+    await until(
+      async () => h.db.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } }),
+      (row) => row.disabledAt !== null,
+    );
+    // Disabled: nothing more is tried (the other contact's last attempt may still have been in flight).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const attemptsBefore = receiver.received.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received.length).toBe(attemptsBefore);
+    const held = await h.db.webhookDelivery.findMany({ where: { endpointId: endpoint.id } });
+    expect(held.map((row) => row.status).sort()).toEqual(expect.arrayContaining(['failed', 'pending']));
+    expect(held).toHaveLength(3);
+    const firstAttemptId = receiver.forContact(first)[0]?.headers['webhook-id'];
+
+    failing = false;
+    const enabled = await h.request('POST', `/v1/webhooks/${endpoint.id}/enable`);
+    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
+    expect(enabled.body).toMatchObject({
+      id: endpoint.id,
+      disabledAt: null,
+      disabledReason: null,
+      requeued: 3,
+    });
+
+    const delivered = await until(
+      () => receiver.forContact(first).filter((r) => r.answered === 204),
+      (list) => list.length === 2,
+    );
+    expect(delivered.map((r) => r.json.type)).toEqual(['contact.unsubscribed', 'contact.subscribed']);
+    expect(delivered[0]?.headers['webhook-id']).toBe(firstAttemptId);
+    await until(
+      () => receiver.forContact(second).filter((r) => r.answered === 204),
+      (list) => list.length === 1,
+    );
+    const log = await until(
+      async () => (await h.request('GET', `/v1/webhooks/${endpoint.id}/deliveries`)).body.deliveries,
+      (rows: Record<string, unknown>[]) => rows.every((row) => row.status === 'delivered'),
+    );
+    expect(log).toHaveLength(3);
+
+    const audit = await h.db.auditLogEntry.findMany({
+      where: { action: 'webhook.enabled', targetId: endpoint.id },
+    });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor).toBe('bootstrap-key');
+    expect(audit[0]?.details).toMatchObject({ url: receiver.url, requeued: 3 });
+    expect(String((audit[0]?.details as { disabledReason: string }).disabledReason)).toMatch(
+      /failed for longer than 3 s/,
+    );
+
+    // Enabled already: 409, and nothing changes.
+    const again = await h.request('POST', `/v1/webhooks/${endpoint.id}/enable`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/is not disabled/);
+    expect(
+      await h.db.auditLogEntry.count({ where: { action: 'webhook.enabled', targetId: endpoint.id } }),
+    ).toBe(1);
+    await h.request('DELETE', `/v1/webhooks/${endpoint.id}`);
+    await receiver.close();
+  }, 30_000);
+
+  it('answers 404 for enabling an unknown endpoint, 400 for an id that is none', async () => {
+    const unknown = await h.request('POST', `/v1/webhooks/${randomUUID()}/enable`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+    expect((await h.request('POST', '/v1/webhooks/not-an-id/enable')).status).toBe(400);
+  });
 
   it('reports messages sent, bounced and complained about, finished campaigns and acknowledged notices', async () => {
     const receiver = await startReceiver();

@@ -92,15 +92,19 @@ const ROLE_REFUSED = {
   body: 'Nothing was changed. An owner of this console can give you a role that may.',
 };
 
+/** A disabled subscribe form: its page, its posts and its confirmation links (subscribe-form.server.ts). */
+const FORM_CLOSED_PAGE = {
+  title: 'This form is closed',
+  body: 'It no longer takes subscriptions. Nothing was sent and nothing was changed.',
+};
+
 function errorPage(error: unknown) {
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  if (
-    isRouteErrorResponse(error) &&
-    status === 403 &&
-    (error.data as { refused?: string } | null)?.refused === 'role'
-  ) {
-    return ROLE_REFUSED;
-  }
+  const refused = isRouteErrorResponse(error)
+    ? (error.data as { refused?: string } | null)?.refused
+    : undefined;
+  if (status === 403 && refused === 'role') return ROLE_REFUSED;
+  if (status === 410 && refused === 'form-closed') return FORM_CLOSED_PAGE;
   return (
     ERROR_PAGES[status] ?? {
       title: 'Something went wrong',

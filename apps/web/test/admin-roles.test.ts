@@ -412,6 +412,24 @@ describe('webhooks page', () => {
       while (received.length < 2 && Date.now() < deadline + 30_000)
         await new Promise((r) => setTimeout(r, 200));
       expect(received.map((event) => event.id)).toEqual([received[0]?.id, received[0]?.id]);
+
+      // "Enable again" shows beside a disabled endpoint only, and asks the API to enable it.
+      const enableButton = page.getByRole('button', { name: 'Enable again' });
+      expect(await enableButton.count()).toBe(0);
+      await stack.db.webhookEndpoint.update({
+        where: { id },
+        data: { disabledAt: new Date(), disabledReason: 'deliveries failed (test)' },
+      });
+      await page.goto(`${stack.web.url}/admin/webhooks`);
+      expect(await enableButton.count()).toBe(1);
+      await submit(page, 'Enable again');
+      expect(await page.getByRole('status').first().textContent()).toContain('enabled again');
+      expect(await enableButton.count()).toBe(0);
+      expect((await stack.db.webhookEndpoint.findUniqueOrThrow({ where: { id } })).disabledAt).toBeNull();
+      const enabled = await stack.db.auditLogEntry.findMany({
+        where: { targetId: id, action: 'webhook.enabled' },
+      });
+      expect(enabled.map((row) => row.actor)).toEqual([`admin:${owner.email}`]);
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

@@ -21,7 +21,9 @@ import { getPage, postForm, textOf } from './support/forms.js';
  * then the consent log holds the form's source with its proof. The link works once and not after
  * it expires. A filled honeypot, a post faster than the minimum fill time, a known or an unknown
  * address, a suppressed one and one over its limit all get the same page; only real requests mail.
- * The console lists the form with its snippet. Every page passes axe-core at 360 and 1280 px.
+ * A disabled form's page, posts and mailed links answer 410 until it is enabled again. The console
+ * lists the form with its snippet and disables and enables it. Every page passes axe-core at 360
+ * and 1280 px.
  */
 const run = randomBytes(3).toString('hex');
 const FORM = `news-${run}`;
@@ -306,6 +308,74 @@ describe('the same answer, and mail only for real requests', () => {
   });
 });
 
+describe('a disabled form', () => {
+  it('is disabled and enabled through the API, with audit rows: 409 for the same state twice, 404 for no form', async () => {
+    expect((await api.call('POST', `/v1/forms/missing-${run}/disable`)).status).toBe(404);
+    expect((await api.call('POST', `/v1/forms/missing-${run}/enable`)).status).toBe(404);
+    const open = await api.call('POST', `/v1/forms/${FORM}/enable`);
+    expect(open.status).toBe(409);
+    expect(open.body.error.message).toContain('is not disabled');
+
+    const disabled = await api.call('POST', `/v1/forms/${FORM}/disable`);
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    expect(disabled.body).toMatchObject({ key: FORM, disabledAt: expect.any(String) });
+    expect((await api.call('POST', `/v1/forms/${FORM}/disable`)).status).toBe(409);
+    const enabled = await api.call('POST', `/v1/forms/${FORM}/enable`);
+    expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
+    expect(enabled.body.disabledAt).toBeNull();
+    const audit = await db.auditLogEntry.findMany({ where: { targetId: FORM }, orderBy: { id: 'asc' } });
+    expect(audit.map((row) => [row.actor, row.action])).toEqual([
+      ['bootstrap-key', 'subscribe-form.created'],
+      ['bootstrap-key', 'subscribe-form.disabled'],
+      ['bootstrap-key', 'subscribe-form.enabled'],
+    ]);
+  });
+
+  it('its page, its posts and the links it mailed refuse with 410 until it is enabled again', async () => {
+    const waiting = `waiting-${run}@example.test`;
+    expect(textOf((await fill(waiting)).html)).toContain('Check your inbox');
+    const link = await confirmLinkFor(waiting);
+    await call('POST', `/v1/forms/${FORM}/disable`);
+
+    const closed = await getPage(`${webUrl}/subscribe/${FORM}`);
+    expect(closed.status).toBe(410);
+    expect(textOf(closed.html)).toContain('This form is closed');
+    await page.goto(`${webUrl}/subscribe/${FORM}`);
+    expect(await page.locator('h1').textContent()).toBe('This form is closed');
+    await inspectPage(page, 'subscribe-form-closed');
+    const late = `closed-${run}@example.test`;
+    const posted = await postForm(`${webUrl}/subscribe/${FORM}`, [
+      ['email', late],
+      ['website', ''],
+    ]);
+    expect(posted.status).toBe(410);
+    expect(textOf(posted.html)).toContain('This form is closed');
+    expect(await confirmationsOf(late)).toEqual([]);
+
+    const opened = await getPage(link);
+    expect(opened.status).toBe(410);
+    expect(textOf(opened.html)).toContain('This form is closed');
+    const confirmed = await postForm(link, []);
+    expect(confirmed.status).toBe(410);
+    expect(textOf(confirmed.html)).toContain('This form is closed');
+    expect((await preferencesOf(waiting))?.preferences).toEqual([]);
+    expect((await confirmationsOf(waiting))[0]?.confirmedAt).toBeNull();
+
+    // Enabled again: the page takes requests, and the unexpired link subscribes.
+    await call('POST', `/v1/forms/${FORM}/enable`);
+    expect((await getPage(`${webUrl}/subscribe/${FORM}`)).status).toBe(200);
+    const again = await postForm(link, []);
+    expect(again.status).toBe(200);
+    expect(textOf(again.html)).toContain('You are subscribed');
+    expect(
+      (await preferencesOf(waiting))?.preferences.map((row) => [row.categoryKey, row.subscribed]).sort(),
+    ).toEqual([
+      ['product-news', true],
+      ['promotions', true],
+    ]);
+  });
+});
+
 describe('the console page', () => {
   it('lists the forms with their snippets and creates one', async () => {
     await signInToConsole(page, webUrl, admin, '/admin/forms');
@@ -330,5 +400,36 @@ describe('the console page', () => {
     );
     const audit = await db.auditLogEntry.findFirst({ where: { targetId: `footer-${run}` } });
     expect(audit?.actor).toBe(`admin:${admin.email}`);
+  });
+
+  it('disables a form with its button and enables it again, each through the API', async () => {
+    const key = `footer-${run}`;
+    await page.goto(`${webUrl}/admin/forms`);
+    const button = (name: string) => page.getByRole('button', { name, exact: true });
+    expect(await button(`Disable ${key}`).count()).toBe(1);
+    expect(await button(`Enable ${key}`).count()).toBe(0);
+    await submit(page, `Disable ${key}`);
+    expect(await page.getByRole('status').textContent()).toContain(`The form ${key} was disabled`);
+    expect(await button(`Disable ${key}`).count()).toBe(0);
+    expect(await button(`Enable ${key}`).count()).toBe(1);
+    expect(await page.getByTestId('forms').locator('tr', { hasText: key }).textContent()).toContain(
+      'Disabled',
+    );
+    expect((await db.subscribeForm.findUniqueOrThrow({ where: { key } })).disabledAt).not.toBeNull();
+    expect((await getPage(`${webUrl}/subscribe/${key}`)).status).toBe(410);
+    await inspectPage(page, 'admin-forms-disabled');
+
+    await submit(page, `Enable ${key}`);
+    expect(await page.getByRole('status').textContent()).toContain(`The form ${key} was enabled again`);
+    expect(await button(`Disable ${key}`).count()).toBe(1);
+    expect((await db.subscribeForm.findUniqueOrThrow({ where: { key } })).disabledAt).toBeNull();
+    const audit = await db.auditLogEntry.findMany({
+      where: { targetId: key, action: { in: ['subscribe-form.disabled', 'subscribe-form.enabled'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(audit.map((row) => [row.actor, row.action])).toEqual([
+      [`admin:${admin.email}`, 'subscribe-form.disabled'],
+      [`admin:${admin.email}`, 'subscribe-form.enabled'],
+    ]);
   });
 });

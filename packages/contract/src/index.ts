@@ -67,6 +67,7 @@ export {
   WEBHOOK_EVENTS,
   type CreatedWebhookEndpoint,
   type CreateWebhookInput,
+  type EnabledWebhookEndpoint,
   type WebhookDeliveryStatus,
   type WebhookDeliveryView,
   type WebhookEndpointView,

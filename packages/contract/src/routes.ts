@@ -549,6 +549,22 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'post',
+    path: '/v1/forms/{key}/disable',
+    scope: 'contacts:write',
+    summary:
+      'Disables a form: its hosted page and its posts answer 410, and a confirmation link it mailed subscribes nobody, until it is enabled again. 409 when it is disabled already. Written to the audit log.',
+    response: 'SubscribeFormView',
+  },
+  {
+    method: 'post',
+    path: '/v1/forms/{key}/enable',
+    scope: 'contacts:write',
+    summary:
+      'Enables a disabled form again: its page takes requests, and its unexpired confirmation links work again. 409 when it is not disabled. Written to the audit log.',
+    response: 'SubscribeFormView',
+  },
+  {
+    method: 'post',
     path: '/v1/webhooks',
     scope: 'admin',
     summary:
@@ -579,6 +595,14 @@ export const ROUTES: readonly Route[] = [
     summary:
       'A new signing secret, shown this once; the previous one signs beside it for 24 hours (two `v1,` signatures in webhook-signature). Written to the audit log.',
     response: 'CreatedWebhookEndpoint',
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/{id}/enable',
+    scope: 'admin',
+    summary:
+      'Enables again an endpoint the worker disabled after its retry window: its events that were not delivered (failed, or held pending while it was disabled) are sent again now, with a fresh retry window and the same webhook-id, in order per contact. 409 when the endpoint is not disabled (nothing changes). Written to the audit log.',
+    response: 'EnabledWebhookEndpoint: WebhookEndpointView and requeued',
   },
   {
     method: 'get',

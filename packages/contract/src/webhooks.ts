@@ -58,6 +58,12 @@ export interface CreatedWebhookEndpoint extends WebhookEndpointView {
   secret: string;
 }
 
+/** The answer to POST /v1/webhooks/{id}/enable. */
+export interface EnabledWebhookEndpoint extends WebhookEndpointView {
+  /** The endpoint's deliveries that were not delivered, set to be sent again now. */
+  requeued: number;
+}
+
 /** One event for one endpoint, as the delivery log shows it. */
 export interface WebhookDeliveryView {
   /** The `webhook-id` header: the same on every attempt. */

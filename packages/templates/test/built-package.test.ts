@@ -46,6 +46,7 @@ console.log(JSON.stringify(seedTemplates.map((t) => ({ key: t.key, subject: t.su
     'consent-confirmation',
     'console-invitation',
     'subscription-confirm',
+    'webhook-endpoint-disabled',
   ]);
   for (const template of templates) {
     expect(template.mjmlStart).toBe('<mjml lang="en" ');

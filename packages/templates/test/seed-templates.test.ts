@@ -30,6 +30,7 @@ describe('seed templates', () => {
       'consent-confirmation',
       'console-invitation',
       'subscription-confirm',
+      'webhook-endpoint-disabled',
     ]);
     const categoryKeys = seedCategories.map((category) => category.key);
     for (const template of seedTemplates) expect(categoryKeys).toContain(template.categoryKey);

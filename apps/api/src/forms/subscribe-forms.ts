@@ -70,3 +70,41 @@ export async function readSubscribeForm(db: Db, key: string): Promise<SubscribeF
   if (!form) throw new DomainError('not_found', `No form with key "${key}".`);
   return form;
 }
+
+/**
+ * Disables a form (`disabled`) or enables it again, with its audit row, in one transaction. A
+ * disabled form's hosted page and posts answer 410 and its confirmation links subscribe nobody
+ * (the web app's findOpenForm and confirmSubscription). The update only matches a form in the other
+ * state, so of two concurrent calls one changes it and the other answers 409.
+ */
+export async function setSubscribeFormDisabled(
+  db: Db,
+  key: string,
+  disabled: boolean,
+  actor: string,
+): Promise<SubscribeForm> {
+  return db.$transaction(async (tx) => {
+    const [form] = await tx.subscribeForm.updateManyAndReturn({
+      where: { key, disabledAt: disabled ? null : { not: null } },
+      data: { disabledAt: disabled ? new Date() : null },
+    });
+    if (!form) {
+      const exists = await tx.subscribeForm.findUnique({ where: { key }, select: { key: true } });
+      if (!exists) throw new DomainError('not_found', `No form with key "${key}".`);
+      throw new DomainError(
+        'conflict',
+        disabled
+          ? `The form "${key}" is disabled already.`
+          : `The form "${key}" is not disabled: there is nothing to enable.`,
+      );
+    }
+    await recordAudit(tx, {
+      actor,
+      action: disabled ? 'subscribe-form.disabled' : 'subscribe-form.enabled',
+      targetType: 'subscribe-form',
+      targetId: form.key,
+      details: { name: form.name },
+    });
+    return form;
+  });
+}

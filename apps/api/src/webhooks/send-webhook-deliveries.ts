@@ -1,5 +1,6 @@
 import type { Db, WebhookDelivery } from '@herald/db';
 import { recordAudit } from '../core/record-audit.js';
+import { type EndpointDisabledMail, queueEndpointDisabledMail } from './queue-endpoint-disabled-mail.js';
 import { signatureHeader } from './webhook-signature.js';
 
 export interface SendOptions {
@@ -8,8 +9,20 @@ export interface SendOptions {
   backoffMs: number;
   backoffMaxMs: number;
   retryWindowMs: number;
-  /** Told of each endpoint disabled after its retry window (an error log line). */
-  onDisabled: (endpoint: { id: string; url: string }, reason: string) => void;
+  /**
+   * The console's Webhooks page (PUBLIC_WEB_URL/admin/webhooks), linked from the mail that tells the
+   * owners of a disabled endpoint; null, the mail has no link.
+   */
+  consoleWebhooksUrl: string | null;
+  /**
+   * Told of each endpoint disabled after its retry window, after the commit, with the owners' mail
+   * queued in the same transaction (an error log line, and the mail's jobs enqueued).
+   */
+  onDisabled: (
+    endpoint: { id: string; url: string },
+    reason: string,
+    mail: EndpointDisabledMail,
+  ) => void | Promise<void>;
 }
 
 interface Claimed extends WebhookDelivery {
@@ -135,7 +148,7 @@ async function sendOne(db: Db, delivery: Claimed, options: SendOptions): Promise
       where: { id: delivery.endpointId, disabledAt: null },
       data: { disabledAt: new Date(now), disabledReason: reason },
     });
-    if (count === 0) return false;
+    if (count === 0) return null;
     await recordAudit(tx, {
       actor: 'system',
       action: 'webhook.disabled',
@@ -144,7 +157,12 @@ async function sendOne(db: Db, delivery: Claimed, options: SendOptions): Promise
       reason,
       details: { url: delivery.url, deliveryId: delivery.id, eventType: delivery.eventType },
     });
-    return true;
+    // The owners' mail commits with the disable or not at all (its message rows are the outbox).
+    return queueEndpointDisabledMail(
+      tx,
+      { id: delivery.endpointId, url: delivery.url, reason, disabledAt: new Date(now) },
+      options.consoleWebhooksUrl,
+    );
   });
-  if (disabled) options.onDisabled({ id: delivery.endpointId, url: delivery.url }, reason);
+  if (disabled) await options.onDisabled({ id: delivery.endpointId, url: delivery.url }, reason, disabled);
 }

@@ -3,6 +3,7 @@ import type { ApiEnv } from '@herald/config';
 import {
   type CreatedWebhookEndpoint,
   CreateWebhookSchema,
+  type EnabledWebhookEndpoint,
   IdSchema,
   ListWebhookDeliveriesSchema,
 } from '@herald/contract';
@@ -21,8 +22,9 @@ const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Outbound webhook endpoints (scope `admin`): register (the secret is shown once), list, remove,
- * rotate the secret, read the delivery log, send a delivery again. Every change is audited in its
- * own transaction. The worker (webhook-dispatcher.service.ts) does the sending.
+ * rotate the secret, enable one the worker disabled, read the delivery log, send a delivery again.
+ * Every change is audited in its own transaction. The worker (webhook-dispatcher.service.ts) does
+ * the sending.
  */
 @Controller('v1/webhooks')
 export class WebhooksController {
@@ -116,6 +118,55 @@ export class WebhooksController {
       return row;
     });
     return { ...toWebhookEndpointView(rotated), secret };
+  }
+
+  /**
+   * Undoes the worker's disable (send-webhook-deliveries.ts): clears disabledAt and its reason, and
+   * sets every delivery of the endpoint that was not delivered (the failed one that disabled it, and
+   * those held pending meanwhile) to be sent now with a fresh retry window, as "send again" does:
+   * the window is counted from createdAt. Their order per contact is kept (the worker sends the
+   * earliest pending event of a contact first). Events that happened while the endpoint was disabled
+   * were never queued for it, so none are sent. The endpoint row is locked first: a second enable
+   * waits, then finds it enabled and answers 409.
+   */
+  @Post(':id/enable')
+  @RequireScope('admin')
+  @HttpCode(200)
+  async enable(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<EnabledWebhookEndpoint> {
+    const endpointId = parseInput(IdSchema, id, 'path');
+    return this.db.$transaction(async (tx) => {
+      const [current] = await tx.$queryRaw<{ disabled_at: Date | null; disabled_reason: string | null }[]>`
+        SELECT disabled_at, disabled_reason FROM webhook_endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
+      if (!current) throw notFound('webhook endpoint', endpointId);
+      if (!current.disabled_at) {
+        throw new DomainError(
+          'conflict',
+          `The webhook endpoint "${endpointId}" is not disabled: there is nothing to enable.`,
+        );
+      }
+      const row = await tx.webhookEndpoint.update({
+        where: { id: endpointId },
+        data: { disabledAt: null, disabledReason: null },
+      });
+      const now = new Date();
+      const { count: requeued } = await tx.webhookDelivery.updateMany({
+        where: { endpointId, status: { in: ['pending', 'failed'] } },
+        data: { status: 'pending', nextAttemptAt: now, createdAt: now, deliveredAt: null },
+      });
+      await recordAudit(tx, {
+        actor: caller.actor,
+        action: 'webhook.enabled',
+        targetType: 'webhook',
+        targetId: row.id,
+        details: {
+          url: row.url,
+          disabledAt: current.disabled_at.toISOString(),
+          disabledReason: current.disabled_reason,
+          requeued,
+        },
+      });
+      return { ...toWebhookEndpointView(row), requeued };
+    });
   }
 
   @Get(':id/deliveries')

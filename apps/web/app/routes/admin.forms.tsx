@@ -27,20 +27,45 @@ export async function loader({ request }: LoaderFunctionArgs) {
       select: { key: true, name: true },
     }),
   ]);
-  const created = new URL(request.url).searchParams.get('created');
+  const params = new URL(request.url).searchParams;
+  const created = params.get('created');
+  const done = params.get('done');
+  const changed = params.get('form');
   return {
     forms: forms.map((form) => ({ ...form, snippet: formSnippet(form) })),
     categories,
     created: forms.some((form) => form.key === created) ? created : null,
+    done:
+      (done === 'disabled' || done === 'enabled') && forms.some((form) => form.key === changed)
+        ? { kind: done, key: changed as string }
+        : null,
   };
 }
 
 type Values = { key: string; name: string; categories: string[]; askName: boolean; consentText: string };
 type Outcome = { kind: 'invalid'; errors: FormErrors; values: Values };
 
-/** Creating is post/redirect/get; the API checks the form and writes it to the audit log as this person. */
+/**
+ * Creating, disabling and enabling are post/redirect/get; the API checks each and writes it to the
+ * audit log as this person. Disabling a form that is disabled already (or enabling an open one: the
+ * page was stale, or sent twice) changes nothing and shows the list as it is.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const { admin, form } = await requireAdminFormWith(request, CHANGE);
+  const intent = String(form.get('intent') ?? '');
+  if (intent === 'disable' || intent === 'enable') {
+    const key = String(form.get('key') ?? '');
+    const result = await callApiAs<SubscribeFormView>(
+      admin,
+      'POST',
+      `/v1/forms/${encodeURIComponent(key)}/${intent}`,
+      {},
+    );
+    if (!result.ok && result.problem.status !== 409)
+      throw data(null, { status: result.problem.status === 404 ? 404 : 400 });
+    if (!result.ok) return redirect('/admin/forms', 303);
+    return redirect(`/admin/forms?done=${intent}d&form=${encodeURIComponent(key)}`, 303);
+  }
   const values: Values = {
     key: String(form.get('key') ?? '').trim(),
     name: String(form.get('name') ?? ''),
@@ -64,7 +89,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Forms() {
-  const { forms, categories, created } = useLoaderData<typeof loader>();
+  const { forms, categories, created, done } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const invalid = outcome?.kind === 'invalid' ? outcome : undefined;
   return (
@@ -78,6 +103,13 @@ export default function Forms() {
       {created && (
         <p role="status" className="notice">
           The form {created} was created.
+        </p>
+      )}
+      {done && (
+        <p role="status" className="notice">
+          {done.kind === 'disabled'
+            ? `The form ${done.key} was disabled: its page and its confirmation links no longer subscribe anyone.`
+            : `The form ${done.key} was enabled again: its page takes subscriptions.`}
         </p>
       )}
       <section className="panel" aria-labelledby="forms-heading">
@@ -94,6 +126,7 @@ export default function Forms() {
                   <th scope="col">Categories</th>
                   <th scope="col">Created</th>
                   <th scope="col">Page</th>
+                  <th scope="col">Change</th>
                 </tr>
               </thead>
               <tbody>
@@ -107,10 +140,25 @@ export default function Forms() {
                     <td>{formatInstant(form.createdAt)}</td>
                     <td>
                       {form.disabledAt ? (
-                        'Disabled'
+                        `Disabled ${formatInstant(form.disabledAt)}`
                       ) : (
                         <a href={`/subscribe/${form.key}`}>/subscribe/{form.key}</a>
                       )}
+                    </td>
+                    <td>
+                      <Form method="post">
+                        <CsrfField />
+                        <input type="hidden" name="key" value={form.key} />
+                        {form.disabledAt ? (
+                          <button type="submit" name="intent" value="enable" className="secondary">
+                            Enable {form.key}
+                          </button>
+                        ) : (
+                          <button type="submit" name="intent" value="disable" className="secondary">
+                            Disable {form.key}
+                          </button>
+                        )}
+                      </Form>
                     </td>
                   </tr>
                 ))}

@@ -46,7 +46,7 @@ type Outcome =
 
 /**
  * Creating and rotating answer with the page and the secret on it, once (only the API keeps it);
- * deleting and sending again are post/redirect/get. The API audits each as this owner.
+ * deleting, enabling again and sending again are post/redirect/get. The API audits each as this owner.
  */
 export async function action({ request }: ActionFunctionArgs) {
   const { admin, form } = await requireAdminFormWith(request, OWNER);
@@ -62,6 +62,14 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await callApiAs(admin, 'DELETE', path);
     if (!result.ok) throw data(null, { status: result.problem.status === 404 ? 404 : 400 });
     return redirect('/admin/webhooks?done=deleted', 303);
+  }
+  if (intent === 'enable') {
+    const result = await callApiAs(admin, 'POST', `${path}/enable`, {});
+    // 409: it was enabled already (another owner, or this form sent twice): nothing changed.
+    if (!result.ok && result.problem.status === 409)
+      return redirect('/admin/webhooks?done=not-disabled', 303);
+    if (!result.ok) throw data(null, { status: result.problem.status === 404 ? 404 : 400 });
+    return redirect(`/admin/webhooks?endpoint=${encodeURIComponent(id)}&done=enabled`, 303);
   }
   if (intent === 'resend') {
     const delivery = String(form.get('delivery') ?? '');
@@ -96,6 +104,8 @@ export async function action({ request }: ActionFunctionArgs) {
 const DONE: Record<string, string> = {
   deleted: 'The endpoint was deleted: nothing more is sent to it.',
   resent: 'The event will be sent again, with the same webhook-id.',
+  enabled: 'The endpoint is enabled again: the events it missed are being sent, in order.',
+  'not-disabled': 'The endpoint was not disabled: nothing changed.',
 };
 
 export default function Webhooks() {
@@ -108,7 +118,8 @@ export default function Webhooks() {
       <p>
         Your application hears about every opt-out, subscription, bounce and complaint Herald records, so it
         never re-subscribes anyone. Each event is signed (Standard Webhooks), sent at least once and in order
-        per contact, and retried for 24 hours before the endpoint is disabled.
+        per contact, and retried for 24 hours before the endpoint is disabled and the owners are emailed;
+        enable it again here once it answers, and the events it missed are sent.
       </p>
       {done && DONE[done] && (
         <p role="status" className="notice">
@@ -150,6 +161,11 @@ export default function Webhooks() {
                   <CsrfField />
                   <input type="hidden" name="id" value={item.id} />
                   <Link to={`/admin/webhooks?endpoint=${item.id}`}>Delivery log</Link>
+                  {item.disabledAt && (
+                    <button type="submit" name="intent" value="enable">
+                      Enable again
+                    </button>
+                  )}
                   <button type="submit" name="intent" value="rotate" className="secondary">
                     Rotate the secret
                   </button>

@@ -5,7 +5,7 @@ import { describeClient } from '~/server/client.server';
 import { signFillStamp } from '~/server/forms/fill-stamp.server';
 import { requestSubscription } from '~/server/forms/request-subscription.server';
 import { CONFIRM_DAYS, HONEYPOT_FIELD, STAMP_FIELD } from '~/server/forms/subscribe-fields';
-import { findOpenForm } from '~/server/forms/subscribe-form.server';
+import { FORM_CLOSED, findOpenForm } from '~/server/forms/subscribe-form.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
   { title: page ? `Subscribe: ${page.form.name}` : 'Subscribe' },
@@ -14,17 +14,20 @@ export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
 /**
  * A subscribe form's hosted page (and, as its action, the endpoint the embeddable snippet posts to).
  * Nothing is subscribed here: a real request mails a confirmation link, and every acceptable post
- * gets the same "check your inbox" page whether a mail went or not.
+ * gets the same "check your inbox" page whether a mail went or not. A disabled form's page and
+ * posts are the 410 "this form is closed" page: nothing is recorded and nothing is mailed.
  */
 export async function loader({ params }: LoaderFunctionArgs) {
   const form = await findOpenForm(params.form);
   if (!form) throw data(null, { status: 404 });
+  if (form === 'closed') throw data(FORM_CLOSED, { status: 410 });
   return { form: publicView(form), stamp: signFillStamp(form.key) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await findOpenForm(params.form);
   if (!form) throw data(null, { status: 404 });
+  if (form === 'closed') throw data(FORM_CLOSED, { status: 410 });
   const outcome = await requestSubscription(form, await request.formData(), describeClient(request, context));
   if (outcome.kind === 'invalid-email')
     return data({ ...outcome, stamp: signFillStamp(form.key) }, { status: 422 });

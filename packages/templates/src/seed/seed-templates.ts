@@ -7,6 +7,7 @@ import { securitySignIn } from './security-sign-in.js';
 import { serviceNotice } from './service-notice.js';
 import { subscriptionConfirm } from './subscription-confirm.js';
 import type { TemplateDefinition } from './template-definition.js';
+import { webhookEndpointDisabled } from './webhook-endpoint-disabled.js';
 
 export const seedTemplates: TemplateDefinition[] = [
   serviceNotice,
@@ -17,4 +18,5 @@ export const seedTemplates: TemplateDefinition[] = [
   consentConfirmation,
   consoleInvitation,
   subscriptionConfirm,
+  webhookEndpointDisabled,
 ];

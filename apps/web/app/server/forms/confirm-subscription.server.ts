@@ -4,22 +4,27 @@ import { db } from '../db.server';
 import { isSuppressedForForms } from './address-suppressed.server';
 import { hashConfirmToken } from './request-subscription.server';
 
-/** What a confirmation link leads to, for its page: the form's name while it can still be used. */
-export type ConfirmLink = { state: 'pending'; formName: string } | { state: 'gone' };
+/**
+ * What a confirmation link leads to, for its page: the form's name while it can still be used;
+ * `closed` while its form is disabled (the link works again if the form is enabled before it expires).
+ */
+export type ConfirmLink = { state: 'pending'; formName: string } | { state: 'gone' } | { state: 'closed' };
 
 /** Reads a link without changing anything: mail scanners open links, and a GET confirms nothing. */
 export async function readConfirmLink(token: string | undefined): Promise<ConfirmLink> {
   if (!token) return { state: 'gone' };
   const row = await db.subscribeConfirmation.findUnique({
     where: { tokenHash: hashConfirmToken(token) },
-    select: { confirmedAt: true, expiresAt: true, form: { select: { name: true } } },
+    select: { confirmedAt: true, expiresAt: true, form: { select: { name: true, disabledAt: true } } },
   });
   if (!row || row.confirmedAt || row.expiresAt <= new Date()) return { state: 'gone' };
+  if (row.form.disabledAt) return { state: 'closed' };
   return { state: 'pending', formName: row.form.name };
 }
 
 /**
- * Uses the link once: claims it (a used or expired one claims nothing), then subscribes its address
+ * Uses the link once: claims it (a used or expired one, or one of a disabled form, claims nothing:
+ * `closed` for the last), then subscribes its address
  * to the form's categories, creating the contact if there is none, with one consent-log row per
  * category: source subscribe-form, the form as actor, the confirming client's hashed address, and in
  * the reason when the form was filled and the text it showed. A suppressed or erased address is
@@ -28,12 +33,12 @@ export async function readConfirmLink(token: string | undefined): Promise<Confir
 export async function confirmSubscription(
   token: string | undefined,
   client: Client,
-): Promise<'confirmed' | 'gone'> {
+): Promise<'confirmed' | 'gone' | 'closed'> {
   if (!token) return 'gone';
   const now = new Date();
   const tokenHash = hashConfirmToken(token);
   const claimed = await db.subscribeConfirmation.updateManyAndReturn({
-    where: { tokenHash, confirmedAt: null, expiresAt: { gt: now } },
+    where: { tokenHash, confirmedAt: null, expiresAt: { gt: now }, form: { disabledAt: null } },
     data: { confirmedAt: now },
     select: {
       id: true,
@@ -47,7 +52,7 @@ export async function confirmSubscription(
     },
   });
   const confirmation = claimed[0];
-  if (!confirmation) return 'gone';
+  if (!confirmation) return (await readConfirmLink(token)).state === 'closed' ? 'closed' : 'gone';
   const address = normalizeAddress(confirmation.email);
   if (await isSuppressedForForms(address)) return 'confirmed';
   try {
