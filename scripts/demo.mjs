@@ -2,6 +2,7 @@
 // through the real path and prints every URL. Run through `npm run demo`, which prepares the database.
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runDemoLists } from './demo-lists.ts';
 import { sendDemoReports } from './demo-reports.ts';
 
 const env = {
@@ -165,6 +166,15 @@ async function main() {
         })
       : null;
 
+  // Lists in and out: a webhook receiver the demo prints, an import with an earlier unsubscribe, a form.
+  const lists = await runDemoLists({
+    api,
+    apiUrl,
+    apiKey: env.HERALD_API_KEY,
+    webUrl: env.PUBLIC_WEB_URL,
+    stamp,
+  });
+
   let status = 'queued';
   for (let i = 0; i < 60 && (status === 'queued' || status === 'sending'); i++) {
     await sleep(250);
@@ -191,6 +201,16 @@ async function main() {
       `  suppressions         ${env.PUBLIC_WEB_URL}/admin/suppressions  (a 5.1.1 bounce for ${reports.bounced} and a complaint for ${reports.complained} just arrived as DSN and ARF mail)`,
     );
   }
+  const c = lists.imported;
+  console.log(
+    `  import               ${env.PUBLIC_WEB_URL}/admin/imports/${lists.importId}  (${c.created ?? 0} created and subscribed; ${lists.kept} had unsubscribed before and stayed so: keptUnsubscribed ${c.keptUnsubscribed ?? 0})`,
+  );
+  console.log(
+    `  subscribe form       ${lists.formUrl}  (double opt-in: subscribing there mails a confirmation link to the inbox)`,
+  );
+  console.log(
+    `  webhook receiver     ${lists.receiverUrl}  (${lists.events()} signed events so far; each prints as a [receiver] line)`,
+  );
   console.log(
     `  inbound listener     smtp://127.0.0.1:${env.INBOUND_SMTP_PORT}  (mailto unsubscribe, bounces to bounce+…, complaints to the feedback-loop address)`,
   );
