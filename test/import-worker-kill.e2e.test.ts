@@ -4,11 +4,11 @@ import { startHerald, type Herald } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 
 /**
- * A background import survives its worker's death: the worker applying an 800-row file is killed
+ * A background import survives its worker's death: the worker applying a 3,000-row file is killed
  * with SIGKILL half-way, another worker resumes it once the lease runs out, and every row is applied
  * exactly once (one contact, one consent entry each, counts that add up).
  */
-const ROWS = 800;
+const ROWS = 3000;
 let herald: Herald;
 let db: Db;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('a background import whose worker is killed', () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       atKill = await db.importRowStaged.count({ where: { importId: staged.id, done: true } });
-      if (atKill >= 200) break;
+      if (atKill >= 500) break;
       await sleep(20);
     }
     await first.kill();

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportRow } from '@herald/contract';
+import { applyNewAddresses, categoriesToSubscribe } from '../src/imports/apply-new-addresses.js';
 import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
 
 /**
@@ -178,5 +180,98 @@ describe('a dry run', () => {
       { line: 3, email: null, status: null, outcome: expect.stringContaining('email') },
     ]);
     expect(await h.db.contact.findUnique({ where: { email } })).toBeNull();
+  });
+});
+
+describe('the bulk path for new addresses', () => {
+  it('takes only new, unsuppressed, single rows, and writes what the row-by-row path writes', async () => {
+    const existing = uniqueEmail('bulk-existing');
+    expect((await h.request('POST', '/v1/contacts', { email: existing })).status).toBe(201);
+    const suppressed = uniqueEmail('bulk-suppressed');
+    expect(
+      (await h.request('POST', '/v1/suppressions', { email: suppressed, reason: 'manual' })).status,
+    ).toBe(201);
+    const twice = uniqueEmail('bulk-twice');
+    const [bulkNew, rowNew] = [uniqueEmail('bulk-new'), uniqueEmail('row-new')];
+    const id = '01890000-0000-7000-8000-0000000000b1';
+    await h.db.import.create({
+      data: { id, actor: 'key:bulk', basis: BASIS, categories: ['newsletter'], status: 'running' },
+    });
+    const row = (email: string, status = 'subscribed') => ({
+      email,
+      status,
+      name: 'Ada',
+      locale: 'fr',
+      attributes: { plan: 'pro' },
+      consentedAt: '2021-03-04',
+      source: 'old-crm',
+    });
+    const rows = [
+      { line: 2, row: row(bulkNew) },
+      { line: 3, row: row(existing) },
+      { line: 4, row: row(suppressed) },
+      { line: 5, row: row(twice) },
+      { line: 6, row: row(twice) },
+      { line: 7, row: row(uniqueEmail('bulk-unsub'), 'unsubscribed') },
+    ] as { line: number; row: ImportRow }[];
+    await h.db.importRowStaged.createMany({
+      data: rows.map((staged) => ({ importId: id, line: staged.line, row: staged.row as object })),
+    });
+    const context = {
+      id,
+      actor: 'key:bulk',
+      query: { basis: BASIS, categories: ['newsletter'], dryRun: false, background: true, map: {} },
+    };
+    const applied = await applyNewAddresses(
+      h.db,
+      context,
+      rows,
+      await categoriesToSubscribe(h.db, ['newsletter']),
+    );
+    expect([...applied]).toEqual([2]);
+    expect(
+      await h.db.importRowStaged.findUnique({ where: { importId_line: { importId: id, line: 2 } } }),
+    ).toMatchObject({ done: true, contact: 'created', outcome: 'subscribed' });
+
+    // The same row through a request's own import, row by row.
+    const answer = await post(
+      `email,status,name,locale,attr.plan,consentedAt,source\n${rowNew},subscribed,Ada,fr,pro,2021-03-04,old-crm\n`,
+      query({}),
+    );
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const written = async (email: string) => {
+      const contact = await h.db.contact.findUniqueOrThrow({
+        where: { email },
+        include: { preferences: true, consentLog: true },
+      });
+      return {
+        contact: {
+          name: contact.name,
+          locale: contact.locale,
+          timezone: contact.timezone,
+          attributes: contact.attributes,
+          externalId: contact.externalId,
+          promotionalDefaults: contact.promotionalDefaults,
+          promotionalOptOut: contact.promotionalOptOut,
+        },
+        preferences: contact.preferences.map((p) => ({
+          categoryKey: p.categoryKey,
+          subscribed: p.subscribed,
+        })),
+        consent: contact.consentLog.map((entry) => ({
+          categoryKey: entry.categoryKey,
+          action: entry.action,
+          source: entry.source,
+          reason: JSON.parse(entry.reason ?? '{}') as Record<string, unknown>,
+        })),
+      };
+    };
+    const bulk = await written(bulkNew);
+    const byRow = await written(rowNew);
+    expect(bulk).toEqual({
+      ...byRow,
+      consent: byRow.consent.map((entry) => ({ ...entry, reason: { ...entry.reason, import: id } })),
+    });
+    expect(bulk.consent).toHaveLength(1);
   });
 });

@@ -2,12 +2,13 @@ import type { ImportQueryInput, ImportRow, ImportView } from '@herald/contract';
 import { type Db, type Import, Prisma } from '@herald/db';
 import { recordAudit } from '../core/record-audit.js';
 import { uuid7 } from '../core/uuid7.js';
+import { applyNewAddresses, categoriesToSubscribe } from './apply-new-addresses.js';
 import type { ParsedRow } from './import-rows.js';
 import { applyRow, type Counts, emptyCounts, type ImportContext, type RowResult } from './run-import.js';
 
 /** Rows staged per insert, and read per pass by the worker. */
-const STAGE_BATCH = 1000;
-const APPLY_BATCH = 500;
+const STAGE_BATCH = 5000;
+const APPLY_BATCH = 1000;
 
 /**
  * Reads a background import's file into import_rows (the valid rows) and import_errors (the bad ones,
@@ -98,6 +99,7 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
     query: { basis: taken.basis, categories: taken.categories, dryRun: false, background: true, map: {} },
   };
   let processed = await db.importRowStaged.count({ where: { importId: taken.id, done: true } });
+  const newContactCategories = await categoriesToSubscribe(db, taken.categories);
   let after = -1;
   for (;;) {
     if (options.stopping()) {
@@ -113,7 +115,14 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
     });
     if (batch.length === 0) break;
     after = batch.at(-1)?.line ?? after;
-    await applyBatch(db, context, batch, options.concurrency);
+    const rows = batch.map((staged) => ({ line: staged.line, row: staged.row as unknown as ImportRow }));
+    const bulk = await applyNewAddresses(db, context, rows, newContactCategories);
+    await applyBatch(
+      db,
+      context,
+      rows.filter((staged) => !bulk.has(staged.line)),
+      options.concurrency,
+    );
     processed += batch.length;
     const renewed = await db.import.updateMany({
       where: { id: taken.id, status: 'running' },
@@ -125,19 +134,19 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
   return true;
 }
 
+/** The row-by-row path: each row in a transaction of its own (applyRow). */
 async function applyBatch(
   db: Db,
   context: ImportContext,
-  batch: { line: number; row: Prisma.JsonValue }[],
+  batch: { line: number; row: ImportRow }[],
   concurrency: number,
 ): Promise<void> {
   // Rows for one address run one after the other, in line order; different addresses side by side.
   const byAddress = new Map<string, { line: number; row: ImportRow }[]>();
   for (const staged of batch) {
-    const row = staged.row as unknown as ImportRow;
-    const rows = byAddress.get(row.email) ?? [];
-    rows.push({ line: staged.line, row });
-    byAddress.set(row.email, rows);
+    const rows = byAddress.get(staged.row.email) ?? [];
+    rows.push(staged);
+    byAddress.set(staged.row.email, rows);
   }
   const groups = [...byAddress.values()];
   let next = 0;
