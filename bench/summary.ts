@@ -145,6 +145,47 @@ if (oneClick?.runs) {
   }
 } else notRun('one-click POST at 1,000/s and 2,000/s, WEB_WORKERS=2', 'p99 ≤ 50 / 100 ms', 'one-click');
 
+const lists = load('lists');
+if (lists?.import) {
+  const i = lists.import;
+  rows.push({
+    figure: `import of ${i.rows.toLocaleString('en')} rows (background: the API stages, one worker applies)`,
+    measured: `${i.endToEndRowsPerSecond} rows/s (staging ${i.stageRowsPerSecond}/s, applying ${i.applyRowsPerSecond}/s)`,
+    target: `≥ ${i.target.rowsPerSecond.toLocaleString('en')} rows/s`,
+    met: i.endToEndRowsPerSecond >= i.target.rowsPerSecond,
+    source: 'lists',
+  });
+  rows.push({
+    figure: 'worker peak RSS while it applies an import',
+    measured: `${i.workerPeakRssMb} MB`,
+    target: `≤ ${i.target.workerPeakRssMb} MB`,
+    met: i.workerPeakRssMb <= i.target.workerPeakRssMb,
+    source: 'lists',
+  });
+  rows.push({
+    figure: 'outbound webhook events delivered to a local receiver, one worker',
+    measured: `${lists.webhooks.eventsPerSecond}/s (${lists.webhooks.received} of ${lists.webhooks.events})`,
+    target: `≥ ${lists.webhooks.target}/s`,
+    met:
+      lists.webhooks.eventsPerSecond >= lists.webhooks.target &&
+      lists.webhooks.received === lists.webhooks.events,
+    source: 'lists',
+  });
+  const c = lists.consentWriteCost;
+  rows.push({
+    figure: 'the outbox on a consent write (one-click unsubscribe, 16 at a time): extra per write',
+    measured: `${c.extraMsPerWrite} ms wall, ${c.extraPostgresCpuMsPerWrite} ms PostgreSQL CPU (${c.withEndpoint.writesPerSecond}/s with an endpoint, ${c.withoutEndpoint.writesPerSecond}/s without)`,
+    target: 'measured, no target',
+    met: null,
+    source: 'lists',
+  });
+} else
+  notRun(
+    'import rows/s, webhook events/s, the outbox on a consent write',
+    'see bench/lists.bench.ts',
+    'lists',
+  );
+
 const mark = (met: boolean | null) => (met === null ? '–' : met ? 'met' : 'NOT met');
 const lines = [
   '| figure | measured | target | |',
@@ -172,7 +213,7 @@ if (delivery) {
     `| bare nodemailer (its own process) | ${names.map(() => '').join(' | ')} | ${fixed(cpu.bareNodemailer, 3)} |`,
   );
 }
-const at = [delivery, batch, campaign, oneClick].flatMap((r) => (r ? [`${r.benchmark} ${r.at}`] : []));
+const at = [delivery, batch, campaign, oneClick, lists].flatMap((r) => (r ? [`${r.benchmark} ${r.at}`] : []));
 lines.push('', `from bench/results (${at.join('; ') || 'no results yet: run npm run bench'})`);
 console.log(lines.join('\n'));
 writeFileSync(new URL('summary.json', resultsDir), `${JSON.stringify({ rows, at }, null, 2)}\n`);

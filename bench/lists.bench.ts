@@ -1,0 +1,238 @@
+/**
+ * Issue 14's benchmarks: lists in and out, on the built processes.
+ *
+ * 1. Import: a CSV of BENCH_IMPORT_ROWS new addresses (20,000), each subscribed to a category, through
+ *    `POST /v1/imports?background=true` (the API stages it) and one worker (it applies it). Rows per
+ *    second for each part, and the worker's peak resident memory while it applies them (sampled
+ *    from /proc every 100 ms). Target: 20,000 rows/s end to end with the worker at most 200 MB.
+ * 2. Outbound webhooks: BENCH_OUTBOX_EVENTS (20,000) events written to the outbox, each for a contact
+ *    of its own, delivered by one worker to a local HTTP receiver that answers 204 at once. Events
+ *    per second from the first event received to the last (and the time with the worker's boot).
+ *    Target: 2,000/s.
+ * 3. The cost of the outbox on a consent write: BENCH_CONSENT_WRITES (5,000) one-click unsubscribes
+ *    (applyUnsubscribe, the consent write with its log row, 16 at a time) with no webhook endpoint,
+ *    then as many with an endpoint that wants the event (the trigger inserts two outbox rows), two
+ *    rounds of each, alternating. The difference per write, in wall time and in the database's CPU,
+ *    is the outbox's cost.
+ */
+import { createPrismaClient } from '@herald/db';
+import { applyUnsubscribe } from '@herald/preferences';
+import { startHerald } from '@herald/test-support';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { cpuMs, pidsOf } from './lib/process-cpu.js';
+import { writeResult } from './lib/results.js';
+import { round } from './lib/stats.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_bench';
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 20_000);
+const OUTBOX_EVENTS = Number(process.env.BENCH_OUTBOX_EVENTS ?? 20_000);
+const CONSENT_WRITES = Number(process.env.BENCH_CONSENT_WRITES ?? 5_000);
+const TARGET = { importRowsPerSecond: 20_000, importWorkerPeakRssMb: 200, webhookEventsPerSecond: 2_000 };
+
+const db = createPrismaClient({ databaseUrl: DATABASE_URL, maxConnections: 16 });
+const log = (message: string) =>
+  console.error(`[lists ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory of a process in MB (VmRSS), 0 once it is gone. */
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Phase {
+  writesPerSecond: number;
+  msPerWrite: number;
+  postgresCpuMsPerWrite: number;
+}
+
+const postgresCpuMs = () => pidsOf(['postgres']).reduce((sum, pid) => sum + cpuMs(pid), 0);
+
+const run = randomBytes(3).toString('hex');
+const herald = await startHerald({ workers: 0, env: { DATABASE_URL, WEBHOOK_POLL_MS: '50' } });
+const results: Record<string, unknown> = {};
+try {
+  // ── 1. Import ────────────────────────────────────────────────────────────────────────────────
+  const csv = `email,name,attr.plan\n${Array.from(
+    { length: IMPORT_ROWS },
+    (_, i) => `imp-${run}-${i}@example.test,Person ${i},${i % 3 ? 'free' : 'pro'}`,
+  ).join('\n')}\n`;
+  log(`import: staging ${IMPORT_ROWS} rows …`);
+  const query = new URLSearchParams({ categories: 'newsletter', basis: 'bench import', background: 'true' });
+  const stageStart = performance.now();
+  const staged = await fetch(`${herald.apiUrl}/v1/imports?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${herald.apiKey}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  const stagedBody = (await staged.json()) as { id: string; totalRows: number };
+  const stageSeconds = (performance.now() - stageStart) / 1000;
+  if (staged.status !== 202)
+    throw new Error(`staging answered ${staged.status}: ${JSON.stringify(stagedBody)}`);
+  log(`import: applying with one worker …`);
+  const applyStart = performance.now();
+  const worker = herald.startWorker();
+  let peakRss = 0;
+  let view: Record<string, unknown> = {};
+  for (;;) {
+    peakRss = Math.max(peakRss, rssMb(worker.child.pid));
+    view = (await herald.client.call('GET', `/v1/imports/${stagedBody.id}`)).body;
+    if (view.status === 'finished') break;
+    await sleep(100);
+  }
+  const applySeconds = (performance.now() - applyStart) / 1000;
+  await herald.stopWorkers();
+  results.import = {
+    rows: IMPORT_ROWS,
+    stageSeconds: round(stageSeconds, 2),
+    stageRowsPerSecond: round(IMPORT_ROWS / stageSeconds),
+    applySeconds: round(applySeconds, 2),
+    applyRowsPerSecond: round(IMPORT_ROWS / applySeconds),
+    endToEndRowsPerSecond: round(IMPORT_ROWS / (stageSeconds + applySeconds)),
+    workerPeakRssMb: round(peakRss),
+    counts: view.counts,
+    target: { rowsPerSecond: TARGET.importRowsPerSecond, workerPeakRssMb: TARGET.importWorkerPeakRssMb },
+  };
+  log(JSON.stringify(results.import));
+
+  // ── 2. Outbound webhooks ─────────────────────────────────────────────────────────────────────
+  const received = new Set<string>();
+  let firstAt = 0;
+  let lastAt = 0;
+  const receiver = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      received.add(String(request.headers['webhook-id']));
+      lastAt = performance.now();
+      firstAt ||= lastAt;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const address = receiver.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const endpoint = await db.webhookEndpoint.create({
+    data: {
+      url: `http://127.0.0.1:${port}/hook`,
+      events: ['contact.unsubscribed'],
+      secret: `whsec_${randomBytes(32).toString('base64')}`,
+      description: `bench ${run}`,
+    },
+  });
+  log(`webhooks: ${OUTBOX_EVENTS} events in the outbox …`);
+  await db.$executeRaw`
+    INSERT INTO webhook_outbox (event_type, contact_id, payload)
+    SELECT 'contact.unsubscribed', gen_random_uuid(), jsonb_build_object('n', i)
+      FROM generate_series(1, ${OUTBOX_EVENTS}::int) AS i`;
+  const webhookStart = performance.now();
+  herald.startWorker();
+  const webhookDeadline = Date.now() + 10 * 60_000;
+  while (received.size < OUTBOX_EVENTS && Date.now() < webhookDeadline) await sleep(50);
+  const webhookSeconds = (lastAt - firstAt) / 1000;
+  const withBootSeconds = (lastAt - webhookStart) / 1000;
+  await herald.stopWorkers();
+  results.webhooks = {
+    events: OUTBOX_EVENTS,
+    received: received.size,
+    seconds: round(webhookSeconds, 2),
+    eventsPerSecond: round(received.size / webhookSeconds),
+    measuredFrom: 'the first event received to the last',
+    withWorkerBootSeconds: round(withBootSeconds, 2),
+    target: TARGET.webhookEventsPerSecond,
+  };
+  log(JSON.stringify(results.webhooks));
+  await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
+  receiver.close();
+
+  // ── 3. The outbox's cost on a consent write ──────────────────────────────────────────────────
+  const writes = async (label: string): Promise<Phase> => {
+    const category = `bench-${label}-${run}`;
+    await db.category.create({
+      data: { key: category, name: 'Bench', description: 'Benchmark category', class: 'promotional' },
+    });
+    const contacts = await db.contact.createManyAndReturn({
+      data: Array.from({ length: CONSENT_WRITES + 200 }, (_, i) => ({
+        email: `cw-${label}-${run}-${i}@example.test`,
+      })),
+      select: { id: true },
+    });
+    const one = (contactId: string) =>
+      applyUnsubscribe(db, {
+        contactId,
+        scope: { kind: 'category', categoryKey: category },
+        source: 'one-click',
+      });
+    for (const contact of contacts.splice(0, 200)) await one(contact.id);
+    const cpuBefore = postgresCpuMs();
+    const start = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < contacts.length) await one((contacts[next++] as { id: string }).id);
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      writesPerSecond: round(CONSENT_WRITES / seconds),
+      msPerWrite: round((seconds * 1000) / CONSENT_WRITES, 3),
+      postgresCpuMsPerWrite: round((postgresCpuMs() - cpuBefore) / CONSENT_WRITES, 3),
+    };
+  };
+  // Two rounds each, alternating, so neither side has the warmer cache or the emptier tables.
+  const endpointWants = (on: boolean) =>
+    db.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: on
+        ? { disabledAt: null, events: ['contact.unsubscribed', 'preferences.changed'] }
+        : { disabledAt: new Date() },
+    });
+  const rounds: { without: Phase[]; with: Phase[] } = { without: [], with: [] };
+  for (const pass of [1, 2]) {
+    await endpointWants(false);
+    log(`consent writes, round ${pass}: ${CONSENT_WRITES} without an endpoint …`);
+    rounds.without.push(await writes(`plain${pass}`));
+    await endpointWants(true);
+    log(`consent writes, round ${pass}: ${CONSENT_WRITES} with an endpoint that wants them …`);
+    rounds.with.push(await writes(`outbox${pass}`));
+  }
+  const mean = (phases: Phase[]): Phase => ({
+    writesPerSecond: round(phases.reduce((sum, p) => sum + p.writesPerSecond, 0) / phases.length),
+    msPerWrite: round(phases.reduce((sum, p) => sum + p.msPerWrite, 0) / phases.length, 3),
+    postgresCpuMsPerWrite: round(
+      phases.reduce((sum, p) => sum + p.postgresCpuMsPerWrite, 0) / phases.length,
+      3,
+    ),
+  });
+  const without = mean(rounds.without);
+  const withOutbox = mean(rounds.with);
+  const outboxRows = await db.webhookOutbox.count();
+  results.consentWriteCost = {
+    writes: CONSENT_WRITES,
+    concurrency: 16,
+    withoutEndpoint: without,
+    withEndpoint: withOutbox,
+    rounds,
+    outboxRowsWritten: outboxRows,
+    extraMsPerWrite: round(withOutbox.msPerWrite - without.msPerWrite, 3),
+    extraPostgresCpuMsPerWrite: round(withOutbox.postgresCpuMsPerWrite - without.postgresCpuMsPerWrite, 3),
+    ratio: round(withOutbox.writesPerSecond / without.writesPerSecond, 2),
+  };
+  await db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+  await db.webhookOutbox.deleteMany({});
+
+  writeResult('lists', {
+    command: 'npm run bench (bench/lists.bench.ts); BENCH_ONLY=lists npm run bench for this one',
+    ...results,
+  });
+} finally {
+  await herald.stop();
+  await herald.flushQueuePrefix();
+  await db.$disconnect();
+}
