@@ -27,10 +27,17 @@ export async function stageImport(
   });
   try {
     const counts = emptyCounts();
-    let staged: Prisma.ImportRowStagedCreateManyInput[] = [];
+    let staged: { line: number; row: ImportRow }[] = [];
     let bad: Prisma.ImportErrorCreateManyInput[] = [];
     const flush = async () => {
-      if (staged.length > 0) await db.importRowStaged.createMany({ data: staged });
+      // One JSON parameter for the batch: Prisma's createMany binds three parameters a row and
+      // spends more time building the statement than PostgreSQL spends running it.
+      if (staged.length > 0) {
+        await db.$executeRaw`
+          INSERT INTO import_rows (import_id, line, row)
+          SELECT ${id}::uuid, r.line, r.row
+            FROM jsonb_to_recordset(${JSON.stringify(staged)}::jsonb) AS r(line int, row jsonb)`;
+      }
       if (bad.length > 0) await db.importError.createMany({ data: bad });
       staged = [];
       bad = [];
@@ -43,7 +50,7 @@ export async function stageImport(
         bad.push({ importId: id, line: parsed.line, message: parsed.error });
       } else {
         total++;
-        staged.push({ importId: id, line: parsed.line, row: parsed.row as Prisma.InputJsonObject });
+        staged.push({ line: parsed.line, row: parsed.row });
       }
       if (staged.length + bad.length >= STAGE_BATCH) await flush();
     }
