@@ -53,5 +53,5 @@ export const hasScope = (caller: Caller, scope: Scope): boolean =>
 export const lacksScope = (scope: Scope, why = '') =>
   new DomainError('forbidden', `This key lacks the scope "${scope}".${why ? ` ${why}` : ''}`);
 
-/** A person signed in to the console (`Authorization: Console …`), as opposed to an API key. */
-export const isConsoleCaller = (caller: Caller): boolean => caller.actor.startsWith('admin:');
+/** A person signed in to the console (`Authorization: Console …`), as opposed to an API key: only a console session has a role. */
+export const isConsoleCaller = (caller: Caller): boolean => caller.role !== undefined;

@@ -26,14 +26,12 @@ export class ExportsController {
   async contacts(@Query() query: unknown, @Res() response: Response, @CurrentCaller() caller: Caller) {
     parseInput(ExportContactsSchema, query, 'query');
     const categories = await exportCategories(this.db);
-    await this.db.$transaction((tx) =>
-      recordAudit(tx, {
-        actor: caller.actor,
-        action: 'contacts.exported',
-        targetType: 'contacts',
-        targetId: 'all',
-      }),
-    );
+    await recordAudit(this.db, {
+      actor: caller.actor,
+      action: 'contacts.exported',
+      targetType: 'contacts',
+      targetId: 'all',
+    });
     await streamCsv(response, {
       filename: 'herald-contacts.csv',
       header: [
@@ -49,14 +47,12 @@ export class ExportsController {
   @RequireScope('contacts:read')
   async consentLog(@Query() query: unknown, @Res() response: Response, @CurrentCaller() caller: Caller) {
     const input = parseInput(ExportConsentLogSchema, query, 'query');
-    await this.db.$transaction((tx) =>
-      recordAudit(tx, {
-        actor: caller.actor,
-        action: 'consent-log.exported',
-        targetType: 'consent-log',
-        targetId: `${input.from.toISOString()}/${input.to.toISOString()}`,
-      }),
-    );
+    await recordAudit(this.db, {
+      actor: caller.actor,
+      action: 'consent-log.exported',
+      targetType: 'consent-log',
+      targetId: `${input.from.toISOString()}/${input.to.toISOString()}`,
+    });
     await streamCsv(response, {
       filename: 'herald-consent-log.csv',
       header: CONSENT_LOG_CSV_COLUMNS,

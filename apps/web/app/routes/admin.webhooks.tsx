@@ -3,6 +3,7 @@ import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import {
   type CreatedWebhookEndpoint,
+  IdSchema,
   WEBHOOK_EVENTS,
   type WebhookDeliveryView,
   type WebhookEndpointView,
@@ -20,15 +21,15 @@ export const meta: MetaFunction = () => [{ title: 'Webhooks: Herald console' }];
 /** Owners only, as the API's webhook routes (scope admin). */
 const OWNER = { scope: 'admin', change: true } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The endpoints, and the delivery log of the one chosen (`?endpoint=`). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdminWith(request, OWNER);
   const url = new URL(request.url);
   const chosen = url.searchParams.get('endpoint') ?? '';
   const { webhooks } = await readApiAs<{ webhooks: WebhookEndpointView[] }>(admin, '/v1/webhooks');
-  const endpoint = UUID.test(chosen) ? (webhooks.find((item) => item.id === chosen) ?? null) : null;
+  const endpoint = IdSchema.safeParse(chosen).success
+    ? (webhooks.find((item) => item.id === chosen) ?? null)
+    : null;
   const deliveries = endpoint
     ? (
         await readApiAs<{ deliveries: WebhookDeliveryView[] }>(

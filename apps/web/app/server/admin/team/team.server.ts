@@ -1,4 +1,4 @@
-import { ADMIN_ROLES, type AdminRoleName } from '@herald/contract';
+import { ADMIN_ROLES, type AdminRoleName, IdSchema } from '@herald/contract';
 import { type Prisma, type Tx } from '@herald/db';
 import { createHash, randomBytes } from 'node:crypto';
 import { db } from '../../db.server';
@@ -149,9 +149,7 @@ const notFound = (intent: string, message: string): TeamOutcome => ({
 
 /** A form's id as a uuid the query can take; anything else matches no row. */
 const uuidOrNil = (value: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-    ? value
-    : '00000000-0000-0000-0000-000000000000';
+  IdSchema.safeParse(value).success ? value : '00000000-0000-0000-0000-000000000000';
 
 /**
  * Invites a person: the invitation (a newer one replaces an open one to the same address) and its
