@@ -2,6 +2,12 @@
 export const ONE_CLICK_BODY_LIMIT = 16 * 1024;
 /** The largest form the app has (a campaign or policy with its text) is a few KiB. */
 export const FORM_BODY_LIMIT = 64 * 1024;
+/**
+ * The console's import upload (`/admin/imports`): a file of up to 512 MiB, which the page itself
+ * refuses by name past that, and the form's other fields.
+ */
+export const IMPORT_UPLOAD_BODY_LIMIT = 512 * 1024 * 1024 + 1024 * 1024;
+const IMPORT_UPLOAD_PATH = /^\/admin\/imports(\.data)?\/?$/;
 
 /** How long, and how many more bytes, a refused client may keep sending before its connection is cut. */
 const LINGER_MS = 1000;
@@ -16,7 +22,11 @@ const LINGER_BYTES = 1024 * 1024;
  */
 export function limitRequestBody(req, res, next) {
   if (req.method === 'GET' || req.method === 'HEAD') return next();
-  const limit = req.path.startsWith('/u/') ? ONE_CLICK_BODY_LIMIT : FORM_BODY_LIMIT;
+  const limit = req.path.startsWith('/u/')
+    ? ONE_CLICK_BODY_LIMIT
+    : IMPORT_UPLOAD_PATH.test(req.path)
+      ? IMPORT_UPLOAD_BODY_LIMIT
+      : FORM_BODY_LIMIT;
   // An answer sent before the whole body arrived (a bad one-click token is refused unread) closes
   // the connection instead of reading the rest of the body to keep it alive.
   res.once('finish', () => {

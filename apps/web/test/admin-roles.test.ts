@@ -68,6 +68,7 @@ const SECTIONS: Record<string, AdminRoleName[]> = {
   '/admin/contacts': ['owner', 'support', 'viewer'],
   '/admin/suppressions': ['owner', 'operator', 'support', 'viewer'],
   '/admin/forms': ['owner', 'support'],
+  '/admin/imports': ['owner', 'support'],
   '/admin/team': ['owner'],
   '/admin/keys': ['owner'],
   '/admin/webhooks': ['owner'],

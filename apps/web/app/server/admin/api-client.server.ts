@@ -77,6 +77,36 @@ export async function streamApiAs(
   return { ok: false, problem: { status: response.status, ...parseProblem(text) } };
 }
 
+/**
+ * A file posted to the API as the signed-in person (an import's CSV or NDJSON), its body streamed
+ * as it is read from disk, never held whole. The same answers as `callApiAs`; like every write,
+ * no time limit.
+ */
+export async function sendFileAs<T>(
+  caller: ConsoleCaller,
+  path: string,
+  file: { body: ReadableStream<Uint8Array>; contentType: string },
+): Promise<ApiResult<T>> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Console ${caller.session.secret}`, 'content-type': file.contentType },
+      body: file.body,
+      duplex: 'half',
+    } as RequestInit);
+    text = await response.text();
+  } catch (error) {
+    console.error(`API POST ${path.split('?')[0]} did not answer: ${(error as Error).message}`);
+    throw data(null, { status: 503 });
+  }
+  if (response.ok) return { ok: true, status: response.status, body: JSON.parse(text) as T };
+  if (response.status >= 500)
+    throw new Error(`API POST ${path.split('?')[0]} answered ${response.status}: ${text}`);
+  return { ok: false, problem: { status: response.status, ...parseProblem(text) } };
+}
+
 async function requestApi<T>(
   authorization: string,
   method: Method,

@@ -8,6 +8,7 @@ const SECTIONS: { to: string; label: string; power: ConsolePower }[] = [
   { to: '/admin/contacts', label: 'Contacts', power: READ_CONTACTS },
   { to: '/admin/suppressions', label: 'Suppressions', power: { scope: 'contacts:read', change: false } },
   { to: '/admin/forms', label: 'Forms', power: { scope: 'contacts:write', change: false } },
+  { to: '/admin/imports', label: 'Imports', power: { scope: 'contacts:write', change: false } },
   { to: '/admin/team', label: 'Team', power: { scope: 'admin', change: true } },
   { to: '/admin/keys', label: 'API keys', power: { scope: 'admin', change: true } },
   { to: '/admin/webhooks', label: 'Webhooks', power: { scope: 'admin', change: true } },
