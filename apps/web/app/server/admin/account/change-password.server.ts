@@ -5,7 +5,7 @@ import { endSessionsOf } from '../console-sessions.server';
 import type { FormErrors } from '../form-errors.server';
 import type { SignedInAdmin } from '../require-admin.server';
 import { countSignInAttempt, forgiveSignInAttempt } from '../sign-in-limiter.server';
-import { recordAccountAudit } from './record-audit.server';
+import { recordConsoleAudit } from '../record-audit.server';
 
 export type ChangePasswordOutcome =
   | { kind: 'changed'; otherSessionsEnded: number }
@@ -54,7 +54,12 @@ export async function changePassword(
     if (mine.count === 0) return { kind: 'signed-out' };
     await tx.adminUser.update({ where: { id: admin.id }, data: { passwordHash } });
     const otherSessionsEnded = await endSessionsOf(tx, admin.id, admin.session.id);
-    await recordAccountAudit(tx, admin, 'password.changed', { otherSessionsEnded });
+    await recordConsoleAudit(tx, {
+      actorEmail: admin.email,
+      action: 'password.changed',
+      targetId: admin.id,
+      details: { otherSessionsEnded },
+    });
     return { kind: 'changed', otherSessionsEnded };
   });
 }

@@ -1,7 +1,7 @@
 import { db } from '../../db.server';
 import { endSessionsOf } from '../console-sessions.server';
 import type { SignedInAdmin } from '../require-admin.server';
-import { recordAccountAudit } from './record-audit.server';
+import { recordConsoleAudit } from '../record-audit.server';
 
 /**
  * Ends every session of the signed-in account, this one included: for a lost laptop or a cookie
@@ -10,7 +10,12 @@ import { recordAccountAudit } from './record-audit.server';
 export async function signOutEverywhere(admin: SignedInAdmin): Promise<number> {
   return db.$transaction(async (tx) => {
     const ended = await endSessionsOf(tx, admin.id);
-    await recordAccountAudit(tx, admin, 'session.signed-out-everywhere', { sessionsEnded: ended });
+    await recordConsoleAudit(tx, {
+      actorEmail: admin.email,
+      action: 'session.signed-out-everywhere',
+      targetId: admin.id,
+      details: { sessionsEnded: ended },
+    });
     return ended;
   });
 }

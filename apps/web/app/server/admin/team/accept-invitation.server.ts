@@ -2,6 +2,7 @@ import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@herald/
 import { Prisma } from '@herald/db';
 import { db } from '../../db.server';
 import type { FormErrors } from '../form-errors.server';
+import { recordConsoleAudit } from '../record-audit.server';
 import { hashInvitationToken } from './team.server';
 
 /** An invitation's link as its page shows it: only one that still works names its address. */
@@ -51,14 +52,11 @@ export async function acceptInvitation(token: string, form: FormData): Promise<A
       const account = await tx.adminUser.create({
         data: { email: invitation.email, passwordHash, role: invitation.role as never },
       });
-      await tx.auditLogEntry.create({
-        data: {
-          actor: `admin:${invitation.email}`,
-          action: 'account.created',
-          targetType: 'admin-user',
-          targetId: account.id,
-          details: { role: invitation.role, invitation: invitation.id, invitedBy: invitation.invited_by },
-        },
+      await recordConsoleAudit(tx, {
+        actorEmail: invitation.email,
+        action: 'account.created',
+        targetId: account.id,
+        details: { role: invitation.role, invitation: invitation.id, invitedBy: invitation.invited_by },
       });
       return { kind: 'accepted', email: invitation.email };
     });

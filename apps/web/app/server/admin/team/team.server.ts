@@ -5,6 +5,7 @@ import { db } from '../../db.server';
 import { webEnv } from '../../env.server';
 import { callApiAs } from '../api-client.server';
 import { endSessionsOf } from '../console-sessions.server';
+import { recordConsoleAudit } from '../record-audit.server';
 import type { FormErrors } from '../form-errors.server';
 import type { SignedInAdmin } from '../require-admin.server';
 
@@ -57,10 +58,7 @@ const audit = (
   action: string,
   targetId: string,
   details: Prisma.InputJsonObject,
-) =>
-  tx.auditLogEntry.create({
-    data: { actor: `admin:${admin.email}`, action, targetType: 'admin-user', targetId, details },
-  });
+) => recordConsoleAudit(tx, { actorEmail: admin.email, action, targetId, details });
 
 const isRole = (value: unknown): value is AdminRoleName =>
   typeof value === 'string' && (ADMIN_ROLES as readonly string[]).includes(value);
