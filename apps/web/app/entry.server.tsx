@@ -1,9 +1,9 @@
-import { PassThrough } from 'node:stream';
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
 import { CspNonceContext } from './csp-nonce';
+import { withoutStrayNulBytes } from './server/html-stream.server';
 
 // server.js reads the validated environment (its port, trust-proxy setting, whether it is served
 // over https) from here, so the environment is parsed once, when the build is imported, and a bad
@@ -33,7 +33,7 @@ export default function handleRequest(
       {
         ...(nonce ? { nonce } : {}),
         onAllReady() {
-          const body = new PassThrough();
+          const body = withoutStrayNulBytes();
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status }));
           pipe(body);
