@@ -56,25 +56,17 @@ export function readApi<T>(path: string): Promise<T> {
 
 /**
  * A download the API streams (CSV): its response as it comes, to pass on to the browser without
- * holding it. A 4xx is a problem as `callApiAs` gives one; a 5xx or no answer throws as there.
+ * holding it (so no time limit). A 4xx is a problem as `callApiAs` gives one; a 5xx or no answer
+ * throws as there.
  */
 export async function streamApiAs(
   caller: ConsoleCaller,
   path: string,
 ): Promise<{ ok: true; response: Response } | { ok: false; problem: ApiProblem }> {
-  let response: Response;
-  try {
-    response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
-      headers: { authorization: `Console ${caller.session.secret}` },
-    });
-  } catch (error) {
-    console.error(`API GET ${path} did not answer: ${(error as Error).message}`);
-    throw data(null, { status: 503 });
-  }
+  const response = await send(`Console ${caller.session.secret}`, 'GET', path, { timeout: false });
   if (response.ok) return { ok: true, response };
-  const text = await response.text();
-  if (response.status >= 500) throw new Error(`API GET ${path} answered ${response.status}: ${text}`);
-  return { ok: false, problem: { status: response.status, ...parseProblem(text) } };
+  // Not ok: answered gives the problem (a 4xx) or throws (a 5xx).
+  return (await answered<never>(response, 'GET', path)) as { ok: false; problem: ApiProblem };
 }
 
 /**
@@ -87,24 +79,8 @@ export async function sendFileAs<T>(
   path: string,
   file: { body: ReadableStream<Uint8Array>; contentType: string },
 ): Promise<ApiResult<T>> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Console ${caller.session.secret}`, 'content-type': file.contentType },
-      body: file.body,
-      duplex: 'half',
-    } as RequestInit);
-    text = await response.text();
-  } catch (error) {
-    console.error(`API POST ${path.split('?')[0]} did not answer: ${(error as Error).message}`);
-    throw data(null, { status: 503 });
-  }
-  if (response.ok) return { ok: true, status: response.status, body: JSON.parse(text) as T };
-  if (response.status >= 500)
-    throw new Error(`API POST ${path.split('?')[0]} answered ${response.status}: ${text}`);
-  return { ok: false, problem: { status: response.status, ...parseProblem(text) } };
+  const response = await send(`Console ${caller.session.secret}`, 'POST', path, { payload: file });
+  return answered<T>(response, 'POST', path);
 }
 
 async function requestApi<T>(
@@ -113,29 +89,58 @@ async function requestApi<T>(
   path: string,
   body: unknown,
 ): Promise<ApiResult<T>> {
-  let response: Response;
+  const payload =
+    body === undefined ? undefined : { body: JSON.stringify(body), contentType: 'application/json' };
+  const response = await send(authorization, method, path, { payload });
+  return answered<T>(response, method, path);
+}
+
+/** What the logs name a call by: its query may hold an address someone searched for. */
+const described = (method: Method, path: string) => `API ${method} ${path.split('?')[0]}`;
+
+/**
+ * One call to the API. A read is given HERALD_API_READ_TIMEOUT_MS (a hung API must not hang the page
+ * for minutes) unless it streams; a write is left to finish. An API that cannot be reached, or a read
+ * that timed out, is the 503 page: nothing was changed by this page.
+ */
+async function send(
+  authorization: string,
+  method: Method,
+  path: string,
+  {
+    payload,
+    timeout = method === 'GET',
+  }: { payload?: { body: string | ReadableStream<Uint8Array>; contentType: string }; timeout?: boolean },
+): Promise<Response> {
+  try {
+    return await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: { authorization, ...(payload && { 'content-type': payload.contentType }) },
+      ...(payload && { body: payload.body }),
+      // A streamed body needs half duplex (undici's rule for a ReadableStream body).
+      ...(payload && typeof payload.body !== 'string' && { duplex: 'half' }),
+      ...(timeout && { signal: AbortSignal.timeout(webEnv.HERALD_API_READ_TIMEOUT_MS) }),
+    } as RequestInit);
+  } catch (error) {
+    console.error(`${described(method, path)} did not answer: ${(error as Error).message}`);
+    throw data(null, { status: 503 });
+  }
+}
+
+/** The answer read: the body on success, a 4xx as a problem to show, a 5xx thrown. */
+async function answered<T>(response: Response, method: Method, path: string): Promise<ApiResult<T>> {
   let text: string;
   try {
-    response = await fetch(`${webEnv.HERALD_API_URL.replace(/\/+$/, '')}${path}`, {
-      method,
-      headers: {
-        authorization,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      // A hung API must not hang the page for minutes; a write is left to finish (see the variable).
-      ...(method === 'GET' && { signal: AbortSignal.timeout(webEnv.HERALD_API_READ_TIMEOUT_MS) }),
-    });
     text = await response.text();
   } catch (error) {
-    // Unreachable, or a read that timed out: nothing was changed by this page.
-    console.error(`API ${method} ${path} did not answer: ${(error as Error).message}`);
+    // The answer stopped half-way (or a read timed out while it came).
+    console.error(`${described(method, path)} did not answer: ${(error as Error).message}`);
     throw data(null, { status: 503 });
   }
   if (response.ok) return { ok: true, status: response.status, body: JSON.parse(text) as T };
-  if (response.status >= 500) throw new Error(`API ${method} ${path} answered ${response.status}: ${text}`);
-  const error = parseProblem(text);
-  return { ok: false, problem: { status: response.status, ...error } };
+  if (response.status >= 500)
+    throw new Error(`${described(method, path)} answered ${response.status}: ${text}`);
+  return { ok: false, problem: { status: response.status, ...parseProblem(text) } };
 }
 
 async function readOrThrow<T>(call: Promise<ApiResult<T>>, path: string): Promise<T> {
