@@ -14,6 +14,9 @@
  *    then as many with an endpoint that wants the event (the trigger inserts two outbox rows), two
  *    rounds of each, alternating. The difference per write, in wall time and in the database's CPU,
  *    is the outbox's cost.
+ * 4. The same on the message-status path: BENCH_CONSENT_WRITES messages marked sent one statement at a
+ *    time (16 at once), without and with an endpoint that wants message.sent (the trigger's EXISTS
+ *    look-up runs on every status change; the insert only when an endpoint wants the event).
  */
 import { createPrismaClient } from '@herald/db';
 import { applyUnsubscribe } from '@herald/preferences';
@@ -224,6 +227,69 @@ try {
     extraPostgresCpuMsPerWrite: round(withOutbox.postgresCpuMsPerWrite - without.postgresCpuMsPerWrite, 3),
     ratio: round(withOutbox.writesPerSecond / without.writesPerSecond, 2),
   };
+
+  // ── 4. The outbox on the message-status path (a delivery recorded as sent) ──────────────────
+  const template = await db.template.findFirstOrThrow({
+    where: { key: 'service-notice' },
+    orderBy: { version: 'desc' },
+  });
+  const statusUpdates = async (label: string): Promise<Phase> => {
+    const ids = await db.$queryRaw<{ id: string }[]>`
+      WITH c AS (
+        INSERT INTO contacts (id, email, updated_at)
+        SELECT herald_uuid7(), ${`ms-${label}-${run}-`} || i || '@example.test', now()
+          FROM generate_series(1, ${CONSENT_WRITES + 200}::int) AS i
+        RETURNING id)
+      INSERT INTO messages (id, contact_id, template_id, category_key, class, status, attempts, updated_at)
+      SELECT herald_uuid7(), c.id, ${template.id}::uuid, ${template.categoryKey}, 'transactional', 'sending', 1, now()
+        FROM c
+      RETURNING id::text`;
+    const sent = (id: string) =>
+      db.$executeRaw`UPDATE messages SET status = 'sent', sent_at = now(), updated_at = now() WHERE id = ${id}::uuid`;
+    for (const { id } of ids.splice(0, 200)) await sent(id);
+    const cpuBefore = postgresCpuMs();
+    const start = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < ids.length) await sent((ids[next++] as { id: string }).id);
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      writesPerSecond: round(CONSENT_WRITES / seconds),
+      msPerWrite: round((seconds * 1000) / CONSENT_WRITES, 3),
+      postgresCpuMsPerWrite: round((postgresCpuMs() - cpuBefore) / CONSENT_WRITES, 3),
+    };
+  };
+  const statusRounds: { without: Phase[]; with: Phase[] } = { without: [], with: [] };
+  for (const pass of [1, 2]) {
+    await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
+    log(`message status, round ${pass}: ${CONSENT_WRITES} marked sent without an endpoint …`);
+    statusRounds.without.push(await statusUpdates(`plain${pass}`));
+    await db.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { disabledAt: null, events: ['message.sent'] },
+    });
+    log(`message status, round ${pass}: ${CONSENT_WRITES} marked sent with an endpoint that wants them …`);
+    statusRounds.with.push(await statusUpdates(`outbox${pass}`));
+  }
+  const statusWithout = mean(statusRounds.without);
+  const statusWith = mean(statusRounds.with);
+  results.messageStatusCost = {
+    updates: CONSENT_WRITES,
+    concurrency: 16,
+    withoutEndpoint: statusWithout,
+    withEndpoint: statusWith,
+    rounds: statusRounds,
+    extraMsPerUpdate: round(statusWith.msPerWrite - statusWithout.msPerWrite, 3),
+    extraPostgresCpuMsPerUpdate: round(
+      statusWith.postgresCpuMsPerWrite - statusWithout.postgresCpuMsPerWrite,
+      3,
+    ),
+    ratio: round(statusWith.writesPerSecond / statusWithout.writesPerSecond, 2),
+  };
+
   await db.webhookEndpoint.delete({ where: { id: endpoint.id } });
   await db.webhookOutbox.deleteMany({});
 

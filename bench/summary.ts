@@ -179,6 +179,16 @@ if (lists?.import) {
     met: null,
     source: 'lists',
   });
+  const m = lists.messageStatusCost;
+  if (m) {
+    rows.push({
+      figure: 'the outbox on a message marked sent (16 at a time): extra per status change',
+      measured: `${m.extraMsPerUpdate} ms wall, ${m.extraPostgresCpuMsPerUpdate} ms PostgreSQL CPU (${m.withEndpoint.writesPerSecond}/s with an endpoint, ${m.withoutEndpoint.writesPerSecond}/s without)`,
+      target: 'measured, no target',
+      met: null,
+      source: 'lists',
+    });
+  }
 } else
   notRun(
     'import rows/s, webhook events/s, the outbox on a consent write',
