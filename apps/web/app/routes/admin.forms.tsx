@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import type { SubscribeFormView } from '@herald/contract';
+import { CategoryCheckboxes } from '~/components/admin/category-checkboxes';
 import { CsrfField } from '~/components/admin/csrf-field';
 import { Field } from '~/components/admin/field';
 import { formatInstant } from '~/components/admin/format';
@@ -214,18 +215,7 @@ export default function Forms() {
           {invalid?.errors.fields.categories && (
             <p className="field-error">{invalid.errors.fields.categories}</p>
           )}
-          {categories.map((category) => (
-            <div key={category.key} className="checkbox">
-              <input
-                type="checkbox"
-                id={`category-${category.key}`}
-                name="categories"
-                value={category.key}
-                defaultChecked={invalid?.values.categories.includes(category.key)}
-              />
-              <label htmlFor={`category-${category.key}`}>{category.name}</label>
-            </div>
-          ))}
+          <CategoryCheckboxes categories={categories} checked={invalid?.values.categories} />
         </fieldset>
         <div className="checkbox">
           <input

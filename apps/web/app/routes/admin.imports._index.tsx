@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect, MaxPartSizeExceededError } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import type { ImportView } from '@herald/contract';
+import { CategoryCheckboxes } from '~/components/admin/category-checkboxes';
 import { CsrfField } from '~/components/admin/csrf-field';
 import { Field } from '~/components/admin/field';
 import { formatCount, formatInstant } from '~/components/admin/format';
@@ -174,18 +175,7 @@ export default function Imports() {
           <p className="hint">
             Rows with status subscribed (or none) are subscribed to them, with the basis below as proof.
           </p>
-          {categories.map((category) => (
-            <div key={category.key} className="checkbox">
-              <input
-                type="checkbox"
-                id={`category-${category.key}`}
-                name="categories"
-                value={category.key}
-                defaultChecked={invalid?.values.categories.includes(category.key)}
-              />
-              <label htmlFor={`category-${category.key}`}>{category.name}</label>
-            </div>
-          ))}
+          <CategoryCheckboxes categories={categories} checked={invalid?.values.categories} />
         </fieldset>
         <Field
           id="import-basis"

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import type { ImportPreviewRow, ImportResult } from '@herald/contract';
+import { CategoryCheckboxes } from '~/components/admin/category-checkboxes';
 import { CsrfField } from '~/components/admin/csrf-field';
 import { Field } from '~/components/admin/field';
 import { formatCount } from '~/components/admin/format';
@@ -194,18 +195,7 @@ export default function MapColumns() {
         <fieldset className="field">
           <legend>Subscribe to these categories</legend>
           {refused?.fields.categories && <p className="field-error">{refused.fields.categories}</p>}
-          {page.categories.map((category) => (
-            <div key={category.key} className="checkbox">
-              <input
-                type="checkbox"
-                id={`category-${category.key}`}
-                name="categories"
-                value={category.key}
-                defaultChecked={values.categories.includes(category.key)}
-              />
-              <label htmlFor={`category-${category.key}`}>{category.name}</label>
-            </div>
-          ))}
+          <CategoryCheckboxes categories={page.categories} checked={values.categories} />
         </fieldset>
         <Field
           id="import-basis"

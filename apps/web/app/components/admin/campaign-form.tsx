@@ -3,6 +3,7 @@ import type { AudienceSize } from '@herald/contract';
 import type { CampaignFormValues } from '~/server/admin/campaigns/campaign-form.server';
 import type { CampaignFormOptions } from '~/server/admin/campaigns/load-campaign-form.server';
 import type { FormErrors } from '~/server/admin/form-errors.server';
+import { CategoryCheckboxes } from './category-checkboxes';
 import { CsrfField } from './csrf-field';
 import { Field } from './field';
 import { formatCount } from './format';
@@ -62,18 +63,7 @@ export function CampaignForm({
           Contacts subscribed to every category ticked here. It must include the template&apos;s own category
           ({template.category}).
         </p>
-        {options.categories.map((category) => (
-          <div className="choice" key={category.key}>
-            <input
-              type="checkbox"
-              id={`category-${category.key}`}
-              name="categories"
-              value={category.key}
-              defaultChecked={categories.includes(category.key)}
-            />
-            <label htmlFor={`category-${category.key}`}>{category.name}</label>
-          </div>
-        ))}
+        <CategoryCheckboxes categories={options.categories} checked={categories} className="choice" />
         {fields.categories && (
           <p className="field-error" id="categories-error">
             {fields.categories}
