@@ -9,6 +9,7 @@ import { formatCount } from '~/components/admin/format';
 import { FormProblem } from '~/components/admin/form-problem';
 import type { FormErrors } from '~/server/admin/form-errors.server';
 import { ATTRIBUTE, IMPORT_FIELDS, LEAVE_OUT } from '~/components/admin/import-fields';
+import { ImportCounts } from '~/components/admin/import-progress';
 import { readColumns, type Column } from '~/server/admin/imports/import-columns.server';
 import { RUN_IMPORTS } from '~/server/admin/imports/import-powers.server';
 import {
@@ -242,18 +243,6 @@ const formatBytes = (bytes: number) =>
       ? `${formatCount(Math.ceil(bytes / 1024))} KiB`
       : `${formatCount(Math.ceil(bytes / (1024 * 1024)))} MiB`;
 
-const COUNTS: [keyof ImportResult, string][] = [
-  ['rows', 'Rows'],
-  ['created', 'New contacts'],
-  ['updated', 'Updated contacts'],
-  ['subscribed', 'Subscribed'],
-  ['unsubscribed', 'Unsubscribed'],
-  ['suppressed', 'Suppressed'],
-  ['keptUnsubscribed', 'Kept unsubscribed'],
-  ['unchanged', 'Unchanged'],
-  ['errorCount', 'Bad rows'],
-];
-
 function DryRun({ result }: { result: ImportResult }) {
   return (
     <section className="panel" aria-labelledby="dry-run-heading">
@@ -262,14 +251,7 @@ function DryRun({ result }: { result: ImportResult }) {
         A dry run: nothing was written. “Kept unsubscribed” are addresses Herald knows opted out, were
         suppressed or erased; the import leaves them so.
       </p>
-      <dl className="counts" data-testid="dry-run-counts">
-        {COUNTS.map(([key, label]) => (
-          <div key={key}>
-            <dt>{label}</dt>
-            <dd>{formatCount(result[key] as number)}</dd>
-          </div>
-        ))}
-      </dl>
+      <ImportCounts counts={result} testId="dry-run-counts" />
       <h3 id="preview-heading">The first rows</h3>
       <div className="table-scroll" role="region" aria-labelledby="preview-heading" tabIndex={0}>
         <table className="admin-table" data-testid="dry-run-preview">

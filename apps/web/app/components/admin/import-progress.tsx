@@ -17,6 +17,26 @@ const COUNTS: [keyof NonNullable<ImportView['counts']>, string][] = [
   ['errorCount', 'Bad rows'],
 ];
 
+/** What an import did (or a dry run would do), row by row, as a list of counts. */
+export function ImportCounts({
+  counts,
+  testId,
+}: {
+  counts: NonNullable<ImportView['counts']>;
+  testId: string;
+}) {
+  return (
+    <dl className="counts" data-testid={testId}>
+      {COUNTS.map(([key, label]) => (
+        <div key={key}>
+          <dt>{label}</dt>
+          <dd>{formatCount(counts[key])}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** "about 40 seconds left", "about 3 minutes left". */
 function timeLeft(seconds: number): string {
   if (seconds < 120) return `about ${seconds} second${seconds === 1 ? '' : 's'} left`;
@@ -46,16 +66,7 @@ export function ImportProgressPanel({ view }: { view: ImportView }) {
           (view.etaSeconds === null ? 'Being applied.' : `Being applied: ${timeLeft(view.etaSeconds)}.`)}
         {view.status === 'finished' && 'Finished.'}
       </p>
-      {view.counts && (
-        <dl className="counts" data-testid="import-counts">
-          {COUNTS.map(([key, label]) => (
-            <div key={key}>
-              <dt>{label}</dt>
-              <dd>{formatCount(view.counts?.[key] ?? 0)}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      {view.counts && <ImportCounts counts={view.counts} testId="import-counts" />}
     </section>
   );
 }
