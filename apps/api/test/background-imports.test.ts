@@ -220,7 +220,9 @@ describe('the bulk path for new addresses', () => {
     const context = {
       id,
       actor: 'key:bulk',
-      query: { basis: BASIS, categories: ['newsletter'], dryRun: false, background: true, map: {} },
+      basis: BASIS,
+      categories: ['newsletter'],
+      dryRun: false,
     };
     const applied = await applyNewAddresses(
       h.db,

@@ -47,7 +47,7 @@ export async function applyNewAddresses(
     attributes: row.attributes ?? {},
     proof: JSON.stringify({
       import: context.id,
-      basis: context.query.basis,
+      basis: context.basis,
       consentedAt: row.consentedAt ?? null,
       source: row.source ?? null,
     }),

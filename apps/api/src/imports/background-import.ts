@@ -1,10 +1,16 @@
 import type { ImportQueryInput, ImportRow, ImportView } from '@herald/contract';
 import { type Db, type Import, Prisma } from '@herald/db';
-import { recordAudit } from '../core/record-audit.js';
 import { uuid7 } from '../core/uuid7.js';
 import { applyNewAddresses, categoriesToSubscribe } from './apply-new-addresses.js';
 import type { ParsedRow } from './import-rows.js';
-import { applyRow, type Counts, emptyCounts, type ImportContext, type RowResult } from './run-import.js';
+import {
+  applyRow,
+  type Counts,
+  emptyCounts,
+  type ImportContext,
+  recordImportAudit,
+  type RowResult,
+} from './run-import.js';
 
 /** Rows staged per insert, and read per pass by the worker. */
 const STAGE_BATCH = 5000;
@@ -103,7 +109,9 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
   const context: ImportContext = {
     id: taken.id,
     actor: taken.actor,
-    query: { basis: taken.basis, categories: taken.categories, dryRun: false, background: true, map: {} },
+    basis: taken.basis,
+    categories: taken.categories,
+    dryRun: false,
   };
   let processed = await db.importRowStaged.count({ where: { importId: taken.id, done: true } });
   const newContactCategories = await categoriesToSubscribe(db, taken.categories);
@@ -220,18 +228,7 @@ async function finishImport(db: Db, taken: Import): Promise<void> {
     });
     if (finished.count === 0) return;
     await tx.importRowStaged.deleteMany({ where: { importId: taken.id } });
-    await recordAudit(tx, {
-      actor: taken.actor,
-      action: 'contacts.imported',
-      targetType: 'import',
-      targetId: taken.id,
-      details: {
-        basis: taken.basis,
-        categories: taken.categories,
-        background: true,
-        ...counts,
-      } as unknown as Prisma.InputJsonObject,
-    });
+    await recordImportAudit(tx, taken, counts, { background: true });
   });
 }
 

@@ -40,10 +40,34 @@ export interface RowResult {
   outcome: Outcome | null;
 }
 
+/** What applying a row needs to know of its import, whichever way the import runs. */
 export interface ImportContext {
   id: string;
   actor: string;
-  query: ImportQueryInput;
+  basis: string;
+  categories: string[];
+  dryRun: boolean;
+}
+
+/** The `contacts.imported` audit entry, in the transaction that records the import finished. */
+export function recordImportAudit(
+  tx: Tx,
+  context: Pick<ImportContext, 'id' | 'actor' | 'basis' | 'categories'>,
+  counts: Counts,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  return recordAudit(tx, {
+    actor: context.actor,
+    action: 'contacts.imported',
+    targetType: 'import',
+    targetId: context.id,
+    details: {
+      basis: context.basis,
+      categories: context.categories,
+      ...extra,
+      ...counts,
+    } as unknown as Prisma.InputJsonObject,
+  });
 }
 
 /** Unknown categories refuse the whole import before a row is read. */
@@ -73,7 +97,13 @@ export async function runImport(
   rows: AsyncIterable<ParsedRow>,
   { actor, query }: { actor: string; query: ImportQueryInput },
 ): Promise<ImportResult> {
-  const context: ImportContext = { id: uuid7(), actor, query };
+  const context: ImportContext = {
+    id: uuid7(),
+    actor,
+    basis: query.basis,
+    categories: query.categories,
+    dryRun: query.dryRun,
+  };
   const counts = emptyCounts();
   const errors: { line: number; message: string }[] = [];
   const preview: ImportPreviewRow[] = [];
@@ -138,17 +168,7 @@ export async function runImport(
           finishedAt: new Date(),
         },
       });
-      await recordAudit(tx, {
-        actor,
-        action: 'contacts.imported',
-        targetType: 'import',
-        targetId: context.id,
-        details: {
-          basis: query.basis,
-          categories: query.categories,
-          ...counts,
-        } as unknown as Prisma.InputJsonObject,
-      });
+      await recordImportAudit(tx, context, counts);
     });
   }
   return { id: context.id, dryRun: query.dryRun, ...counts, errors, preview };
@@ -177,7 +197,7 @@ export async function applyRow(
   try {
     return await db.$transaction(async (tx) => {
       const applied = await applyInTransaction(tx, context, row);
-      if (context.query.dryRun) throw new DryRun(applied);
+      if (context.dryRun) throw new DryRun(applied);
       await within?.(tx, applied);
       return applied;
     });
@@ -198,7 +218,7 @@ function rowError(error: unknown): string {
 
 async function applyInTransaction(
   tx: Tx,
-  { id, actor, query }: ImportContext,
+  { id, actor, basis, categories }: ImportContext,
   row: ImportRow,
 ): Promise<RowResult> {
   // The address's suppressions, under its keyed or its legacy hash (as read-address-suppressions does).
@@ -210,7 +230,7 @@ async function applyInTransaction(
   // An erased person's address is only kept as a hash: it never becomes a contact again.
   if (reasons.includes('erasure')) {
     if (row.status === 'suppressed') {
-      const { created } = await suppressAddress(tx, suppressOptions(row, id, actor, query.basis));
+      const { created } = await suppressAddress(tx, suppressOptions(row, id, actor, basis));
       return { contact: null, outcome: created ? 'suppressed' : 'unchanged' };
     }
     return { contact: null, outcome: row.status === 'subscribed' ? 'keptUnsubscribed' : 'unchanged' };
@@ -219,23 +239,23 @@ async function applyInTransaction(
   const { contact, written } = await upsertContact(tx, row);
   const proof = JSON.stringify({
     import: id,
-    basis: query.basis,
+    basis,
     consentedAt: row.consentedAt ?? null,
     source: row.source ?? null,
   });
   let changed = false;
   let kept = false;
-  if (row.status === 'subscribed' && query.categories.length > 0) {
+  if (row.status === 'subscribed' && categories.length > 0) {
     const refused = reasons.length > 0 || contact.promotionalOptOut;
     const explicitNo = refused
       ? []
       : await tx.preference.findMany({
-          where: { contactId: contact.id, categoryKey: { in: query.categories }, subscribed: false },
+          where: { contactId: contact.id, categoryKey: { in: categories }, subscribed: false },
           select: { categoryKey: true },
         });
     const no = new Set(explicitNo.map((preference) => preference.categoryKey));
     kept = refused || no.size > 0;
-    const wanted = refused ? [] : query.categories.filter((key) => !no.has(key));
+    const wanted = refused ? [] : categories.filter((key) => !no.has(key));
     if (wanted.length > 0) {
       const result = await updatePreferences(tx, {
         contactId: contact.id,
@@ -249,8 +269,8 @@ async function applyInTransaction(
   } else if (row.status === 'unsubscribed') {
     const result = await updatePreferences(tx, {
       contactId: contact.id,
-      changes: query.categories.map((categoryKey) => ({ categoryKey, subscribed: false })),
-      ...(query.categories.length === 0 && { allPromotional: false }),
+      changes: categories.map((categoryKey) => ({ categoryKey, subscribed: false })),
+      ...(categories.length === 0 && { allPromotional: false }),
       source: 'import',
       actor,
       reason: proof,
@@ -258,7 +278,7 @@ async function applyInTransaction(
     changed = result.changed.length > 0;
   } else if (row.status === 'suppressed') {
     const { created } = await suppressAddress(tx, {
-      ...suppressOptions(row, id, actor, query.basis),
+      ...suppressOptions(row, id, actor, basis),
       contactId: contact.id,
     });
     changed = created;
