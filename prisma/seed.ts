@@ -29,7 +29,8 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
       where: { key: template.key },
       orderBy: { version: 'desc' },
     });
-    if (latest && latest.subject === template.subject && latest.mjml === template.mjml) continue;
+    const unchanged = latest && latest.subject === template.subject && latest.mjml === template.mjml;
+    if (unchanged && latest.html !== null) continue;
     const validation = await validateTemplateSource({
       subject: template.subject,
       mjml: template.mjml,
@@ -39,6 +40,11 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
     if (!validation.ok) {
       throw new Error(`seed template "${template.key}" is invalid: ${JSON.stringify(validation.errors)}`);
     }
+    if (unchanged) {
+      // A version saved before templates kept their MJML output gets it, so workers need no MJML.
+      await db.template.update({ where: { id: latest.id }, data: { html: validation.html } });
+      continue;
+    }
     await db.template.create({
       data: {
         key: template.key,
@@ -46,6 +52,7 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
         categoryKey: template.categoryKey,
         subject: template.subject,
         mjml: template.mjml,
+        html: validation.html,
         variables: validation.variables,
         fixture: template.fixture as object,
       },

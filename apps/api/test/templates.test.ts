@@ -54,6 +54,11 @@ describe('templates', () => {
       mjml: VALID_MJML,
     });
     expect(v2.body.version).toBe(2);
+    // Each version keeps MJML's output, footer included, so a worker sends it without MJML.
+    const stored = await h.db.template.findMany({ where: { key }, orderBy: { version: 'asc' } });
+    expect(stored.map((row) => row.html?.startsWith('<!doctype html>'))).toEqual([true, true]);
+    expect(stored[0]?.html).toContain('Hello {{name}}, your {{thing}} is ready.');
+    expect(stored[0]?.html).toContain('{{unsubscribeUrl}}');
 
     const invalid = await h.request('POST', '/v1/templates', {
       key,
@@ -80,6 +85,31 @@ describe('templates', () => {
     });
     expect(unknownCategory.body.error.code).toBe('unknown_category');
     expect((await h.request('GET', `/v1/templates/${key}`)).body.version).toBe(2);
+  });
+
+  it('renders a version from its stored MJML output, and from its MJML when it has none', async () => {
+    const key = `stored-${Date.now().toString(36)}`;
+    const saved = await h.request('POST', '/v1/templates', {
+      key,
+      category: 'service-notices',
+      subject: 'Hi {{name}}',
+      mjml: VALID_MJML,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    const row = await h.db.template.findFirstOrThrow({ where: { key } });
+    // A copy of the output with a marker proves which of the two the renderer used.
+    const marked = (row.html ?? '').replace('your {{thing}} is ready.', 'your {{thing}} is ready (stored).');
+    expect(marked).not.toBe(row.html);
+    await h.db.template.update({ where: { id: row.id }, data: { html: marked } });
+    const data = { data: { name: 'Ada', thing: 'order' } };
+    const fromStored = await h.request('POST', `/v1/templates/${key}/preview`, data);
+    expect(fromStored.body.html).toContain('your order is ready (stored).');
+
+    await h.db.template.update({ where: { id: row.id }, data: { html: null } });
+    const fromMjml = await h.request('POST', `/v1/templates/${key}/preview`, data);
+    expect(fromMjml.status).toBe(200);
+    expect(fromMjml.body.html).toContain('your order is ready.');
+    expect(fromMjml.body.html).not.toContain('(stored)');
   });
 
   it('previews with given data and names a missing variable', async () => {

@@ -1,4 +1,3 @@
-import mjml2html from 'mjml';
 import { TemplateSourceError } from './template-source-error.js';
 import type { TemplateSourceIssue } from './types.js';
 
@@ -22,10 +21,12 @@ function issuesFrom(error: unknown): TemplateSourceIssue[] {
 }
 
 /**
- * MJML to HTML, refusing anything strict validation rejects. Web fonts are off (no request to a
+ * MJML to HTML, refusing anything strict validation rejects. MJML is loaded on first use: a
+ * worker sends stored versions' HTML and never needs it. Web fonts are off (no request to a
  * font host when the mail is opened) and mj-include is off (a template must not read files).
  */
 export async function compileMjml(mjml: string): Promise<string> {
+  const { default: mjml2html } = await import('mjml');
   try {
     const result = await mjml2html(mjml, {
       validationLevel: 'strict',

@@ -1,6 +1,6 @@
 import { createCompiledTemplate, type CompiledTemplate } from './compiled-template.js';
 import { compileMjml } from './compile-mjml.js';
-import { prepareTemplate, type MjmlCompiler } from './prepare-template.js';
+import { prepareCompiledHtml, prepareTemplate, type MjmlCompiler } from './prepare-template.js';
 import { renderCompiledTemplate } from './render-compiled-template.js';
 import { reservedVariablesIn } from './reserved-variables-in.js';
 import type { RenderedMessage, TemplateSource } from './types.js';
@@ -26,6 +26,7 @@ function sameSource(a: TemplateSource, b: TemplateSource): boolean {
   return (
     a.subject === b.subject &&
     a.mjml === b.mjml &&
+    a.html === b.html &&
     a.class === b.class &&
     a.required === b.required &&
     a.schema === b.schema
@@ -51,7 +52,11 @@ export function createTemplateRenderer(options: TemplateRendererOptions = {}): T
     const reserved = source.schema === undefined ? [] : reservedVariablesIn(source.schema);
     if (reserved.length > 0)
       throw new Error(`Template data schema defines reserved system variables: ${reserved.join(', ')}`);
-    return createCompiledTemplate(source, await prepareTemplate(source, toHtml));
+    const prepared =
+      source.html === undefined
+        ? await prepareTemplate(source, toHtml)
+        : prepareCompiledHtml(source.subject, source.html);
+    return createCompiledTemplate(source, prepared);
   };
 
   const compile = (source: TemplateSource): Promise<CompiledTemplate> => {

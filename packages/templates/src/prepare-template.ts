@@ -10,7 +10,9 @@ import { TemplateSourceError } from './template-source-error.js';
 import type { TemplateSourceInput, TemplateSourceIssue } from './types.js';
 
 export interface PreparedTemplate {
-  /** MJML's HTML output (footer included), Handlebars expressions still in place. */
+  /** MJML's HTML output (footer included), Handlebars expressions still in place: what a save stores. */
+  mjmlOutput: string;
+  /** The same output parsed. */
   html: HandlebarsProgram;
   subject: HandlebarsProgram;
   /** The plain-text part as a template, or null when it must be derived from each filled HTML. */
@@ -117,6 +119,42 @@ export async function prepareTemplate(
   throwIfAny(issues);
   if (subject === null || body === null) throw new Error('unreachable: parse failures are issues');
 
+  const output = analyseOutput(html);
+  for (const expression of body.analysis.expressions) {
+    if (!output.kept.has(expression.text)) {
+      issues.push({
+        field: 'mjml',
+        line: expression.line,
+        message: `${expression.text} is lost when MJML renders the email: outside mj-text, mj-button and similar content tags, wrap it in <mj-raw>, e.g. <mj-raw>${expression.text}</mj-raw>`,
+      });
+    }
+  }
+  throwIfAny(issues);
+  return fromOutput(subject, html, output, variablesOf([subject.analysis, body.analysis]));
+}
+
+/**
+ * A version saved with its MJML output needs no MJML to be sent: the subject and the stored HTML
+ * are parsed again (Handlebars only, microseconds) and give what prepareTemplate gave on save.
+ * The HTML was checked then, so a failure here means the row was changed behind Herald's back.
+ */
+export function prepareCompiledHtml(subjectSource: string, html: string): PreparedTemplate {
+  const issues: TemplateSourceIssue[] = [];
+  const subject = analyse(subjectSource, 'subject', issues);
+  throwIfAny(issues);
+  if (subject === null) throw new Error('unreachable: parse failures are issues');
+  const output = analyseOutput(html);
+  // The output holds every expression of the source (checked on save) plus the footer's, which are
+  // system variables.
+  return fromOutput(subject, html, output, variablesOf([subject.analysis, output.analysed.analysis]));
+}
+
+interface Output {
+  analysed: Analysed;
+  kept: Set<string>;
+}
+
+function analyseOutput(html: string): Output {
   const outputIssues: TemplateSourceIssue[] = [];
   const output = analyse(html, 'mjml', outputIssues);
   if (output === null || outputIssues.length > 0) {
@@ -128,24 +166,20 @@ export async function prepareTemplate(
       },
     ]);
   }
-  const kept = new Set(output.analysis.expressions.map((expression) => expression.text));
-  for (const expression of body.analysis.expressions) {
-    if (!kept.has(expression.text)) {
-      issues.push({
-        field: 'mjml',
-        line: expression.line,
-        message: `${expression.text} is lost when MJML renders the email: outside mj-text, mj-button and similar content tags, wrap it in <mj-raw>, e.g. <mj-raw>${expression.text}</mj-raw>`,
-      });
-    }
-  }
-  throwIfAny(issues);
-
   return {
-    html: output.program,
+    analysed: output,
+    kept: new Set(output.analysis.expressions.map((expression) => expression.text)),
+  };
+}
+
+function fromOutput(subject: Analysed, html: string, output: Output, variables: string[]): PreparedTemplate {
+  return {
+    mjmlOutput: html,
+    html: output.analysed.program,
     subject: subject.program,
-    text: textTemplateFor(html, output.analysis),
-    requirements: [...subject.analysis.requirements, ...output.analysis.requirements],
-    variables: variablesOf([subject.analysis, body.analysis]),
+    text: textTemplateFor(html, output.analysed.analysis),
+    requirements: [...subject.analysis.requirements, ...output.analysed.analysis.requirements],
+    variables,
   };
 }
 

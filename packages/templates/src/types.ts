@@ -19,6 +19,12 @@ export interface TemplateSourceInput {
 export interface TemplateSource extends TemplateSourceInput {
   /** The template version id: versions are immutable, so it is the cache key. */
   id: string;
+  /**
+   * MJML's output for this source as validateTemplateSource gave it on save. With it the renderer
+   * never loads MJML (about 60 MB a process); without it (a version saved before Herald kept it)
+   * MJML runs once for the version.
+   */
+  html?: string | undefined;
   schema?: ZodType;
 }
 

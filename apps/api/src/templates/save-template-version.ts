@@ -66,7 +66,14 @@ export async function saveTemplateVersion(
   // The version's id is chosen now so the compile that checks the fixture is the one the cache keeps.
   const id = uuid7();
   const compiled = await renderer.compile(
-    toRenderSource({ id, key: input.key, subject: input.subject, mjml: input.mjml, category }),
+    toRenderSource({
+      id,
+      key: input.key,
+      subject: input.subject,
+      mjml: input.mjml,
+      html: validation.html,
+      category,
+    }),
   );
   try {
     renderer.render(compiled, { ...fixture, ...system });
@@ -94,6 +101,7 @@ export async function saveTemplateVersion(
             categoryKey: input.category,
             subject: input.subject,
             mjml: input.mjml,
+            html: validation.html,
             variables: validation.variables,
             fixture: fixture as Prisma.InputJsonObject,
           },

@@ -2,7 +2,9 @@ import type { Category, Template } from '@herald/db';
 import { seedTemplates } from '@herald/templates';
 import type { z } from 'zod';
 
-export type TemplateWithCategory = Pick<Template, 'id' | 'key' | 'subject' | 'mjml'> & { category: Category };
+export type TemplateWithCategory = Pick<Template, 'id' | 'key' | 'subject' | 'mjml' | 'html'> & {
+  category: Category;
+};
 
 /**
  * What the renderer compiles for a stored template version. A seed template's zod schema checks
@@ -16,6 +18,7 @@ export function toRenderSource(template: TemplateWithCategory) {
     id: template.id,
     subject: template.subject,
     mjml: template.mjml,
+    ...(template.html !== null && { html: template.html }),
     class: template.category.class,
     required: template.category.required,
     ...(schema && { schema }),

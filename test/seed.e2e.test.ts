@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPrismaClient, type Db } from '@herald/db';
+import { seedTemplates } from '@herald/templates';
+import { seedStandardData } from '../prisma/seed.js';
+
+/**
+ * The seed is run on every deploy (`npx prisma db seed`) against a database of any age: it adds a
+ * version only when a seed template's text changed, and gives a current version saved before
+ * templates kept MJML's output that output, so workers never need MJML for the seed templates.
+ */
+let db: Db;
+beforeAll(() => {
+  db = createPrismaClient({ databaseUrl: process.env.DATABASE_URL ?? '', maxConnections: 2 });
+});
+afterAll(async () => db?.$disconnect());
+
+it('fills the stored HTML of current seed versions that lack it, adding no version', async () => {
+  const before = await db.template.findMany({ orderBy: [{ key: 'asc' }, { version: 'asc' }] });
+  expect(before.every((row) => row.html?.startsWith('<!doctype html>'))).toBe(true);
+  await db.template.updateMany({ data: { html: null } });
+
+  const result = await seedStandardData(db);
+
+  expect(result.templateVersions).toBe(0);
+  const after = await db.template.findMany({ orderBy: [{ key: 'asc' }, { version: 'asc' }] });
+  expect(after.map((row) => [row.id, row.html])).toEqual(before.map((row) => [row.id, row.html]));
+  expect(after.map((row) => row.key).sort()).toEqual(seedTemplates.map((template) => template.key).sort());
+  // A second run has nothing left to do.
+  expect((await seedStandardData(db)).templateVersions).toBe(0);
+});
