@@ -14,7 +14,7 @@ let db: Db;
 beforeAll(async () => {
   herald = await startHerald({
     workers: 0,
-    env: { IMPORT_LEASE_MS: '1500', IMPORT_CONCURRENCY: '2' },
+    env: { IMPORT_LEASE_MS: '1500', IMPORT_CONCURRENCY: '2', IMPORT_BATCH_ROWS: '500' },
   });
   db = createPrismaClient({ databaseUrl: herald.env.DATABASE_URL ?? '', maxConnections: 2 });
 });

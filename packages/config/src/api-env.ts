@@ -193,6 +193,12 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .default(60 * 1000),
   /** Rows of a background import a worker applies at once (one after another for the same address). */
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /**
+   * Rows of a background import a worker reads, applies and records progress for at a time; new
+   * addresses among them are applied in one transaction. Larger batches spend less per row; a batch
+   * must finish within IMPORT_LEASE_MS.
+   */
+  IMPORT_BATCH_ROWS: z.coerce.number().int().min(100).max(20_000).default(5000),
   /** How often a worker moves new webhook events to their endpoints and sends the due deliveries. */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** A webhook delivery's first retry waits this long; each next one twice as long, up to WEBHOOK_BACKOFF_MAX_MS. */

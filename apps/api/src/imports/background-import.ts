@@ -12,9 +12,8 @@ import {
   type RowResult,
 } from './run-import.js';
 
-/** Rows staged per insert, and read per pass by the worker. */
+/** Rows staged per insert. */
 const STAGE_BATCH = 5000;
-const APPLY_BATCH = 1000;
 
 /**
  * Reads a background import's file into import_rows (the valid rows) and import_errors (the bad ones,
@@ -95,6 +94,8 @@ export interface ApplyOptions {
   leaseMs: number;
   /** Rows applied at once (rows for one address always one after the other). */
   concurrency: number;
+  /** Rows read and applied per pass, after which the progress is recorded and the lease renewed. */
+  batchRows: number;
   /** True when the worker is stopping: the import is left for the next worker to resume. */
   stopping: () => boolean;
 }
@@ -125,7 +126,7 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
     const batch = await db.importRowStaged.findMany({
       where: { importId: taken.id, done: false, line: { gt: after } },
       orderBy: { line: 'asc' },
-      take: APPLY_BATCH,
+      take: options.batchRows,
       select: { line: true, row: true },
     });
     if (batch.length === 0) break;

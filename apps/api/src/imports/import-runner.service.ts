@@ -49,6 +49,7 @@ export class ImportRunnerService implements OnApplicationBootstrap, OnApplicatio
       const finished = await applyStagedImport(this.db, taken, {
         leaseMs: this.env.IMPORT_LEASE_MS,
         concurrency: this.env.IMPORT_CONCURRENCY,
+        batchRows: this.env.IMPORT_BATCH_ROWS,
         stopping: () => this.task?.stopping ?? false,
       });
       this.logger.log(`import ${taken.id}: ${finished ? 'finished' : 'left to resume'}`);
