@@ -124,6 +124,22 @@ describe('POST /v1/imports?background=true', () => {
     expect(audit?.details).toMatchObject({ background: true, created: 30 });
   });
 
+  it('leaves the planner statistics of what it staged, so a worker reads each batch by the index', async () => {
+    const emails = Array.from({ length: 3000 }, (_, i) => uniqueEmail(`stats-${i}`));
+    const staged = await post(`email\n${emails.join('\n')}\n`, query({ background: 'true' }));
+    expect(staged.status).toBe(202);
+    // No worker runs: the 3,000 rows are still staged, and ANALYZE has counted them.
+    const [stats] = await h.db.$queryRaw<{ reltuples: number }[]>`
+      SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'import_rows'`;
+    expect(stats?.reltuples).toBeGreaterThanOrEqual(3000);
+    await h.startWorker();
+    try {
+      expect((await waitFinished(staged.body.id as string)).counts).toMatchObject({ created: 3000 });
+    } finally {
+      await h.stopWorker();
+    }
+  });
+
   it('a second run of the same file changes nothing', async () => {
     const emails = [uniqueEmail('again-a'), uniqueEmail('again-b')];
     const csv = `email\n${emails.join('\n')}\n`;
