@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRow } from '@herald/contract';
-import { applyNewAddresses, categoriesToSubscribe } from '../src/imports/apply-new-addresses.js';
+import {
+  applyNewAddresses,
+  bulkCandidates,
+  categoriesToSubscribe,
+} from '../src/imports/apply-new-addresses.js';
 import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
 
 /**
@@ -220,7 +224,7 @@ describe('the bulk path for new addresses', () => {
       locale: 'fr',
       attributes: { plan: 'pro' },
       consentedAt: '2021-03-04',
-      source: 'old-crm',
+      source: 'old "crm" \\ é',
     });
     const rows = [
       { line: 2, row: row(bulkNew) },
@@ -243,17 +247,24 @@ describe('the bulk path for new addresses', () => {
     const applied = await applyNewAddresses(
       h.db,
       context,
-      rows,
+      bulkCandidates(rows.map(({ line, row }) => ({ line, email: row.email, status: row.status }))),
       await categoriesToSubscribe(h.db, ['newsletter']),
     );
     expect([...applied]).toEqual([2]);
+    // Its staged row is gone with the transaction that applied it, and counted on the import.
     expect(
-      await h.db.importRowStaged.findUnique({ where: { importId_line: { importId: id, line: 2 } } }),
-    ).toMatchObject({ done: true, contact: 'created', outcome: 'subscribed' });
+      await h.db.importRowStaged.findMany({ where: { importId: id }, select: { line: true, done: true } }),
+    ).toEqual([3, 4, 5, 6, 7].map((line) => ({ line, done: false })));
+    expect(
+      await h.db.import.findUniqueOrThrow({
+        where: { id },
+        select: { createdInBulk: true, subscribedInBulk: true },
+      }),
+    ).toEqual({ createdInBulk: 1, subscribedInBulk: 1 });
 
     // The same row through a request's own import, row by row.
     const answer = await post(
-      `email,status,name,locale,attr.plan,consentedAt,source\n${rowNew},subscribed,Ada,fr,pro,2021-03-04,old-crm\n`,
+      `email,status,name,locale,attr.plan,consentedAt,source\n${rowNew},subscribed,Ada,fr,pro,2021-03-04,"old ""crm"" \\ é"\n`,
       query({}),
     );
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -282,6 +293,7 @@ describe('the bulk path for new addresses', () => {
           source: entry.source,
           reason: JSON.parse(entry.reason ?? '{}') as Record<string, unknown>,
         })),
+        reasonText: contact.consentLog.map((entry) => entry.reason),
       };
     };
     const bulk = await written(bulkNew);
@@ -289,6 +301,8 @@ describe('the bulk path for new addresses', () => {
     expect(bulk).toEqual({
       ...byRow,
       consent: byRow.consent.map((entry) => ({ ...entry, reason: { ...entry.reason, import: id } })),
+      // The same text, made in SQL by one and by JSON.stringify by the other.
+      reasonText: byRow.consent.map((entry) => JSON.stringify({ ...entry.reason, import: id })),
     });
     expect(bulk.consent).toHaveLength(1);
   });

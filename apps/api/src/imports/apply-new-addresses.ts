@@ -1,4 +1,3 @@
-import type { ImportRow } from '@herald/contract';
 import type { Db } from '@herald/db';
 import { addressHashes, effectiveSubscription } from '@herald/preferences';
 import type { ImportContext } from './run-import.js';
@@ -6,59 +5,91 @@ import type { ImportContext } from './run-import.js';
 /** Thrown inside the bulk transaction when a row was applied elsewhere meanwhile: rolls it all back. */
 class TakenElsewhere extends Error {}
 
+/** What the bulk path needs of a staged row to choose it: the rest it reads where the row is staged. */
+export interface StagedAddress {
+  line: number;
+  email: string;
+  status: string;
+}
+
+/** A batch of staged rows read for the bulk path, with the address hashes of the rows it may take. */
+export interface BulkCandidates {
+  lines: number[];
+  keyed: string[];
+  legacy: string[];
+}
+
+/**
+ * The rows of a batch the bulk path may take: `subscribed` rows whose address is once in the batch,
+ * with both hashes of each address (the suppression list is looked up by hash, keyed with a key only
+ * the processes hold, so they are made here). Whether Herald knows the address is asked when the
+ * rows are applied, in the same statement.
+ */
+export function bulkCandidates(batch: readonly StagedAddress[]): BulkCandidates {
+  const seen = new Map<string, number>();
+  for (const { email } of batch) seen.set(email, (seen.get(email) ?? 0) + 1);
+  const candidates: BulkCandidates = { lines: [], keyed: [], legacy: [] };
+  for (const { line, email, status } of batch) {
+    if (status !== 'subscribed' || seen.get(email) !== 1) continue;
+    const [keyed, legacy] = addressHashes(email);
+    candidates.lines.push(line);
+    candidates.keyed.push(keyed);
+    candidates.legacy.push(legacy);
+  }
+  return candidates;
+}
+
 /**
  * The bulk path of a background import, for the rows most of a big file holds: `subscribed` rows
  * whose address Herald has never seen (no contact, no suppression, not twice in the batch). A new
  * contact has no choice to honour, so such a row only creates the contact, subscribes it and logs
- * the consent with its proof; done for the whole batch in one transaction of a few set-based
- * statements (the contacts, their preferences, their consent-log rows, and the rows marked done),
- * where the row-by-row path takes a transaction of about ten statements per row. It writes what
- * applyRow writes for the same row. A row it cannot take (the address turned out to have a contact:
- * `ON CONFLICT DO NOTHING` skips it, as it skips an externalId another contact holds) is left for
- * the row-by-row path, which applies or reports it. Answers the lines it applied.
+ * the consent with its proof. One statement does it for the whole batch, reading the rows where they
+ * are staged (the worker sends their lines and address hashes, not the rows): it leaves out the
+ * suppressed addresses, creates the contacts, their preferences and their consent-log rows, deletes
+ * the staged rows it applied and counts them on the import; the row-by-row path takes a transaction
+ * of about ten statements per row. It writes what applyRow writes for the same row. A row it cannot
+ * take (the address turned out to have a contact: `ON CONFLICT DO NOTHING` skips it, as it skips an
+ * externalId another contact holds) is left for the row-by-row path, which applies or reports it.
+ * Answers the lines it applied.
  */
 export async function applyNewAddresses(
   db: Db,
-  context: ImportContext,
-  batch: { line: number; row: ImportRow }[],
+  context: Pick<ImportContext, 'id' | 'actor' | 'basis'>,
+  candidates: BulkCandidates,
   categoryKeys: readonly string[],
 ): Promise<Set<number>> {
-  const seen = new Map<string, number>();
-  for (const { row } of batch) seen.set(row.email, (seen.get(row.email) ?? 0) + 1);
-  let candidates = batch.filter(({ row }) => row.status === 'subscribed' && seen.get(row.email) === 1);
-  if (candidates.length === 0) return new Set();
-  const suppressed = await db.suppression.findMany({
-    where: { addressHash: { in: candidates.flatMap(({ row }) => addressHashes(row.email)) } },
-    select: { addressHash: true },
-  });
-  if (suppressed.length > 0) {
-    const hashes = new Set(suppressed.map((suppression) => suppression.addressHash));
-    candidates = candidates.filter(({ row }) => !addressHashes(row.email).some((hash) => hashes.has(hash)));
-  }
-  if (candidates.length === 0) return new Set();
-
-  const input = candidates.map(({ line, row }) => ({
-    line,
-    email: row.email,
-    name: row.name ?? null,
-    external_id: row.externalId ?? null,
-    locale: row.locale ?? null,
-    timezone: row.timezone ?? null,
-    attributes: row.attributes ?? {},
-    proof: JSON.stringify({
-      import: context.id,
-      basis: context.basis,
-      consentedAt: row.consentedAt ?? null,
-      source: row.source ?? null,
-    }),
-  }));
+  if (candidates.lines.length === 0) return new Set();
+  const keys = [...categoryKeys];
   try {
     return await db.$transaction(async (tx) => {
-      const created = await tx.$queryRaw<{ line: number; id: string; proof: string }[]>`
+      // The suppressed addresses first, by their hashes: asked in the statement itself, the planner
+      // guessed that nearly every row was suppressed and joined what was left by a nested loop.
+      const suppressed = await tx.$queryRaw<{ hash: string }[]>`
+        SELECT address_hash AS hash FROM suppressions
+         WHERE address_hash = ANY(${[...candidates.keyed, ...candidates.legacy]}::text[])`;
+      let lines = candidates.lines;
+      if (suppressed.length > 0) {
+        const hashes = new Set(suppressed.map((row) => row.hash));
+        lines = lines.filter(
+          (_, i) => !hashes.has(candidates.keyed[i] ?? '') && !hashes.has(candidates.legacy[i] ?? ''),
+        );
+      }
+      if (lines.length === 0) return new Set<number>();
+      // Staged rows are found by their lines as an array, which the planner always looks up by the
+      // index; joined to a set of lines it could read every row the import staged for each batch.
+      // The proof is the text applyRow writes (JSON.stringify of import, basis, consentedAt, source),
+      // made from the staged row: to_json quotes a string as JSON does.
+      const [applied] = await tx.$queryRaw<{ created: number; lines: number[] | null }[]>`
         WITH input AS (
-          SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-            AS r(line int, email text, name text, external_id text, locale text, timezone text,
-                 attributes jsonb, proof text)),
+          SELECT r.line, r.row->>'email' AS email, r.row->>'name' AS name,
+                 r.row->>'externalId' AS external_id, r.row->>'locale' AS locale,
+                 r.row->>'timezone' AS timezone, coalesce(r.row->'attributes', '{}'::jsonb) AS attributes,
+                 '{"import":' || to_json(${context.id}::text)::text
+                   || ',"basis":' || to_json(${context.basis}::text)::text
+                   || ',"consentedAt":' || coalesce((r.row->'consentedAt')::text, 'null')
+                   || ',"source":' || coalesce((r.row->'source')::text, 'null') || '}' AS proof
+            FROM import_rows r
+           WHERE r.import_id = ${context.id}::uuid AND r.line = ANY(${lines}::int[]) AND NOT r.done),
         inserted AS (
           INSERT INTO contacts (id, email, name, external_id, locale, timezone, attributes,
                                 promotional_defaults, updated_at)
@@ -66,28 +97,31 @@ export async function applyNewAddresses(
                  attributes, false, now()
             FROM input ORDER BY line
           ON CONFLICT DO NOTHING
-          RETURNING id, email)
-        SELECT i.line, n.id::text AS id, i.proof FROM inserted n JOIN input i ON i.email = n.email`;
-      if (created.length === 0) return new Set<number>();
-      const ids = created.map((row) => row.id);
-      if (categoryKeys.length > 0) {
-        await tx.$executeRaw`
+          RETURNING id, email),
+        created AS (
+          SELECT i.line, n.id, i.proof FROM inserted n JOIN input i ON i.email = n.email),
+        preferences AS (
           INSERT INTO preferences (contact_id, category_key, subscribed, updated_at)
-          SELECT c, k, true, now() FROM unnest(${ids}::uuid[]) AS c CROSS JOIN unnest(${categoryKeys}::text[]) AS k`;
-        await tx.$executeRaw`
+          SELECT c.id, k, true, now() FROM created c CROSS JOIN unnest(${keys}::text[]) AS k),
+        logged AS (
           INSERT INTO consent_log (contact_id, category_key, action, source, actor, reason)
-          SELECT c.id, k, 'subscribe', 'import', ${context.actor}, c.proof
-            FROM unnest(${ids}::uuid[], ${created.map((row) => row.proof)}::text[]) AS c(id, proof)
-           CROSS JOIN unnest(${categoryKeys}::text[]) WITH ORDINALITY AS k(k, n)
-           ORDER BY c.id, k.n`;
-      }
-      const lines = created.map((row) => row.line);
-      const marked = await tx.$executeRaw`
-        UPDATE import_rows SET done = true, contact = 'created',
-               outcome = ${categoryKeys.length > 0 ? 'subscribed' : null}
-         WHERE import_id = ${context.id}::uuid AND line = ANY(${lines}::int[]) AND NOT done`;
-      if (marked !== lines.length) throw new TakenElsewhere();
-      return new Set(lines);
+          SELECT c.id, k.k, 'subscribe', 'import', ${context.actor}, c.proof
+            FROM created c CROSS JOIN unnest(${keys}::text[]) WITH ORDINALITY AS k(k, n)
+           ORDER BY c.id, k.n),
+        deleted AS (
+          DELETE FROM import_rows r
+           WHERE r.import_id = ${context.id}::uuid AND r.line = ANY(ARRAY(SELECT line FROM created))
+             AND NOT r.done
+          RETURNING r.line)
+        SELECT (SELECT count(*) FROM created)::int AS created, (SELECT array_agg(line) FROM deleted) AS lines`;
+      const done = applied?.lines ?? [];
+      if (done.length !== (applied?.created ?? 0)) throw new TakenElsewhere();
+      if (done.length === 0) return new Set<number>();
+      await tx.$executeRaw`
+        UPDATE imports SET created_in_bulk = created_in_bulk + ${done.length}::int,
+               subscribed_in_bulk = subscribed_in_bulk + ${keys.length > 0 ? done.length : 0}::int
+         WHERE id = ${context.id}::uuid`;
+      return new Set(done);
     });
   } catch (error) {
     if (error instanceof TakenElsewhere) return new Set();

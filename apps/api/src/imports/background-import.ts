@@ -1,7 +1,12 @@
 import type { ImportQueryInput, ImportRow, ImportView } from '@herald/contract';
 import { type Db, type Import, Prisma } from '@herald/db';
 import { uuid7 } from '../core/uuid7.js';
-import { applyNewAddresses, categoriesToSubscribe } from './apply-new-addresses.js';
+import {
+  applyNewAddresses,
+  bulkCandidates,
+  categoriesToSubscribe,
+  type StagedAddress,
+} from './apply-new-addresses.js';
 import type { ParsedRow } from './import-rows.js';
 import {
   applyRow,
@@ -105,10 +110,13 @@ export interface ApplyOptions {
 }
 
 /**
- * Applies a taken import's staged rows in line order, each in its own transaction that also marks
- * it done, so a worker that dies leaves every row applied once or not at all and the next one
- * resumes at the first row not done. After each batch it records the progress and renews its lease;
- * a lease another worker took over stops it. Answers whether it finished the import.
+ * Applies a taken import's staged rows in line order, batch after batch: first the batch's new
+ * addresses together (applyNewAddresses), then the rest each in its own transaction that also marks
+ * it done. Either way a row is applied and taken off the pending rows in one transaction, so a worker
+ * that dies leaves every row applied once or not at all and the next one resumes at the first row
+ * still pending. While a batch is applied, the next one is read and its addresses hashed. After each
+ * batch it records the progress and renews its lease; a lease another worker took over stops it.
+ * Answers whether it finished the import.
  */
 export async function applyStagedImport(db: Db, taken: Import, options: ApplyOptions): Promise<boolean> {
   const context: ImportContext = {
@@ -118,37 +126,57 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
     categories: taken.categories,
     dryRun: false,
   };
-  let processed = await db.importRowStaged.count({ where: { importId: taken.id, done: true } });
+  const [done, bulk] = await Promise.all([
+    db.importRowStaged.count({ where: { importId: taken.id, done: true } }),
+    db.import.findUniqueOrThrow({ where: { id: taken.id }, select: { createdInBulk: true } }),
+  ]);
+  let processed = done + bulk.createdInBulk;
   const newContactCategories = await categoriesToSubscribe(db, taken.categories);
-  let after = -1;
+  const read = async (after: number) => {
+    const batch = await db.$queryRaw<StagedAddress[]>`
+      SELECT line, row->>'email' AS email, row->>'status' AS status FROM import_rows
+       WHERE import_id = ${taken.id}::uuid AND NOT done AND line > ${after}::int
+       ORDER BY line LIMIT ${options.batchRows}::int`;
+    return { batch, candidates: bulkCandidates(batch) };
+  };
+  let next = read(-1);
+  const stop = async () => {
+    await next.catch(() => undefined);
+    return false;
+  };
   for (;;) {
     if (options.stopping()) {
       // Another worker may take it over at once.
       await db.import.updateMany({ where: { id: taken.id, status: 'running' }, data: { leaseUntil: null } });
-      return false;
+      return stop();
     }
-    const batch = await db.importRowStaged.findMany({
-      where: { importId: taken.id, done: false, line: { gt: after } },
-      orderBy: { line: 'asc' },
-      take: options.batchRows,
-      select: { line: true, row: true },
-    });
-    if (batch.length === 0) break;
-    after = batch.at(-1)?.line ?? after;
-    const rows = batch.map((staged) => ({ line: staged.line, row: staged.row as unknown as ImportRow }));
-    const bulk = await applyNewAddresses(db, context, rows, newContactCategories);
-    await applyBatch(
-      db,
-      context,
-      rows.filter((staged) => !bulk.has(staged.line)),
-      options.concurrency,
-    );
+    const { batch, candidates } = await next;
+    const last = batch.at(-1);
+    if (!last) break;
+    // Read on while this batch is applied: its rows are past this batch's, so nothing here touches them.
+    next = read(last.line);
+    next.catch(() => undefined);
+    const applied = await applyNewAddresses(db, context, candidates, newContactCategories);
+    const rest = batch.filter((staged) => !applied.has(staged.line)).map((staged) => staged.line);
+    if (rest.length > 0) {
+      const rows = await db.importRowStaged.findMany({
+        where: { importId: taken.id, line: { in: rest } },
+        orderBy: { line: 'asc' },
+        select: { line: true, row: true },
+      });
+      await applyBatch(
+        db,
+        context,
+        rows.map((staged) => ({ line: staged.line, row: staged.row as unknown as ImportRow })),
+        options.concurrency,
+      );
+    }
     processed += batch.length;
     const renewed = await db.import.updateMany({
       where: { id: taken.id, status: 'running' },
       data: { processedRows: processed, leaseUntil: new Date(Date.now() + options.leaseMs) },
     });
-    if (renewed.count === 0) return false;
+    if (renewed.count === 0) return stop();
   }
   await finishImport(db, taken);
   return true;
@@ -209,6 +237,12 @@ async function applyStagedRow(db: Db, context: ImportContext, line: number, row:
 /** Counts what the rows did, records the import finished with its audit entry, drops the staged rows. */
 async function finishImport(db: Db, taken: Import): Promise<void> {
   const counts: Counts = { ...emptyCounts(), ...(taken.counts as Partial<Counts>) };
+  const bulk = await db.import.findUniqueOrThrow({
+    where: { id: taken.id },
+    select: { createdInBulk: true, subscribedInBulk: true },
+  });
+  counts.created += bulk.createdInBulk;
+  counts.subscribed += bulk.subscribedInBulk;
   const groups = await db.importRowStaged.groupBy({
     by: ['contact', 'outcome'],
     where: { importId: taken.id },
