@@ -144,6 +144,66 @@ describe('POST /v1/imports?background=true', () => {
     }
   });
 
+  it('applies two batches side by side yet keeps rows for one address in line order', async () => {
+    // One address on lines in three batches of 100 (IMPORT_BATCH_ROWS at its lowest): subscribed
+    // with a name then unsubscribed in the first (both take the row path, a repeat), subscribed
+    // under another name in the second and the third (alone in their batch, new addresses to the
+    // bulk path unless it leaves out what the batch beside it holds); the rest are new addresses.
+    // The worker must end where a request applying the rows one after the other ends.
+    const file = (tag: string) => {
+      const repeated = uniqueEmail(`order-${tag}`);
+      const lines = Array.from({ length: 260 }, (_, i) => `${uniqueEmail(`order-${tag}-${i}`)},subscribed,`);
+      lines[50] = `${repeated},subscribed,First`;
+      lines[60] = `${repeated},unsubscribed,`;
+      lines[150] = `${repeated},subscribed,Second`;
+      lines[230] = `${repeated},subscribed,Third`;
+      return { repeated, csv: `email,status,name\n${lines.join('\n')}\n` };
+    };
+    const background = file('bg');
+    const direct = file('direct');
+    const staged = await post(background.csv, query({ background: 'true' }));
+    expect(staged.status).toBe(202);
+    const answer = await post(direct.csv, query({}));
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    await h.startWorker({ IMPORT_BATCH_ROWS: '100' });
+    let counts: Record<string, unknown>;
+    try {
+      counts = (await waitFinished(staged.body.id as string)).counts;
+    } finally {
+      await h.stopWorker();
+    }
+    const { rows, created, updated, subscribed, unsubscribed, keptUnsubscribed, unchanged, errorCount } =
+      answer.body;
+    expect(counts).toMatchObject({
+      rows,
+      created,
+      updated,
+      subscribed,
+      unsubscribed,
+      keptUnsubscribed,
+      unchanged,
+      errorCount,
+    });
+    expect(created).toBe(257);
+    const state = async (email: string) => {
+      const contact = await h.db.contact.findUniqueOrThrow({
+        where: { email },
+        include: { preferences: true, consentLog: { orderBy: { occurredAt: 'asc' } } },
+      });
+      return {
+        name: contact.name,
+        preferences: contact.preferences.map((p) => [p.categoryKey, p.subscribed]),
+        consent: contact.consentLog.map((entry) => [entry.categoryKey, entry.action]),
+      };
+    };
+    const expected = await state(direct.repeated);
+    expect(expected.consent).toEqual([
+      ['newsletter', 'subscribe'],
+      ['newsletter', 'unsubscribe'],
+    ]);
+    expect(await state(background.repeated)).toEqual(expected);
+  });
+
   it('a second run of the same file changes nothing', async () => {
     const emails = [uniqueEmail('again-a'), uniqueEmail('again-b')];
     const csv = `email\n${emails.join('\n')}\n`;

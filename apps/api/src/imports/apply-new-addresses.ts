@@ -20,17 +20,20 @@ export interface BulkCandidates {
 }
 
 /**
- * The rows of a batch the bulk path may take: `subscribed` rows whose address is once in the batch,
- * with both hashes of each address (the suppression list is looked up by hash, keyed with a key only
- * the processes hold, so they are made here). Whether Herald knows the address is asked when the
- * rows are applied, in the same statement.
+ * The rows of a batch the bulk path may take: `subscribed` rows whose address is once in the batch
+ * and not among `elsewhere` (the addresses of a batch being applied beside it), with both hashes of
+ * each address (the suppression list is looked up by hash, keyed with a key only the processes
+ * hold, so they are made here). Whether Herald knows the address is asked when the rows are applied.
  */
-export function bulkCandidates(batch: readonly StagedAddress[]): BulkCandidates {
+export function bulkCandidates(
+  batch: readonly StagedAddress[],
+  elsewhere?: ReadonlySet<string>,
+): BulkCandidates {
   const seen = new Map<string, number>();
   for (const { email } of batch) seen.set(email, (seen.get(email) ?? 0) + 1);
   const candidates: BulkCandidates = { lines: [], keyed: [], legacy: [] };
   for (const { line, email, status } of batch) {
-    if (status !== 'subscribed' || seen.get(email) !== 1) continue;
+    if (status !== 'subscribed' || seen.get(email) !== 1 || elsewhere?.has(email)) continue;
     const [keyed, legacy] = addressHashes(email);
     candidates.lines.push(line);
     candidates.keyed.push(keyed);

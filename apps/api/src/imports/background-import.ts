@@ -114,7 +114,7 @@ export interface ApplyOptions {
  * addresses together (applyNewAddresses), then the rest each in its own transaction that also marks
  * it done. Either way a row is applied and taken off the pending rows in one transaction, so a worker
  * that dies leaves every row applied once or not at all and the next one resumes at the first row
- * still pending. While a batch is applied, the next one is read and its addresses hashed. After each
+ * still pending. Two batches are applied at once and the next one is read meanwhile. After each
  * batch it records the progress and renews its lease; a lease another worker took over stops it.
  * Answers whether it finished the import.
  */
@@ -132,54 +132,82 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
   ]);
   let processed = done + bulk.createdInBulk;
   const newContactCategories = await categoriesToSubscribe(db, taken.categories);
-  const read = async (after: number) => {
-    const batch = await db.$queryRaw<StagedAddress[]>`
-      SELECT line, row->>'email' AS email, row->>'status' AS status FROM import_rows
-       WHERE import_id = ${taken.id}::uuid AND NOT done AND line > ${after}::int
-       ORDER BY line LIMIT ${options.batchRows}::int`;
-    return { batch, candidates: bulkCandidates(batch) };
-  };
-  let next = read(-1);
-  const stop = async () => {
-    await next.catch(() => undefined);
-    return false;
-  };
-  for (;;) {
-    if (options.stopping()) {
-      // Another worker may take it over at once.
-      await db.import.updateMany({ where: { id: taken.id, status: 'running' }, data: { leaseUntil: null } });
-      return stop();
-    }
-    const { batch, candidates } = await next;
-    const last = batch.at(-1);
-    if (!last) break;
-    // Read on while this batch is applied: its rows are past this batch's, so nothing here touches them.
-    next = read(last.line);
-    next.catch(() => undefined);
-    const applied = await applyNewAddresses(db, context, candidates, newContactCategories);
+  const read = (after: number) => db.$queryRaw<StagedAddress[]>`
+    SELECT line, row->>'email' AS email, row->>'status' AS status FROM import_rows
+     WHERE import_id = ${taken.id}::uuid AND NOT done AND line > ${after}::int
+     ORDER BY line LIMIT ${options.batchRows}::int`;
+  /** The rest of a batch, row by row, once its new addresses are in. */
+  const applyRest = async (batch: StagedAddress[], applied: Set<number>) => {
     const rest = batch.filter((staged) => !applied.has(staged.line)).map((staged) => staged.line);
-    if (rest.length > 0) {
-      const rows = await db.importRowStaged.findMany({
-        where: { importId: taken.id, line: { in: rest } },
-        orderBy: { line: 'asc' },
-        select: { line: true, row: true },
-      });
-      await applyBatch(
-        db,
-        context,
-        rows.map((staged) => ({ line: staged.line, row: staged.row as unknown as ImportRow })),
-        options.concurrency,
-      );
-    }
-    processed += batch.length;
+    if (rest.length === 0) return;
+    const rows = await db.importRowStaged.findMany({
+      where: { importId: taken.id, line: { in: rest } },
+      orderBy: { line: 'asc' },
+      select: { line: true, row: true },
+    });
+    await applyBatch(
+      db,
+      context,
+      rows.map((staged) => ({ line: staged.line, row: staged.row as unknown as ImportRow })),
+      options.concurrency,
+    );
+  };
+  // Two batches are applied side by side, so that PostgreSQL works on one while the worker prepares
+  // or finishes the other. Rows for one address stay in line order: the later batch's bulk path
+  // leaves out every address the earlier batch holds (those rows take the row path), and its row
+  // path starts only once the earlier batch is done.
+  let previous: { rows: number; addresses: Set<string>; done: Promise<void> } | undefined;
+  let next = handled(read(-1));
+  /** Counts a finished batch and renews the lease: false when another worker took the import over. */
+  const finished = async (batch: { rows: number; done: Promise<void> }) => {
+    await batch.done;
+    processed += batch.rows;
     const renewed = await db.import.updateMany({
       where: { id: taken.id, status: 'running' },
       data: { processedRows: processed, leaseUntil: new Date(Date.now() + options.leaseMs) },
     });
-    if (renewed.count === 0) return stop();
+    return renewed.count > 0;
+  };
+  try {
+    for (;;) {
+      if (options.stopping()) {
+        if (previous) await previous.done;
+        // Another worker may take it over at once.
+        await db.import.updateMany({
+          where: { id: taken.id, status: 'running' },
+          data: { leaseUntil: null },
+        });
+        return false;
+      }
+      const batch = await next;
+      const last = batch.at(-1);
+      if (!last) break;
+      // Read on meanwhile: the next rows are past this batch's, so nothing here touches them.
+      next = handled(read(last.line));
+      const earlier = previous;
+      const candidates = bulkCandidates(batch, earlier?.addresses);
+      const done = handled(
+        applyNewAddresses(db, context, candidates, newContactCategories).then(async (applied) => {
+          await earlier?.done;
+          await applyRest(batch, applied);
+        }),
+      );
+      previous = { rows: batch.length, addresses: new Set(batch.map((staged) => staged.email)), done };
+      if (earlier && !(await finished(earlier))) return false;
+    }
+    if (previous && !(await finished(previous))) return false;
+  } finally {
+    // Whatever stopped the loop, nothing of this import is still being written when it returns.
+    await Promise.allSettled([next, previous?.done]);
   }
   await finishImport(db, taken);
   return true;
+}
+
+/** The promise itself, marked handled so that a failure while nobody awaits it yet is not fatal. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** The row-by-row path: each row in a transaction of its own (applyRow). */
