@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRow } from '@herald/contract';
 import {
@@ -202,6 +203,40 @@ describe('POST /v1/imports?background=true', () => {
       ['newsletter', 'unsubscribe'],
     ]);
     expect(await state(background.repeated)).toEqual(expected);
+  });
+
+  it('leaves nothing behind when the upload stops half-way, even with a batch being written', async () => {
+    const stagedBefore = await h.db.importRowStaged.count();
+    const url = new URL(`${h.url}/v1/imports?${query({ background: 'true' })}`);
+    const upload = request(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.env.HERALD_API_KEY}`, 'content-type': 'text/csv' },
+    });
+    upload.on('error', () => undefined);
+    upload.write('email\n');
+    // Several batches of 5,000 rows, then wait until some are staged: the next one may be in flight.
+    let line = 0;
+    const rows = (n: number) =>
+      Array.from({ length: n }, () => `${uniqueEmail(`half-${line++}`)}\n`).join('');
+    upload.write(rows(12_000));
+    const deadline = Date.now() + 20_000;
+    while ((await h.db.importRowStaged.count()) < stagedBefore + 5000) {
+      if (Date.now() > deadline) throw new Error('nothing was staged');
+      upload.write(rows(1000));
+      await sleep(20);
+    }
+    expect(await h.db.import.count({ where: { status: 'staging' } })).toBe(1);
+    upload.destroy();
+    for (;;) {
+      const [staging, staged] = await Promise.all([
+        h.db.import.count({ where: { status: 'staging' } }),
+        h.db.importRowStaged.count(),
+      ]);
+      if (staging === 0 && staged === stagedBefore) break;
+      if (Date.now() > deadline) throw new Error(`${staging} staging, ${staged - stagedBefore} rows left`);
+      await sleep(50);
+    }
+    expect(await h.db.contact.count({ where: { email: { startsWith: 'half-' } } })).toBe(0);
   });
 
   it('a second run of the same file changes nothing', async () => {

@@ -35,20 +35,26 @@ export async function stageImport(
   await db.import.create({
     data: { id, actor, basis: query.basis, categories: query.categories, status: 'staging' },
   });
+  // One batch is written while the file's next rows are read: at most one write in flight.
+  let writing: Promise<void> = Promise.resolve();
   try {
     const counts = emptyCounts();
     let staged: { line: number; row: ImportRow }[] = [];
     let bad: Prisma.ImportErrorCreateManyInput[] = [];
-    const flush = async () => {
+    const write = async (rows: typeof staged, errors: typeof bad) => {
       // One JSON parameter for the batch: Prisma's createMany binds three parameters a row and
       // spends more time building the statement than PostgreSQL spends running it.
-      if (staged.length > 0) {
+      if (rows.length > 0) {
         await db.$executeRaw`
           INSERT INTO import_rows (import_id, line, row)
           SELECT ${id}::uuid, r.line, r.row
-            FROM jsonb_to_recordset(${JSON.stringify(staged)}::jsonb) AS r(line int, row jsonb)`;
+            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(line int, row jsonb)`;
       }
-      if (bad.length > 0) await db.importError.createMany({ data: bad });
+      if (errors.length > 0) await db.importError.createMany({ data: errors });
+    };
+    const flush = async () => {
+      await writing;
+      writing = handled(write(staged, bad));
       staged = [];
       bad = [];
     };
@@ -65,6 +71,7 @@ export async function stageImport(
       if (staged.length + bad.length >= STAGE_BATCH) await flush();
     }
     await flush();
+    await writing;
     // Fresh planner statistics for what was just staged: without them a worker's read of its next
     // batch (the first rows not done, by line) was planned as a bitmap scan of every row still
     // pending, then a sort: 270 ms a batch at a million rows, against about 1 ms walking the index.
@@ -75,6 +82,7 @@ export async function stageImport(
     });
     return importView(queued);
   } catch (error) {
+    await writing.catch(() => undefined);
     await db.import.delete({ where: { id } }).catch(() => undefined);
     throw error;
   }
