@@ -31,6 +31,7 @@ import {
   freePort,
   startHerald,
   startNodeProcess,
+  workerNodeArgs,
 } from '@herald/test-support';
 import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
@@ -159,7 +160,7 @@ const env = {
 const herald = await startHerald({
   workers: Math.max(0, WORKERS - 1),
   env,
-  workerNodeArgs: ['--max-old-space-size=256'],
+  workerNodeArgs: workerNodeArgs(),
 });
 // The suppressions this process looks up are keyed as the built processes key them.
 useAddressHashKey(herald.env.HERALD_ADDRESS_HASH_KEY ?? '');
@@ -173,7 +174,7 @@ herald.workers.push(
       INBOUND_SMTP_PORT: String(inboundPort),
       INBOUND_SMTP_HOST: '127.0.0.1',
     },
-    { nodeArgs: ['--max-old-space-size=256'] },
+    { nodeArgs: workerNodeArgs() },
   ),
 );
 

@@ -22,7 +22,7 @@
  * BENCH_SKIP_MILLION=1.
  */
 import { createPrismaClient, Prisma } from '@herald/db';
-import { startHerald } from '@herald/test-support';
+import { startHerald, workerNodeArgs } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeResult } from './lib/results.js';
@@ -48,10 +48,11 @@ const WORKER_ENV = {
   WORKER_LEASE_MS: '5000',
 };
 // V8 sizes its heap from the machine's memory and collects lazily: a worker's live heap is ~60 MB,
-// so a 256 MB cap keeps its RSS low for ~3% of throughput (decision 008).
-const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=256')
-  .split(' ')
-  .filter(Boolean);
+// so a 256 MB cap keeps its RSS low for ~3% of throughput (decision 008). By default the workers run
+// with the options `npm run start:worker` gives them.
+const WORKER_NODE_ARGS = process.env.BENCH_WORKER_NODE_OPTIONS
+  ? process.env.BENCH_WORKER_NODE_OPTIONS.split(' ').filter(Boolean)
+  : workerNodeArgs();
 const NEWSLETTER = {
   headline: 'What we shipped in November',
   intro: 'Three releases this month: faster search, shared templates and a calmer inbox.',

@@ -22,7 +22,7 @@
  */
 import { createPrismaClient } from '@herald/db';
 import { applyUnsubscribe } from '@herald/preferences';
-import { startHerald } from '@herald/test-support';
+import { startHerald, workerNodeArgs } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -89,8 +89,9 @@ try {
     throw new Error(`staging answered ${staged.status}: ${JSON.stringify(stagedBody)}`);
   log(`import: applying with one worker …`);
   const applyStart = performance.now();
-  // As `npm run start:worker` runs it (the README's way to run a worker): with a 256 MB heap cap.
-  const worker = herald.startWorker(['--max-old-space-size=256']);
+  // As `npm run start:worker` runs it (the README's way to run a worker): heap capped at 256 MB, a
+  // young generation of 8 MB semi-spaces.
+  const worker = herald.startWorker(workerNodeArgs());
   const applyCpu = { postgres: postgresCpuMs() };
   let workerCpu = 0;
   let peakRss = 0;
@@ -120,7 +121,7 @@ try {
     applyCpuMsPer1000Rows,
     endToEndRowsPerSecond: round(IMPORT_ROWS / (stageSeconds + applySeconds)),
     workerPeakRssMb: round(peakRss),
-    workerNodeArgs: '--max-old-space-size=256 (npm run start:worker)',
+    workerNodeArgs: `${workerNodeArgs().join(' ')} (npm run start:worker)`,
     counts: view.counts,
     target: { rowsPerSecond: TARGET.importRowsPerSecond, workerPeakRssMb: TARGET.importWorkerPeakRssMb },
   };

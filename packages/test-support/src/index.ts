@@ -20,3 +20,4 @@ export {
 export { startWebServer, type WebServer } from './start-web-server.js';
 export { terminateDatabaseBackends } from './terminate-database-backends.js';
 export { waitForHttp } from './wait-for-http.js';
+export { workerNodeArgs } from './worker-node-args.js';
