@@ -6,7 +6,14 @@ import { createCampaignStateCache } from '../src/campaigns/campaign-state-cache.
 import { sendCampaignBatch } from '../src/campaigns/send-campaign-batch.js';
 import { DeliveryContext } from '../src/delivery/delivery-context.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { campaignMessages, insertContacts, newRun, NEWSLETTER_DATA, sleep, waitForCampaign } from './support/campaigns.js';
+import {
+  campaignMessages,
+  insertContacts,
+  newRun,
+  NEWSLETTER_DATA,
+  sleep,
+  waitForCampaign,
+} from './support/campaigns.js';
 
 /**
  * One pooled SMTP connection that holds MAIL FROM back: most of a campaign's claimed messages wait

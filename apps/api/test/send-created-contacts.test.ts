@@ -63,7 +63,10 @@ describe('contacts created by a send are in no promotional audience until they s
     const customerId = await tag(customer, run);
     expect([colleagueId, customerId]).toEqual([await contactIdOf(colleague), await contactIdOf(customer)]);
 
-    const preview = await h.request('POST', '/v1/campaigns/audience-preview', { template: 'newsletter', audience });
+    const preview = await h.request('POST', '/v1/campaigns/audience-preview', {
+      template: 'newsletter',
+      audience,
+    });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect(preview.body).toMatchObject({ size: 1, matching: 3, excluded: 2 });
 
@@ -81,16 +84,27 @@ describe('contacts created by a send are in no promotional audience until they s
       to: { contactId: customerId },
       data: NEWSLETTER_DATA,
     });
-    expect(await waitForStatus(h, direct.body.id)).toMatchObject({ status: 'suppressed', reason: 'no-consent' });
+    expect(await waitForStatus(h, direct.body.id)).toMatchObject({
+      status: 'suppressed',
+      reason: 'no-consent',
+    });
 
     // Once the customer subscribes in the preference center (a fresh newsletter link), the customer is in the audience.
     await updatePreferences(h.db, {
       contactId: customerId,
       changes: [{ categoryKey: 'newsletter', subscribed: true }],
       source: 'preference-center',
-      link: { kind: 'preference-link', tokenEpoch: 0, issuedAt: new Date(), scope: { kind: 'category', categoryKey: 'newsletter' } },
+      link: {
+        kind: 'preference-link',
+        tokenEpoch: 0,
+        issuedAt: new Date(),
+        scope: { kind: 'category', categoryKey: 'newsletter' },
+      },
     });
-    const after = await h.request('POST', '/v1/campaigns/audience-preview', { template: 'newsletter', audience });
+    const after = await h.request('POST', '/v1/campaigns/audience-preview', {
+      template: 'newsletter',
+      audience,
+    });
     expect(after.body).toMatchObject({ size: 2, matching: 3 });
   });
 });
@@ -103,7 +117,9 @@ describe('POST /v1/contacts/:id/revoke-links', () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body).toEqual({ id: created.body.id, tokenEpoch: 1 });
     expect((await h.request('POST', `/v1/contacts/${created.body.id}/revoke-links`)).body.tokenEpoch).toBe(2);
-    expect((await h.request('POST', '/v1/contacts/0190a5d2-0000-7000-8000-000000000000/revoke-links')).status).toBe(404);
+    expect(
+      (await h.request('POST', '/v1/contacts/0190a5d2-0000-7000-8000-000000000000/revoke-links')).status,
+    ).toBe(404);
 
     const sent = await h.request('POST', '/v1/messages', {
       template: 'service-notice',

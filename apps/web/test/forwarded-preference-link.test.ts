@@ -37,14 +37,18 @@ const everythingOn: [string, string][] = [
 async function optedOut() {
   const contact = await createContact(db, 'forwarded');
   await db.contact.update({ where: { id: contact.id }, data: { promotionalOptOut: true } });
-  await db.preference.create({ data: { contactId: contact.id, categoryKey: 'newsletter', subscribed: false } });
+  await db.preference.create({
+    data: { contactId: contact.id, categoryKey: 'newsletter', subscribed: false },
+  });
   return contact;
 }
 
 describe('a forwarded preference link', () => {
   it('cannot opt in through a link older than 90 days: nothing changes and the page asks to confirm by mail', async () => {
     const contact = await optedOut();
-    const old = tokenFor(web, contact.id, undefined, undefined, { issuedAt: new Date(Date.now() - 100 * DAY) });
+    const old = tokenFor(web, contact.id, undefined, undefined, {
+      issuedAt: new Date(Date.now() - 100 * DAY),
+    });
     const saved = await postForm(`${web.url}/preferences/${old}`, everythingOn);
     expect(saved.status).toBe(200);
     expect(textOf(saved.html)).toContain('We could not send a confirmation email just now');
@@ -72,7 +76,10 @@ describe('a forwarded preference link', () => {
 
     const unsubscribe = `${web.url}/unsubscribe/${revoked}`;
     expect(textOf((await postForm(unsubscribe, [])).html)).toContain('You are unsubscribed');
-    const undo = await postForm(unsubscribe, [['intent', 'undo'], ['undo', 'category']]);
+    const undo = await postForm(unsubscribe, [
+      ['intent', 'undo'],
+      ['undo', 'category'],
+    ]);
     expect(textOf(undo.html)).toContain('This link can no longer subscribe you');
     expect((await consentLog(db, contact.id)).map((row) => [row.categoryKey, row.action])).toEqual([
       ['newsletter', 'unsubscribe'],
@@ -108,7 +115,13 @@ describe('a forwarded preference link', () => {
     ]);
 
     const expired = signConfirmationToken(
-      { contactId: contact.id, tokenEpoch: 0, categories: [], allPromotional: true, expiresAt: new Date(Date.now() - 1000) },
+      {
+        contactId: contact.id,
+        tokenEpoch: 0,
+        categories: [],
+        allPromotional: true,
+        expiresAt: new Date(Date.now() - 1000),
+      },
       keys,
     );
     const gone = await getPage(`${web.url}/preferences/confirm/${expired}`);

@@ -61,5 +61,10 @@ export function preferenceLink(payload: {
   issuedAt: Date | null;
   scope: TokenScope;
 }): ConsentLink {
-  return { kind: 'preference-link', tokenEpoch: payload.tokenEpoch, issuedAt: payload.issuedAt, scope: payload.scope };
+  return {
+    kind: 'preference-link',
+    tokenEpoch: payload.tokenEpoch,
+    issuedAt: payload.issuedAt,
+    scope: payload.scope,
+  };
 }

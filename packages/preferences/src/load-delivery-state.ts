@@ -107,7 +107,13 @@ async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promi
 
 function toState(row: StateRow, reasons: string[]): DeliveryState {
   return {
-    contact: { id: row.id, email: row.email, name: row.name, erased: row.erased, tokenEpoch: row.token_epoch },
+    contact: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      erased: row.erased,
+      tokenEpoch: row.token_epoch,
+    },
     category: {
       key: row.category_key,
       name: row.category_name,

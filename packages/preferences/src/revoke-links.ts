@@ -11,7 +11,10 @@ const RevokeLinksOptionsSchema = z.object({ contactId: z.guid() });
  * center. Mail sent from now on carries the new epoch. Consent itself does not change, so nothing
  * is written to the consent log.
  */
-export async function revokeLinks(db: DbClient, options: { contactId: string }): Promise<{ tokenEpoch: number }> {
+export async function revokeLinks(
+  db: DbClient,
+  options: { contactId: string },
+): Promise<{ tokenEpoch: number }> {
   const { contactId } = parseInput(RevokeLinksOptionsSchema, options, 'revokeLinks');
   const rows = await db.$queryRaw<{ token_epoch: number }[]>`
     UPDATE contacts SET token_epoch = token_epoch + 1, updated_at = now() AT TIME ZONE 'UTC'

@@ -7,7 +7,13 @@ import type { ConsentLink } from '../src/link-reach.js';
 import { revokeLinks } from '../src/revoke-links.js';
 import { parseSigningKeys } from '../src/signing-keys.js';
 import { updatePreferences } from '../src/update-preferences.js';
-import { connect, consentLog, createCategory, createContact, type CategoryFixture } from './support/database.js';
+import {
+  connect,
+  consentLog,
+  createCategory,
+  createContact,
+  type CategoryFixture,
+} from './support/database.js';
 
 // Issue 11, finding 10: a forwarded newsletter's preference link must not resubscribe its reader
 // to all marketing, forever. Unsubscribing stays open-ended; opting in needs a fresh link for that

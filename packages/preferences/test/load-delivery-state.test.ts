@@ -79,12 +79,22 @@ describe('loadDeliveryState', () => {
     const contact = await createContact(db);
     await db.contact.update({ where: { id: contact.id }, data: { promotionalDefaults: false } });
     const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
-    expect(state?.decisionInput).toMatchObject({ categoryExplicit: false, promotionalDefaults: false, testSend: false });
+    expect(state?.decisionInput).toMatchObject({
+      categoryExplicit: false,
+      promotionalDefaults: false,
+      testSend: false,
+    });
     expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: false, reason: 'no-consent' });
 
     // A campaign's test send is the message whose queued event names the campaign it tests.
     const template = await db.template.create({
-      data: { key: `t-${randomUUID()}`, version: 1, categoryKey: newsletter.key, subject: 's', mjml: '<mjml/>' },
+      data: {
+        key: `t-${randomUUID()}`,
+        version: 1,
+        categoryKey: newsletter.key,
+        subject: 's',
+        mjml: '<mjml/>',
+      },
     });
     const message = await db.message.create({
       data: {

@@ -11,7 +11,12 @@ const newKeys = parseSigningKeys(`k2:${'2'.repeat(32)}`);
 // Links carry their issue day: a payload signed at midnight UTC comes back as it went in.
 const issuedAt = new Date(Date.UTC(2026, 11, 1));
 const payloads: (VerifiedTokenPayload & { issuedAt: Date })[] = [
-  { contactId: randomUUID(), scope: { kind: 'category', categoryKey: 'newsletter' }, tokenEpoch: 0, issuedAt },
+  {
+    contactId: randomUUID(),
+    scope: { kind: 'category', categoryKey: 'newsletter' },
+    tokenEpoch: 0,
+    issuedAt,
+  },
   {
     contactId: randomUUID(),
     scope: { kind: 'category', categoryKey: 'product-news' },
@@ -36,7 +41,10 @@ const payloads: (VerifiedTokenPayload & { issuedAt: Date })[] = [
 ];
 
 /** A version 1 token as Herald signed them before epochs and issue days (still in mailboxes). */
-function signVersion1(payload: { contactId: string; categoryKey: string; messageId?: string }, secret: Buffer) {
+function signVersion1(
+  payload: { contactId: string; categoryKey: string; messageId?: string },
+  secret: Buffer,
+) {
   const category = Buffer.from(payload.categoryKey, 'utf8');
   const body = Buffer.concat([
     Buffer.from([0x01, 2]),
@@ -81,7 +89,9 @@ describe('signToken / verifyToken', () => {
     const today = new Date();
     expect(result).toMatchObject({
       ok: true,
-      payload: { issuedAt: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())) },
+      payload: {
+        issuedAt: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())),
+      },
     });
   });
 
@@ -187,7 +197,10 @@ describe('signToken / verifyToken', () => {
 
   it('refuses to sign what it could not verify', () => {
     expect(() =>
-      signToken({ contactId: 'someone@example.com', scope: { kind: 'all-promotional' }, tokenEpoch: 0 }, oldKeys),
+      signToken(
+        { contactId: 'someone@example.com', scope: { kind: 'all-promotional' }, tokenEpoch: 0 },
+        oldKeys,
+      ),
     ).toThrow();
     expect(() =>
       signToken(

@@ -106,7 +106,9 @@ export async function startHerald({
     },
   };
   for (let i = 0; i < workers; i++) herald.startWorker();
-  herald.apis.push(...ports.map((_, index) => startNodeProcess(API_SCRIPT, apiEnv(index), { nodeArgs: apiNodeArgs })));
+  herald.apis.push(
+    ...ports.map((_, index) => startNodeProcess(API_SCRIPT, apiEnv(index), { nodeArgs: apiNodeArgs })),
+  );
   try {
     await Promise.all(herald.apis.map((api, index) => waitForHttp(`${apiUrls[index]}/health`, api)));
   } catch (error) {

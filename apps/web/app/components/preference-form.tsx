@@ -110,7 +110,10 @@ function SavedNotice({ changes }: { changes: SavedChange[] }) {
 }
 
 /** Opt-ins a preference link could not make by itself (docs/decisions/014): nothing of them changed yet. */
-function PendingNotice(props: { confirmation: { labels: string[]; sent: boolean } | null; refused: string[] }) {
+function PendingNotice(props: {
+  confirmation: { labels: string[]; sent: boolean } | null;
+  refused: string[];
+}) {
   return (
     <>
       {props.confirmation && (
@@ -123,8 +126,8 @@ function PendingNotice(props: { confirmation: { labels: string[]; sent: boolean 
       )}
       {props.refused.length > 0 && (
         <div role="status" className="notice">
-          This link can no longer turn emails on ({props.refused.join(', ')}). Use the link in our latest email, or
-          sign in to your account.
+          This link can no longer turn emails on ({props.refused.join(', ')}). Use the link in our latest
+          email, or sign in to your account.
         </div>
       )}
     </>

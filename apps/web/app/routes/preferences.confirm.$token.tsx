@@ -31,7 +31,9 @@ export default function ConfirmOptInPage() {
     return (
       <>
         <h1>This confirmation link has expired</h1>
-        <p>Nothing was changed. Open your email preferences again from one of our emails to ask for a new one.</p>
+        <p>
+          Nothing was changed. Open your email preferences again from one of our emails to ask for a new one.
+        </p>
       </>
     );
   }
@@ -39,7 +41,9 @@ export default function ConfirmOptInPage() {
     return (
       <>
         <h1>This link no longer works</h1>
-        <p>Nothing was changed: the links we sent you earlier were withdrawn. Use the link in our latest email.</p>
+        <p>
+          Nothing was changed: the links we sent you earlier were withdrawn. Use the link in our latest email.
+        </p>
       </>
     );
   }

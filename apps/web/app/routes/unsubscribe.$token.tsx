@@ -51,7 +51,8 @@ export default function UnsubscribePage() {
         )}
         {outcome.refused && outcome.refused.length > 0 && (
           <p role="status" className="notice">
-            This link can no longer subscribe you. Use the link in our latest email, or sign in to your account.
+            This link can no longer subscribe you. Use the link in our latest email, or sign in to your
+            account.
           </p>
         )}
         {preferencesLink}

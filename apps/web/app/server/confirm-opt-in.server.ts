@@ -1,8 +1,4 @@
-import {
-  isPreferencesError,
-  updatePreferences,
-  type ConfirmationPayload,
-} from '@herald/preferences';
+import { isPreferencesError, updatePreferences, type ConfirmationPayload } from '@herald/preferences';
 import { data } from '@remix-run/node';
 import type { Client } from './client.server';
 import { db } from './db.server';

@@ -14,7 +14,10 @@ export type ConfirmationLink =
  * from the preference page). A tampered or foreign link counts as a failed token, like a bad
  * preference link, and gets the same 400 (or 429) page.
  */
-export async function readConfirmationLink(token: string | undefined, client: Client): Promise<ConfirmationLink> {
+export async function readConfirmationLink(
+  token: string | undefined,
+  client: Client,
+): Promise<ConfirmationLink> {
   const verification = verifyConfirmationToken(token ?? '', signingKeys);
   if (!verification.ok) {
     if (verification.reason === 'expired') return { state: 'expired' };

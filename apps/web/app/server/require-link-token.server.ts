@@ -4,7 +4,10 @@ import type { Client } from './client.server';
 import { readLinkToken } from './read-link-token.server';
 
 /** For page routes: the token's payload, or a thrown 400/429 that the error page renders. */
-export async function requireLinkToken(token: string | undefined, client: Client): Promise<VerifiedTokenPayload> {
+export async function requireLinkToken(
+  token: string | undefined,
+  client: Client,
+): Promise<VerifiedTokenPayload> {
   const result = await readLinkToken(token, client);
   if (result.ok) return result.payload;
   throw data(null, { status: result.status, headers: result.status === 429 ? { 'Retry-After': '60' } : {} });

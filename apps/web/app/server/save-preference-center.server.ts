@@ -68,7 +68,9 @@ export async function savePreferenceCenter(input: {
   await waitForInFlightDeliveries(db, { contactId: input.contactId });
   const names = new Map(current.categories.map((category) => [category.key, category.name]));
   const label = (change: ConsentChange) =>
-    change.categoryKey === null ? 'All marketing email' : (names.get(change.categoryKey) ?? change.categoryKey);
+    change.categoryKey === null
+      ? 'All marketing email'
+      : (names.get(change.categoryKey) ?? change.categoryKey);
   const confirmation =
     result.needsConfirmation.length > 0
       ? {

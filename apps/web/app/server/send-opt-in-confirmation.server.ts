@@ -34,7 +34,10 @@ export async function sendOptInConfirmation(input: {
     select: { tokenEpoch: true, erasedAt: true },
   });
   if (!contact || contact.erasedAt) return { sent: false };
-  const names = await db.category.findMany({ where: { key: { in: categories } }, select: { key: true, name: true } });
+  const names = await db.category.findMany({
+    where: { key: { in: categories } },
+    select: { key: true, name: true },
+  });
   const token = signConfirmationToken(
     {
       contactId: input.contactId,
@@ -54,7 +57,10 @@ export async function sendOptInConfirmation(input: {
       to: { contactId: input.contactId },
       data: {
         confirmUrl: `${webEnv.PUBLIC_WEB_URL.replace(/\/+$/, '')}/preferences/confirm/${token}`,
-        choices: describeChoices(names.map((category) => category.name), allPromotional),
+        choices: describeChoices(
+          names.map((category) => category.name),
+          allPromotional,
+        ),
         expiresInMinutes: CONFIRMATION_MINUTES,
       },
       idempotencyKey: `opt-in-confirmation:${randomUUID()}`,

@@ -25,7 +25,13 @@ export function tokenFor(
 ) {
   const keys = parseSigningKeys(web.env.HERALD_SECRET ?? '');
   return signToken(
-    { contactId, scope, ...(messageId ? { messageId } : {}), tokenEpoch: link.tokenEpoch ?? 0, ...(link.issuedAt && { issuedAt: link.issuedAt }) },
+    {
+      contactId,
+      scope,
+      ...(messageId ? { messageId } : {}),
+      tokenEpoch: link.tokenEpoch ?? 0,
+      ...(link.issuedAt && { issuedAt: link.issuedAt }),
+    },
     keys,
   );
 }
