@@ -134,11 +134,9 @@ export async function applyStagedImport(db: Db, taken: Import, options: ApplyOpt
     categories: taken.categories,
     dryRun: false,
   };
-  const [done, bulk] = await Promise.all([
-    db.importRowStaged.count({ where: { importId: taken.id, done: true } }),
-    db.import.findUniqueOrThrow({ where: { id: taken.id }, select: { createdInBulk: true } }),
-  ]);
-  let processed = done + bulk.createdInBulk;
+  // Rows already applied by a worker before this one: marked done, or applied in bulk and counted.
+  let processed =
+    (await db.importRowStaged.count({ where: { importId: taken.id, done: true } })) + taken.createdInBulk;
   const newContactCategories = await categoriesToSubscribe(db, taken.categories);
   const read = (after: number) => db.$queryRaw<StagedAddress[]>`
     SELECT line, row->>'email' AS email, row->>'status' AS status FROM import_rows
