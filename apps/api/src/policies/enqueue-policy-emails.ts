@@ -35,9 +35,14 @@ export async function enqueuePolicyEmails(
            SET send_after = s.starts_at + make_interval(secs => (i.index - 1) / ${ratePerSecond}::float8)
           FROM slots s, unnest(${messageIds}::uuid[]) WITH ORDINALITY AS i(id, index)
          WHERE m.id = i.id AND m.status = 'queued')
-      SELECT (extract(epoch FROM starts_at - now()) * 1000)::float8 AS starts_in_ms FROM slots`);
+      SELECT (extract(epoch FROM starts_at - clock_timestamp()) * 1000)::float8 AS starts_in_ms FROM slots`);
+    // Bull counts a job's delay from when it is added: the time since the database measured the
+    // slot (clock_timestamp, not the statement's start) is taken off, so each batch's jobs fall due
+    // at its slots and not later by however long this process took to get here.
+    const answeredAt = performance.now();
     const startsInMs = slots?.starts_in_ms ?? 0;
-    delayOf = (index) => Math.max(0, startsInMs + (index * 1000) / ratePerSecond);
+    delayOf = (index) =>
+      Math.max(0, startsInMs - (performance.now() - answeredAt) + (index * 1000) / ratePerSecond);
   }
   try {
     await queue.addBulk(messageIds.map((id, index) => sendMessageJob(id, delayOf(index))));
