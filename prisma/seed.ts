@@ -3,7 +3,12 @@
  * changed gets a new version). With HERALD_SEED_DEMO=1 also a few sample contacts.
  */
 import { createPrismaClient, type Db } from '@herald/db';
-import { seedCategories, seedTemplates, validateTemplateSource } from '@herald/templates';
+import {
+  seedCategories,
+  seedTemplates,
+  validateTemplateSource,
+  type TemplateDefinition,
+} from '@herald/templates';
 import { DEMO_ADMIN_EMAIL, DEMO_ROLES, seedAdmin } from './seed-admin.js';
 
 export async function seedStandardData(db: Db): Promise<{ categories: number; templateVersions: number }> {
@@ -25,41 +30,72 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
     const category = seedCategories.find((c) => c.key === template.categoryKey);
     if (!category)
       throw new Error(`template "${template.key}" names unknown category "${template.categoryKey}"`);
-    const latest = await db.template.findFirst({
-      where: { key: template.key },
-      orderBy: { version: 'desc' },
-    });
-    const unchanged = latest && latest.subject === template.subject && latest.mjml === template.mjml;
-    if (unchanged && latest.html !== null) continue;
-    const validation = await validateTemplateSource({
-      subject: template.subject,
-      mjml: template.mjml,
-      class: category.class,
-      required: category.required,
-    });
-    if (!validation.ok) {
-      throw new Error(`seed template "${template.key}" is invalid: ${JSON.stringify(validation.errors)}`);
+    // The default first: a translation is a variant of a template that exists.
+    for (const variant of [{ locale: null, ...template }, ...template.variants]) {
+      if (await seedTemplateVersion(db, { template, category, variant })) templateVersions++;
     }
-    if (unchanged) {
-      // A version saved before templates kept their MJML output gets it, so workers need no MJML.
-      await db.template.update({ where: { id: latest.id }, data: { html: validation.html } });
-      continue;
-    }
-    await db.template.create({
-      data: {
-        key: template.key,
-        version: (latest?.version ?? 0) + 1,
-        categoryKey: template.categoryKey,
-        subject: template.subject,
-        mjml: template.mjml,
-        html: validation.html,
-        variables: validation.variables,
-        fixture: template.fixture as object,
-      },
-    });
-    templateVersions++;
   }
   return { categories: seedCategories.length, templateVersions };
+}
+
+/**
+ * Seeds one variant of a seed template (the default when `locale` is null): a new version when its
+ * text changed, the MJML output on a version saved before Herald kept it. True when a version was added.
+ */
+async function seedTemplateVersion(
+  db: Db,
+  {
+    template,
+    category,
+    variant,
+  }: {
+    template: TemplateDefinition;
+    category: { class: 'transactional' | 'promotional'; required: boolean };
+    variant: { locale: string | null; subject: string; mjml: string };
+  },
+): Promise<boolean> {
+  const latest = await db.template.findFirst({
+    where: { key: template.key, locale: variant.locale },
+    orderBy: { version: 'desc' },
+  });
+  const unchanged = latest && latest.subject === variant.subject && latest.mjml === variant.mjml;
+  if (unchanged && latest.html !== null) return false;
+  const validation = await validateTemplateSource({
+    subject: variant.subject,
+    mjml: variant.mjml,
+    class: category.class,
+    required: category.required,
+    locale: variant.locale,
+  });
+  if (!validation.ok) {
+    const name = variant.locale ? `${template.key} (${variant.locale})` : template.key;
+    throw new Error(`seed template "${name}" is invalid: ${JSON.stringify(validation.errors)}`);
+  }
+  if (unchanged) {
+    // A version saved before templates kept their MJML output gets it, so workers need no MJML.
+    await db.template.update({ where: { id: latest.id }, data: { html: validation.html } });
+    return false;
+  }
+  // A key's versions are numbered across its variants.
+  const newest = await db.template.findFirst({
+    where: { key: template.key },
+    orderBy: { version: 'desc' },
+    select: { version: true },
+  });
+  await db.template.create({
+    data: {
+      key: template.key,
+      version: (newest?.version ?? 0) + 1,
+      locale: variant.locale,
+      categoryKey: template.categoryKey,
+      subject: variant.subject,
+      mjml: variant.mjml,
+      html: validation.html,
+      variables: validation.variables,
+      fixture: template.fixture as object,
+    },
+  });
+  return true;
 }
 
 const DEMO_CONTACTS = [

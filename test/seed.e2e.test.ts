@@ -24,7 +24,16 @@ it('fills the stored HTML of current seed versions that lack it, adding no versi
   expect(result.templateVersions).toBe(0);
   const after = await db.template.findMany({ orderBy: [{ key: 'asc' }, { version: 'asc' }] });
   expect(after.map((row) => [row.id, row.html])).toEqual(before.map((row) => [row.id, row.html]));
-  expect(after.map((row) => row.key).sort()).toEqual(seedTemplates.map((template) => template.key).sort());
+  // One row per seed template and per translation of it.
+  const variant = (row: { key: string; locale: string | null }) => `${row.key}:${row.locale ?? ''}`;
+  expect(after.map(variant).sort()).toEqual(
+    seedTemplates
+      .flatMap((template) => [
+        `${template.key}:`,
+        ...template.variants.map((translation) => `${template.key}:${translation.locale}`),
+      ])
+      .sort(),
+  );
   // A second run has nothing left to do.
   expect((await seedStandardData(db)).templateVersions).toBe(0);
 });

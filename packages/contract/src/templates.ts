@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { KebabKeySchema, type MessageClass } from './common.js';
+import { KebabKeySchema, LocaleSchema, type MessageClass } from './common.js';
 import { TemplateDataSchema } from './template-data.js';
+
+/** A BCP 47 tag as canonical ("de-at" → "de-AT"), so one locale is one variant. */
+export const TemplateLocaleSchema = LocaleSchema.transform(
+  (value) => Intl.getCanonicalLocales(value)[0] ?? value,
+);
 
 export const SaveTemplateSchema = z.strictObject({
   key: KebabKeySchema,
@@ -9,11 +14,19 @@ export const SaveTemplateSchema = z.strictObject({
   mjml: z.string().min(1).max(200_000),
   /** Sample data that renders; generated from the template's variables when left out. */
   fixture: TemplateDataSchema.optional(),
+  /**
+   * Adds or versions the translation for this locale ("de", "fr-CA") instead of the default. The
+   * default must exist; a translation uses only the default's variables and is sent to contacts
+   * whose locale (or its language) it names.
+   */
+  locale: TemplateLocaleSchema.optional(),
 });
 export type SaveTemplateInput = z.output<typeof SaveTemplateSchema>;
 
 export const PreviewTemplateSchema = z.strictObject({
   data: TemplateDataSchema.optional(),
+  /** Previews this translation (the one a contact of this locale gets); the default when left out. */
+  locale: TemplateLocaleSchema.optional(),
 });
 
 export interface TemplateView {
@@ -22,10 +35,14 @@ export interface TemplateView {
   class: MessageClass;
   required: boolean;
   version: number;
+  /** The translation this view is of; null for the default. */
+  locale: string | null;
   subject: string;
   variables: unknown;
   fixture: unknown;
   createdAt: string;
+  /** The translations the template has, each with its latest version (on a default's view). */
+  locales?: { locale: string; version: number; createdAt: string }[];
 }
 
 /** A template or campaign email rendered for one recipient. */

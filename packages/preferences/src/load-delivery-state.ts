@@ -7,7 +7,15 @@ import { readAddressSuppressions } from './read-address-suppressions.js';
 
 export type DeliveryState = {
   /** tokenEpoch: the epoch the message's preference links are signed under (url-token.ts). */
-  contact: { id: string; email: string | null; name: string | null; erased: boolean; tokenEpoch: number };
+  /** locale: the contact's BCP 47 tag, which picks the template's translation. */
+  contact: {
+    id: string;
+    email: string | null;
+    name: string | null;
+    locale: string;
+    erased: boolean;
+    tokenEpoch: number;
+  };
   category: {
     key: string;
     name: string;
@@ -23,6 +31,7 @@ type StateRow = {
   id: string;
   email: string | null;
   name: string | null;
+  locale: string;
   erased: boolean;
   promotional_opt_out: boolean;
   promotional_defaults: boolean;
@@ -74,7 +83,7 @@ export async function loadDeliveryStates(
 async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promise<(DeliveryState | null)[]> {
   if (requests.length === 0) return [];
   const rows = await db.$queryRaw<(StateRow & { ordinal: number })[]>`
-    SELECT r.ordinal::int AS ordinal, c.id::text, c.email, c.name, c.erased_at IS NOT NULL AS erased,
+    SELECT r.ordinal::int AS ordinal, c.id::text, c.email, c.name, c.locale, c.erased_at IS NOT NULL AS erased,
            c.promotional_opt_out, c.promotional_defaults, c.token_epoch,
            t.message_id IS NOT NULL AS test_send,
            k.key AS category_key, k.name AS category_name, k.description,
@@ -111,6 +120,7 @@ function toState(row: StateRow, reasons: string[]): DeliveryState {
       id: row.id,
       email: row.email,
       name: row.name,
+      locale: row.locale,
       erased: row.erased,
       tokenEpoch: row.token_epoch,
     },

@@ -14,6 +14,8 @@ export interface TemplateSourceInput {
   mjml: string;
   class: TemplateClass;
   required: boolean;
+  /** The variant's locale: the footer is written in its language. Null or absent: the default (English). */
+  locale?: string | null | undefined;
 }
 
 export interface TemplateSource extends TemplateSourceInput {

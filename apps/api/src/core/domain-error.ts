@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'category_mismatch'
   | 'reserved_variable'
   | 'fixture_does_not_render'
+  | 'variant_variables'
   | 'invalid_signature'
   | 'webhook_not_configured'
   | 'not_suppressed';

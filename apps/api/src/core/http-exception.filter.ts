@@ -34,6 +34,7 @@ const STATUS: Record<ErrorCode | PreferencesError['code'], number> = {
   category_mismatch: 422,
   reserved_variable: 422,
   fixture_does_not_render: 422,
+  variant_variables: 422,
   // A provider webhook whose signature or credentials do not verify, or that has no key configured.
   invalid_signature: 401,
   webhook_not_configured: 401,

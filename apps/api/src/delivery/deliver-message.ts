@@ -98,6 +98,7 @@ async function deliverClaimed(
       claim,
       email: start.email,
       name: start.state.contact.name,
+      locale: start.state.contact.locale,
       tokenEpoch: start.state.contact.tokenEpoch,
       data,
       isFinalAttempt,

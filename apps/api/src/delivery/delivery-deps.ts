@@ -18,7 +18,7 @@ export interface DeliveryDeps {
   transport: Pick<MailTransport, 'sendMail'>;
   keys: SigningKey[];
   sender: MailSender;
-  templates: Pick<TemplateCache, 'version'>;
+  templates: Pick<TemplateCache, 'version' | 'variants'>;
   campaigns: CampaignGate;
   lease: WorkerLeaseHolder;
   /**

@@ -9,7 +9,9 @@ import {
 import { countConsentWrites } from '../metrics/count-consent-writes.js';
 import { openSealedData } from '../messages/sealed-data.js';
 import { toRenderSource } from '../templates/template-source.js';
+import type { StoredTemplate } from '../templates/find-template.js';
 import type { Claim } from './claim-and-record.js';
+import { chooseTemplateVariant } from './choose-template-variant.js';
 import { classifySmtpError, type SmtpFailure } from './classify-smtp-error.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
 
@@ -23,6 +25,7 @@ export async function renderAndSend(
     claim,
     email,
     name,
+    locale,
     tokenEpoch,
     data,
     isFinalAttempt,
@@ -31,6 +34,8 @@ export async function renderAndSend(
     claim: Claim;
     email: string;
     name: string | null;
+    /** The contact's locale: it picks the template's translation (choose-template-variant.ts). */
+    locale?: string | null;
     /** The contact's token epoch as read just before the send: its links are signed under it. */
     tokenEpoch: number;
     data: Record<string, unknown>;
@@ -41,7 +46,7 @@ export async function renderAndSend(
 ): Promise<DeliveryResult> {
   const { store } = deps;
   const { messageId } = claim;
-  const template = await deps.templates.version(claim.templateId);
+  const chosen = await chooseTemplateVariant(deps.templates, claim.templateId, locale);
   const token = signToken(
     {
       contactId: claim.contactId,
@@ -52,26 +57,46 @@ export async function renderAndSend(
     deps.keys,
   );
   const links = preferenceLinks({ publicWebUrl: deps.sender.publicWebUrl, token });
+  const values = {
+    // A secret value (a sign-in link) is opened here, for the render only: it is never stored open.
+    ...openSealedData(deps.keys, messageId, data),
+    name: name ?? email.split('@')[0],
+    email,
+    unsubscribeUrl: links.unsubscribeUrl,
+    preferencesUrl: links.preferencesUrl,
+    postalAddress: deps.sender.postalAddress,
+    messageId,
+  };
+  const render = async (version: StoredTemplate) =>
+    deps.renderer.render(await deps.renderer.compile(toRenderSource(version)), values);
   let rendered: { subject: string; html: string; text: string };
+  // Which language went, for the sent event: a reader who got the default instead of their own
+  // language is a reported fallback (the console's templates page counts them).
+  let language: SentLanguage = chosen.missing
+    ? { locale: null, localeFallback: { wanted: chosen.missing, reason: 'no translation' } }
+    : { locale: chosen.locale };
   try {
-    const compiled = await deps.renderer.compile(toRenderSource(template));
-    rendered = deps.renderer.render(compiled, {
-      // A secret value (a sign-in link) is opened here, for the render only: it is never stored open.
-      ...openSealedData(deps.keys, messageId, data),
-      name: name ?? email.split('@')[0],
-      email,
-      unsubscribeUrl: links.unsubscribeUrl,
-      preferencesUrl: links.preferencesUrl,
-      postalAddress: deps.sender.postalAddress,
-      messageId,
-    });
+    try {
+      rendered = await render(chosen.template);
+    } catch (error) {
+      if (chosen.template === chosen.base) throw error;
+      // A broken translation never stops a message: the default goes, and the fallback is reported.
+      rendered = await render(chosen.base);
+      language = {
+        locale: null,
+        localeFallback: {
+          wanted: chosen.locale ?? '',
+          reason: `translation did not render: ${(error as Error).message}`,
+        },
+      };
+    }
   } catch (error) {
     const reason = `render failed: ${(error as Error).message}`;
     await store.record({ messageId, status: 'failed', event: 'failed', reason });
     return { outcome: 'failed', reason };
   }
 
-  const hasUnsubscribe = !template.category.required;
+  const hasUnsubscribe = !chosen.base.category.required;
   const headers: Record<string, string | { prepared: true; value: string }> = {
     'X-Herald-Message-Id': messageId,
     'X-Herald-Class': claim.class,
@@ -140,8 +165,13 @@ export async function renderAndSend(
   // stay out of reach, before the record below commits, whoever takes its claim over reads the mark
   // and records the message as sent instead of sending it again.
   deps.lease.markSent(messageId);
-  return recordAccepted(deps, messageId, info);
+  return recordAccepted(deps, messageId, info, language);
 }
+
+/** The language a message went in, as its sent event records it. */
+type SentLanguage =
+  | { locale: string | null }
+  | { locale: null; localeFallback: { wanted: string; reason: string } };
 
 /** The reason of a message held while the SMTP relay cannot be reached (smtp-circuit-breaker.ts). */
 const SMTP_UNAVAILABLE = 'smtp unavailable';
@@ -161,13 +191,14 @@ async function recordAccepted(
   deps: DeliveryDeps,
   messageId: string,
   info: { messageId: string; response: string },
+  language: SentLanguage,
 ): Promise<DeliveryResult> {
   const outcome = {
     messageId,
     status: 'sent',
     event: 'sent',
     smtpMessageId: info.messageId,
-    detail: { response: info.response },
+    detail: { response: info.response, ...language },
   } as const;
   let lastError: unknown;
   for (const delayMs of [0, ...RECORD_RETRY_DELAYS_MS]) {

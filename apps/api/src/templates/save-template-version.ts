@@ -41,7 +41,16 @@ export async function saveTemplateVersion(
       `Your role may not save ${category.class} templates (category "${category.key}").`,
     );
   }
-  const latest = await db.template.findFirst({ where: { key: input.key }, orderBy: { version: 'desc' } });
+  const latest = await db.template.findFirst({
+    where: { key: input.key, locale: null },
+    orderBy: { version: 'desc' },
+  });
+  if (input.locale && !latest) {
+    throw new DomainError(
+      'unknown_template',
+      `Template "${input.key}" has no default version to translate: save it without "locale" first.`,
+    );
+  }
   if (latest && latest.categoryKey !== input.category) {
     throw new DomainError(
       'category_mismatch',
@@ -53,8 +62,10 @@ export async function saveTemplateVersion(
     mjml: input.mjml,
     class: category.class,
     required: category.required,
+    locale: input.locale ?? null,
   });
   if (!validation.ok) throw new TemplateSourceError(validation.errors);
+  if (input.locale && latest) refuseNewVariables(validation.variables, latest.variables, input.locale);
   const reserved = Object.keys(input.fixture ?? {}).filter(isSystemVariable);
   if (reserved.length > 0) {
     throw new DomainError(
@@ -62,13 +73,19 @@ export async function saveTemplateVersion(
       `The fixture may not set system variables: ${reserved.join(', ')}.`,
     );
   }
-  const fixture = input.fixture ?? fixtureFromVariables(validation.variables);
+  // A translation takes the default's data, so the default's sample data is its own.
+  const fixture =
+    input.fixture ??
+    (input.locale && latest
+      ? (latest.fixture as Record<string, unknown>)
+      : fixtureFromVariables(validation.variables));
   // The version's id is chosen now so the compile that checks the fixture is the one the cache keeps.
   const id = uuid7();
   const compiled = await renderer.compile(
     toRenderSource({
       id,
       key: input.key,
+      locale: input.locale ?? null,
       subject: input.subject,
       mjml: input.mjml,
       html: validation.html,
@@ -98,6 +115,7 @@ export async function saveTemplateVersion(
             id,
             key: input.key,
             version,
+            locale: input.locale ?? null,
             categoryKey: input.category,
             subject: input.subject,
             mjml: input.mjml,
@@ -113,7 +131,12 @@ export async function saveTemplateVersion(
           action: 'template.saved',
           targetType: 'template',
           targetId: input.key,
-          details: { category: category.key, version, required: category.required },
+          details: {
+            category: category.key,
+            version,
+            required: category.required,
+            ...(input.locale && { locale: input.locale }),
+          },
         });
         return template;
       });
@@ -122,6 +145,23 @@ export async function saveTemplateVersion(
       if (!raced || attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * A translation is sent with the data the default's callers send: a variable the default does not
+ * use would be missing when it renders, so a translation may use only the default's variables.
+ */
+function refuseNewVariables(variables: string[], defaults: unknown, locale: string): void {
+  const known = new Set(Array.isArray(defaults) ? (defaults as string[]) : []);
+  const added = variables.filter(
+    (path) => !known.has(path) && ![...known].some((other) => other.startsWith(`${path}.`)),
+  );
+  if (added.length === 0) return;
+  throw new DomainError(
+    'variant_variables',
+    `The "${locale}" translation uses variables the default does not: ${added.join(', ')}. A translation gets the default's data; use only ${[...known].join(', ') || 'system variables'}.`,
+    { added },
+  );
 }
 
 /** Sample data for a template created without one: each variable path gets a readable placeholder. */

@@ -38,7 +38,7 @@ export async function queueEndpointDisabledMail(
   const [template] = await tx.$queryRaw<{ id: string; category_key: string; class: string }[]>`
     SELECT t.id::text, t.category_key, c.class::text
       FROM templates t JOIN categories c ON c.key = t.category_key
-     WHERE t.key = ${ENDPOINT_DISABLED_TEMPLATE}
+     WHERE t.key = ${ENDPOINT_DISABLED_TEMPLATE} AND t.locale IS NULL
      ORDER BY t.version DESC LIMIT 1`;
   if (!template) return { messageIds: [], skipped: `no template "${ENDPOINT_DISABLED_TEMPLATE}"` };
   const owners = await tx.$queryRaw<{ id: string; email: string }[]>`

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { reservedVariablesIn } from '../reserved-variables-in.js';
-import { readTemplateFiles } from './read-template-files.js';
+import { readTemplateFiles, readTemplateVariants } from './read-template-files.js';
 import type { TemplateDefinition } from './template-definition.js';
 
 /** Builds a seed template from its files, refusing a schema that would shadow a system variable. */
@@ -15,5 +15,9 @@ export function defineTemplate<Schema extends z.ZodObject>(definition: {
   if (reserved.length > 0) {
     throw new Error(`Template ${definition.key} defines reserved system variables: ${reserved.join(', ')}`);
   }
-  return { ...definition, ...readTemplateFiles(definition.key) };
+  return {
+    ...definition,
+    ...readTemplateFiles(definition.key),
+    variants: readTemplateVariants(definition.key),
+  };
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { TemplateVariantDefinition } from './template-definition.js';
 
 // src/seed/ under vitest and dist/seed/ when built are both two levels below the package root,
 // so one relative URL finds the template folders from either.
@@ -11,4 +12,17 @@ export function readTemplateFiles(key: string): { subject: string; mjml: string 
     subject: readFileSync(new URL('subject.hbs', folder), 'utf8').trim(),
     mjml: readFileSync(new URL('template.mjml', folder), 'utf8'),
   };
+}
+
+/**
+ * The translations of a seed template: each folder of `templates/<key>/` named by a locale
+ * ("de", "fr-CA") holds that variant's `subject.hbs` and `template.mjml`.
+ */
+export function readTemplateVariants(key: string): TemplateVariantDefinition[] {
+  const folder = new URL(`${key}/`, templatesRoot);
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((locale) => ({ locale, ...readTemplateFiles(`${key}/${locale}`) }));
 }
