@@ -220,6 +220,44 @@ describe('the worker sends each reader their language', () => {
   });
 });
 
+describe('the languages templates cover', () => {
+  it('names the languages readers use that templates lack, and counts the fallbacks', async () => {
+    const { status, body } = await h.request('GET', '/v1/template-locales');
+    expect(status).toBe(200);
+    expect(body.defaultLocale).toBe('en');
+    const newsletter = body.categories.find((category: { key: string }) => category.key === 'newsletter');
+    const template = newsletter.templates.find((t: { key: string }) => t.key === 'newsletter');
+    expect(template.locales.map((entry: { locale: string }) => entry.locale)).toEqual([
+      'de',
+      'es',
+      'fr',
+      'ja',
+    ]);
+    // The Swahili reader above gets English newsletters: warned, with how many read it.
+    expect(newsletter.missing).toEqual([{ language: 'sw', contacts: 1, templates: ['newsletter'] }]);
+    // German readers are covered; English ones need no translation.
+    expect(body.readers).toEqual(expect.arrayContaining([expect.objectContaining({ language: 'de' })]));
+
+    const security = body.categories.find((category: { key: string }) => category.key === 'security');
+    expect(security.missing).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ language: 'de', templates: expect.arrayContaining(['security-sign-in']) }),
+      ]),
+    );
+    expect(body.fallbacks.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          template: 'newsletter',
+          wanted: 'sw-KE',
+          reason: 'no translation',
+          messages: 1,
+        }),
+        expect.objectContaining({ wanted: 'fr', reason: 'translation did not render', messages: 1 }),
+      ]),
+    );
+  });
+});
+
 async function waitForNoticeEmail(contactId: string, policyId: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -65,6 +65,7 @@ const SECTIONS: Record<string, AdminRoleName[]> = {
   '/admin/campaigns/new': ['owner', 'marketer'],
   '/admin/policies': ['owner', 'operator', 'viewer'],
   '/admin/policies/new': ['owner', 'operator'],
+  '/admin/templates': ['owner', 'marketer', 'operator', 'viewer'],
   '/admin/contacts': ['owner', 'support', 'viewer'],
   '/admin/suppressions': ['owner', 'operator', 'support', 'viewer'],
   '/admin/forms': ['owner', 'support'],

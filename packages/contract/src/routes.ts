@@ -173,6 +173,14 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'get',
+    path: '/v1/template-locales',
+    scope: 'templates',
+    summary:
+      "Each category's templates with their translations, the languages contacts read that they lack, and the last 30 days' fallbacks to the default.",
+    response: 'TemplateLocalesView',
+  },
+  {
+    method: 'get',
     path: '/v1/templates/{key}',
     scope: 'templates',
     summary: 'Read the latest version, its variables and a fixture that renders.',

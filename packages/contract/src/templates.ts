@@ -51,3 +51,25 @@ export interface RenderedEmail {
   html: string;
   text: string;
 }
+
+/** GET /v1/template-locales: the languages templates are written in, against those their readers use. */
+export interface TemplateLocalesView {
+  /** The language of every template's default variant. */
+  defaultLocale: string;
+  categories: {
+    key: string;
+    name: string;
+    class: MessageClass;
+    required: boolean;
+    templates: { key: string; version: number; locales: { locale: string; version: number }[] }[];
+    /** Languages contacts read that some of the category's templates lack (those readers get the default). */
+    missing: { language: string; contacts: number; templates: string[] }[];
+  }[];
+  /** Contacts who can be mailed, by language. */
+  readers: { language: string; contacts: number }[];
+  /** Messages sent in the default language instead of the reader's, over the last `days` days. */
+  fallbacks: {
+    days: number;
+    rows: { template: string; wanted: string; reason: string; messages: number; lastAt: string }[];
+  };
+}

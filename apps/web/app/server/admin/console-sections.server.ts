@@ -5,6 +5,7 @@ import { can, type ConsolePower, type SignedInAdmin } from './require-admin.serv
 const SECTIONS: { to: string; label: string; power: ConsolePower }[] = [
   { to: '/admin/campaigns', label: 'Campaigns', power: { scope: 'campaigns', change: false } },
   { to: '/admin/policies', label: 'Policies', power: { scope: 'policies', change: false } },
+  { to: '/admin/templates', label: 'Templates', power: { scope: 'templates', change: false } },
   { to: '/admin/contacts', label: 'Contacts', power: READ_CONTACTS },
   { to: '/admin/suppressions', label: 'Suppressions', power: { scope: 'contacts:read', change: false } },
   { to: '/admin/forms', label: 'Forms', power: { scope: 'contacts:write', change: false } },
