@@ -72,7 +72,7 @@ async function postgresCpuMs(): Promise<Map<number, number>> {
 async function seedSentMessages(count: number): Promise<Sent[]> {
   const run = randomBytes(4).toString('hex');
   const template = await db.template.findFirstOrThrow({
-    where: { key: 'service-notice' },
+    where: { key: 'service-notice', locale: null },
     orderBy: { version: 'desc' },
   });
   const emails = Array.from({ length: count }, (_, i) => `inbound-${run}-${i}@example.test`);

@@ -252,7 +252,7 @@ try {
 
   // ── 4. The outbox on the message-status path (a delivery recorded as sent) ──────────────────
   const template = await db.template.findFirstOrThrow({
-    where: { key: 'service-notice' },
+    where: { key: 'service-notice', locale: null },
     orderBy: { version: 'desc' },
   });
   const statusUpdates = async (label: string): Promise<Phase> => {

@@ -47,7 +47,7 @@ interface Sent {
 /** `count` sent newsletter messages of one sending campaign, each to a contact of its own. */
 async function prepareMessages(run: string, count: number): Promise<{ campaignId: string; sent: Sent[] }> {
   const template = await db.template.findFirstOrThrow({
-    where: { key: 'newsletter' },
+    where: { key: 'newsletter', locale: null },
     orderBy: { version: 'desc' },
   });
   const campaignId = randomUUID();

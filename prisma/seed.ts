@@ -104,6 +104,9 @@ const DEMO_CONTACTS = [
   { email: 'alan@example.com', name: 'Alan Turing', locale: 'en-GB', timezone: 'Europe/London' },
   { email: 'katherine@example.com', name: 'Katherine Johnson', locale: 'en-US', timezone: 'America/Chicago' },
   { email: 'marie@example.com', name: 'Marie Curie', locale: 'fr-FR', timezone: 'Europe/Paris' },
+  { email: 'sophie@example.com', name: 'Sophie Germain', locale: 'fr-CA', timezone: 'America/Toronto' },
+  { email: 'lise@example.com', name: 'Lise Meitner', locale: 'de-DE', timezone: 'Europe/Berlin' },
+  { email: 'emmy@example.com', name: 'Emmy Noether', locale: 'de-AT', timezone: 'Europe/Vienna' },
 ];
 
 export async function seedDemoContacts(db: Db): Promise<number> {

@@ -60,7 +60,10 @@ const auditOf = (targetId: string) =>
   api.db.auditLogEntry.findMany({ where: { targetId }, orderBy: { id: 'asc' } });
 
 async function templateBody(key: string) {
-  const latest = await api.db.template.findFirstOrThrow({ where: { key }, orderBy: { version: 'desc' } });
+  const latest = await api.db.template.findFirstOrThrow({
+    where: { key, locale: null },
+    orderBy: { version: 'desc' },
+  });
   return {
     key,
     category: latest.categoryKey,

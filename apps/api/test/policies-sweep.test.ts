@@ -149,7 +149,7 @@ describe('two fan-outs of one version at once', () => {
       },
     });
     const template = await h.db.template.findFirstOrThrow({
-      where: { key: 'policy-update' },
+      where: { key: 'policy-update', locale: null },
       orderBy: { version: 'desc' },
       include: { category: true },
     });

@@ -11,7 +11,10 @@ const api = useHeraldApi();
 
 /** The body that saves a new version of a seeded template, as it is. */
 async function newVersionOf(key: string) {
-  const latest = await api.db.template.findFirstOrThrow({ where: { key }, orderBy: { version: 'desc' } });
+  const latest = await api.db.template.findFirstOrThrow({
+    where: { key, locale: null },
+    orderBy: { version: 'desc' },
+  });
   return {
     key,
     category: latest.categoryKey,
