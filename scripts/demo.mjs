@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runDemoLists } from './demo-lists.ts';
+import { runDemoLocales } from './demo-locales.ts';
 import { sendDemoReports } from './demo-reports.ts';
 
 const env = {
@@ -175,6 +176,9 @@ async function main() {
     stamp,
   });
 
+  // Readers in their own languages: a German and a French newsletter, from the template's translations.
+  const localized = await runDemoLocales({ api, stamp });
+
   let status = 'queued';
   for (let i = 0; i < 60 && (status === 'queued' || status === 'sending'); i++) {
     await sleep(250);
@@ -193,6 +197,14 @@ async function main() {
     '  console roles        marketer@, operator@, support@ and viewer@example.com, same password (each sees only its part)',
   );
   console.log(`  campaign             ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}`);
+  for (const campaign of localized) {
+    console.log(
+      `  ${`${campaign.language} newsletter`.padEnd(20)} ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}  (${campaign.name}: ${campaign.sent} sent from the "${campaign.language}" translation)`,
+    );
+  }
+  console.log(
+    `  templates            ${env.PUBLIC_WEB_URL}/admin/templates  (each template's languages and previews)`,
+  );
   console.log(
     `  policy coverage      ${env.PUBLIC_WEB_URL}/admin/policies/${policy.id}  (public page: ${env.PUBLIC_WEB_URL}/policy)`,
   );
