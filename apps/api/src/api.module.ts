@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditLogModule } from './audit-log/audit-log.module.js';
+import { ConformanceModule } from './conformance/conformance.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -49,6 +50,7 @@ export class ApiModule {
         ApiKeysModule,
         AuditLogModule,
         ExportsModule,
+        ConformanceModule,
         ImportsModule,
         WebhooksModule,
         FormsModule,

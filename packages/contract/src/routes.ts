@@ -23,6 +23,7 @@ import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
 import { CreateApiKeySchema } from './api-keys.js';
 import { ListAuditLogSchema } from './audit-log.js';
 import { ExportConsentLogSchema, ExportContactsSchema } from './exports.js';
+import { ConformanceQuerySchema } from './conformance.js';
 import { ImportQuerySchema, ListImportsSchema } from './imports.js';
 import { CreateWebhookSchema, ListWebhookDeliveriesSchema } from './webhooks.js';
 import { CreateSubscribeFormSchema } from './forms.js';
@@ -646,5 +647,14 @@ export const ROUTES: readonly Route[] = [
       'The consent log entries written from `from` to `to` (dates, to inclusive, or instants), oldest first, as CSV streamed a page at a time: the proof of each opt-in and opt-out. Written to the audit log.',
     query: ExportConsentLogSchema,
     response: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/conformance',
+    scope: 'audit',
+    summary:
+      "The conformance report for `from` to `to` (dates, to inclusive, or instants): every opt-out by channel with the messages that started after it (the promise is none), every required message not sent and why, every campaign's complaint and bounce rates against the limits, every policy version's notice and coverage at its effective date.",
+    query: ConformanceQuerySchema,
+    response: 'ConformanceReport',
   },
 ];
