@@ -74,6 +74,7 @@ const SECTIONS: Record<string, AdminRoleName[]> = {
   '/admin/keys': ['owner'],
   '/admin/webhooks': ['owner'],
   '/admin/audit': ['owner', 'viewer'],
+  '/admin/conformance': ['owner', 'viewer'],
 };
 
 describe('roles', () => {

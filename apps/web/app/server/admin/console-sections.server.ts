@@ -14,6 +14,7 @@ const SECTIONS: { to: string; label: string; power: ConsolePower }[] = [
   { to: '/admin/keys', label: 'API keys', power: { scope: 'admin', change: true } },
   { to: '/admin/webhooks', label: 'Webhooks', power: { scope: 'admin', change: true } },
   { to: '/admin/audit', label: 'Audit log', power: { scope: 'audit', change: false } },
+  { to: '/admin/conformance', label: 'Conformance', power: { scope: 'audit', change: false } },
 ];
 
 /** The sections this person's role may read: the menu shows only these, and the console opens on the first. */
