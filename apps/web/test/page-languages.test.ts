@@ -190,6 +190,31 @@ describe('the language switch', () => {
   });
 });
 
+describe('with JavaScript on', () => {
+  it('the German page hydrates without errors and a client-side save answers in German', async () => {
+    const contact = await contactWith('de', 'Europe/Berlin');
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Registered before the page loads, so a hydration mismatch would be caught; the browser's own
+    // request for /favicon.ico (the app has none) is not the page's.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) {
+        errors.push(`${message.text()} ${message.location().url}`);
+      }
+    });
+    await page.goto(`${web.url}/preferences/${tokenFor(web, contact.id)}`);
+    await page.waitForFunction(() => '__remixRouter' in window);
+    await page.getByLabel('Rundbrief').uncheck();
+    await page.getByRole('button', { name: 'Meine Einstellungen speichern' }).click();
+    await page.waitForSelector('text=Rundbrief: aus');
+    expect(await htmlAttributes(page)).toEqual({ lang: 'de', dir: 'ltr' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('right to left', () => {
   it('the Arabic pages are dir="rtl", pass axe-core with no violation at all, and work at phone width', async () => {
     const contact = await contactWith('ar');
