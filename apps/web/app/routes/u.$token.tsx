@@ -32,9 +32,10 @@ export function loader({ params }: LoaderFunctionArgs) {
 }
 
 /**
- * The answer in the language of the request's Accept-Language (English without one): whoever
- * posts here is a mail provider's machine, not the person, so the contact's stored locale is not
- * looked up for it, and the benchmarked path gains no query.
+ * The answer in the language the request asks for (its Accept-Language in practice: a cross-site
+ * post carries no cookie; English without one): whoever posts here is a mail provider's machine,
+ * not the person, so the contact's stored locale is not looked up, and the benchmarked path gains
+ * no query.
  * Content-Length spares the response chunked encoding: fewer writes on the benchmarked path.
  * (server.js marks every /u/ answer `Cache-Control: no-store`.)
  */
