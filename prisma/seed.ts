@@ -19,10 +19,16 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
         `category "${category.key}" exists with another class or required flag; refusing to change it`,
       );
     }
+    // Translations are seeded where a category has none: ones set through the API since are kept.
+    const untranslated = JSON.stringify(existing?.translations ?? {}) === '{}';
     await db.category.upsert({
       where: { key: category.key },
       create: category,
-      update: { name: category.name, description: category.description },
+      update: {
+        name: category.name,
+        description: category.description,
+        ...(untranslated ? { translations: category.translations } : {}),
+      },
     });
   }
   let templateVersions = 0;

@@ -37,3 +37,18 @@ it('fills the stored HTML of current seed versions that lack it, adding no versi
   // A second run has nothing left to do.
   expect((await seedStandardData(db)).templateVersions).toBe(0);
 });
+
+it('gives the seed categories their translations where they have none, and keeps ones set since', async () => {
+  await db.category.update({ where: { key: 'security' }, data: { translations: {} } });
+  await db.category.update({
+    where: { key: 'newsletter' },
+    data: { translations: { fr: { name: 'La lettre' } } },
+  });
+
+  await seedStandardData(db);
+
+  const security = await db.category.findUniqueOrThrow({ where: { key: 'security' } });
+  expect(security.translations).toMatchObject({ de: { name: 'Sicherheit' }, ar: { name: 'الأمان' } });
+  const newsletter = await db.category.findUniqueOrThrow({ where: { key: 'newsletter' } });
+  expect(newsletter.translations).toEqual({ fr: { name: 'La lettre' } });
+});

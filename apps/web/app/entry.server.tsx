@@ -35,6 +35,9 @@ export default function handleRequest(
         onAllReady() {
           const body = withoutStrayNulBytes();
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+          // A page's language follows these headers (choose-language.server.ts): a cache must not
+          // give one reader's language to another.
+          responseHeaders.append('Vary', 'Accept-Language, Cookie');
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status }));
           pipe(body);
         },

@@ -1,18 +1,85 @@
 import { z } from 'zod';
 import { CLASSES, KebabKeySchema, type MessageClass } from './common.js';
 
+const NameSchema = z.string().trim().min(1).max(100);
+const DescriptionSchema = z.string().trim().min(1).max(500);
+
+/**
+ * A language tag as a translation key: a language, optionally a script and a region ("de",
+ * "de-AT", "zh-Hant", "es-419"), stored in canonical case ("de-at" is stored as "de-AT").
+ * Variants and extensions are refused: the pages look translations up by these parts only.
+ */
+const TRANSLATION_TAG = /^[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?$/i;
+
+const TranslationTagSchema = z
+  .string()
+  .regex(TRANSLATION_TAG, 'must be a language tag such as "de", "de-AT" or "zh-Hant"')
+  .transform((tag) => Intl.getCanonicalLocales(tag)[0] ?? tag);
+
+/**
+ * A category's name and description in other languages, by language tag:
+ * `{ "de": { "name": "Newsletter", "description": "Einmal im Monat …" } }`. The description is
+ * optional (the pages then show the next language's, or the category's own). Replaced whole.
+ */
+export const CategoryTranslationsSchema = z
+  .record(z.string(), z.strictObject({ name: NameSchema, description: DescriptionSchema.optional() }))
+  .superRefine((value, context) => {
+    const seen = new Set<string>();
+    for (const key of Object.keys(value)) {
+      const tag = TranslationTagSchema.safeParse(key);
+      if (!tag.success) {
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is not a language tag such as "de", "de-AT" or "zh-Hant"`,
+        });
+      } else if (seen.has(tag.data)) {
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" repeats the language ${tag.data}`,
+        });
+      } else {
+        seen.add(tag.data);
+      }
+    }
+    if (seen.size > 100) context.addIssue({ code: 'custom', path: [], message: 'at most 100 languages' });
+  })
+  .transform((value) =>
+    Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [Intl.getCanonicalLocales(key)[0] ?? key, entry]),
+    ),
+  );
+
+export type CategoryTranslations = z.output<typeof CategoryTranslationsSchema>;
+
 export const CreateCategorySchema = z
   .strictObject({
     key: KebabKeySchema,
-    name: z.string().trim().min(1).max(100),
-    description: z.string().trim().min(1).max(500),
+    name: NameSchema,
+    description: DescriptionSchema,
     class: z.enum(CLASSES),
     required: z.boolean().default(false),
     defaultSubscribed: z.boolean().default(true),
+    translations: CategoryTranslationsSchema.default({}),
   })
   .refine((value) => !(value.required && value.class === 'promotional'), {
     message: 'only transactional categories can be required',
     path: ['required'],
+  });
+
+/**
+ * What may change on an existing category: its wording. The class, required flag and default
+ * decide who gets which mail and stay as created. `translations` replaces the stored ones whole.
+ */
+export const UpdateCategorySchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    description: DescriptionSchema.optional(),
+    translations: CategoryTranslationsSchema.optional(),
+  })
+  .refine((value) => Object.keys(value).length > 0, {
+    message: 'name, description or translations is required',
   });
 
 export interface CategoryView {
@@ -22,4 +89,5 @@ export interface CategoryView {
   class: MessageClass;
   required: boolean;
   defaultSubscribed: boolean;
+  translations: CategoryTranslations;
 }

@@ -8,7 +8,7 @@ import {
   TestSendSchema,
   TimelineSchema,
 } from './campaigns.js';
-import { CreateCategorySchema } from './categories.js';
+import { CreateCategorySchema, UpdateCategorySchema } from './categories.js';
 import { ReportFeedbackSchema } from './feedback.js';
 import {
   SearchContactsSchema,
@@ -153,8 +153,18 @@ export const ROUTES: readonly Route[] = [
     method: 'post',
     path: '/v1/categories',
     scope: 'templates',
-    summary: 'Create a category.',
+    summary:
+      'Create a category, optionally with `translations`: its name and description by language tag ({ "de": { "name", "description"? } }), shown on the recipient pages.',
     body: CreateCategorySchema,
+    response: 'CategoryView',
+  },
+  {
+    method: 'patch',
+    path: '/v1/categories/{key}',
+    scope: 'templates',
+    summary:
+      "Change a category's name, description or translations (its name and description by language tag, shown on the recipient pages; replaced whole). The class, required flag and default stay as created.",
+    body: UpdateCategorySchema,
     response: 'CategoryView',
   },
   {

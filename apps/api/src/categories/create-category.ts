@@ -1,7 +1,7 @@
-import { type Category, type Db, Prisma } from '@herald/db';
+import { type Db, Prisma } from '@herald/db';
 import { DomainError } from '../core/domain-error.js';
 
-export async function createCategory(db: Db, input: Omit<Category, 'createdAt'>) {
+export async function createCategory(db: Db, input: Prisma.CategoryCreateInput) {
   try {
     return await db.category.create({ data: input });
   } catch (error) {

@@ -1,43 +1,58 @@
 import { Form } from '@remix-run/react';
 import type { CategoryPreference, Preferences } from '@herald/preferences';
+import { useTranslator } from '~/i18n/i18n-context';
+import type { Translator } from '~/i18n/translator';
 
-export type SavedChange = { label: string; subscribed: boolean };
+/** A change the save made, by category key; null is the all-marketing switch. */
+export type SavedChange = { categoryKey: string | null; subscribed: boolean };
 
 /**
  * The preference center: used by `/preferences/:token` and, with a CSRF token, by `/account`.
- * A plain form that posts the whole state, so it works without JavaScript.
+ * A plain form that posts the whole state, so it works without JavaScript. Category names come
+ * translated from the loader (localize-category.server.ts); everything else from the catalogs.
  */
 export function PreferenceForm(props: {
   maskedAddress: string;
   preferences: Preferences;
   saved?: SavedChange[] | undefined;
   /** Opt-ins that wait for the contact to confirm them by mail, or that this link cannot make. */
-  pending?: { confirmation: { labels: string[]; sent: boolean } | null; refused: string[] } | undefined;
+  pending?:
+    | { confirmation: { categoryKeys: (string | null)[]; sent: boolean } | null; refused: (string | null)[] }
+    | undefined;
   csrfToken?: string;
 }) {
   const { preferences, saved } = props;
+  const translator = useTranslator();
+  const { t } = translator;
   const transactional = preferences.categories.filter((category) => category.class === 'transactional');
   const promotional = preferences.categories.filter((category) => category.class === 'promotional');
+  const names = new Map(preferences.categories.map((category) => [category.key, category.name]));
+  const label = (categoryKey: string | null) =>
+    categoryKey === null ? t('preferences.allPromotional.label') : (names.get(categoryKey) ?? categoryKey);
 
   return (
     <>
-      <h1>Your email preferences</h1>
+      <h1>{t('preferences.title')}</h1>
       <p>
-        Choose which emails we send to <strong>{props.maskedAddress}</strong>.
+        {translator.rich(
+          'preferences.intro',
+          { address: props.maskedAddress },
+          { strong: (chunks) => <strong>{chunks}</strong> },
+        )}
       </p>
-      {saved && <SavedNotice changes={saved} />}
-      {props.pending && <PendingNotice {...props.pending} />}
+      {saved && <SavedNotice changes={saved} label={label} translator={translator} />}
+      {props.pending && <PendingNotice {...props.pending} label={label} translator={translator} />}
       <Form method="post">
         <input type="hidden" name="form" value="preferences" />
         {props.csrfToken && <input type="hidden" name="csrf" value={props.csrfToken} />}
         <fieldset>
-          <legend>About your account (transactional)</legend>
+          <legend>{t('preferences.transactional')}</legend>
           {transactional.map((category) => (
-            <CategoryChoice key={category.key} category={category} />
+            <CategoryChoice key={category.key} category={category} lockedReason={t('preferences.locked')} />
           ))}
         </fieldset>
         <fieldset>
-          <legend>Marketing (promotional)</legend>
+          <legend>{t('preferences.promotional')}</legend>
           <div className="choice">
             <input
               type="checkbox"
@@ -46,24 +61,24 @@ export function PreferenceForm(props: {
               defaultChecked={preferences.allPromotional.subscribed}
               aria-describedby="allPromotional-hint"
             />
-            <label htmlFor="allPromotional">All marketing email</label>
+            <label htmlFor="allPromotional">{t('preferences.allPromotional.label')}</label>
             <p id="allPromotional-hint" className="hint">
-              Turn this off to stop every marketing email at once, whatever is chosen below.
+              {t('preferences.allPromotional.hint')}
             </p>
           </div>
           {promotional.map((category) => (
-            <CategoryChoice key={category.key} category={category} />
+            <CategoryChoice key={category.key} category={category} lockedReason={t('preferences.locked')} />
           ))}
         </fieldset>
         <div className="actions">
-          <button type="submit">Save my preferences</button>
+          <button type="submit">{t('preferences.save')}</button>
         </div>
       </Form>
     </>
   );
 }
 
-function CategoryChoice({ category }: { category: CategoryPreference }) {
+function CategoryChoice({ category, lockedReason }: { category: CategoryPreference; lockedReason: string }) {
   const id = `category-${category.key}`;
   return (
     <div className="choice">
@@ -77,31 +92,41 @@ function CategoryChoice({ category }: { category: CategoryPreference }) {
         disabled={category.locked}
         aria-describedby={`${id}-hint`}
       />
-      <label htmlFor={id}>{category.name}</label>
+      {/* <bdi>: a name or description without a translation for this page keeps its own direction. */}
+      <label htmlFor={id}>
+        <bdi>{category.name}</bdi>
+      </label>
       <p id={`${id}-hint`} className="hint">
-        {category.description}
-        {category.locked &&
-          ' Always on: we must be able to reach you about your account’s security and changes to our terms, and these emails never contain marketing.'}
+        <bdi>{category.description}</bdi>
+        {category.locked && ` ${lockedReason}`}
       </p>
     </div>
   );
 }
 
-function SavedNotice({ changes }: { changes: SavedChange[] }) {
-  if (changes.length === 0) {
+function SavedNotice(props: {
+  changes: SavedChange[];
+  label: (categoryKey: string | null) => string;
+  translator: Translator;
+}) {
+  const { t } = props.translator;
+  if (props.changes.length === 0) {
     return (
       <div role="status" className="notice">
-        Saved. Nothing changed.
+        {t('preferences.saved.nothing')}
       </div>
     );
   }
   return (
     <div role="status" className="notice">
-      Saved. What changed:
+      {t('preferences.saved.changes')}
       <ul>
-        {changes.map((change) => (
-          <li key={change.label}>
-            {change.label}: {change.subscribed ? 'on' : 'off'}
+        {props.changes.map((change) => (
+          <li key={change.categoryKey ?? ''}>
+            {t('preferences.saved.change', {
+              label: props.label(change.categoryKey),
+              state: change.subscribed ? 'on' : 'off',
+            })}
           </li>
         ))}
       </ul>
@@ -111,23 +136,25 @@ function SavedNotice({ changes }: { changes: SavedChange[] }) {
 
 /** Opt-ins a preference link could not make by itself (docs/decisions/014): nothing of them changed yet. */
 function PendingNotice(props: {
-  confirmation: { labels: string[]; sent: boolean } | null;
-  refused: string[];
+  confirmation: { categoryKeys: (string | null)[]; sent: boolean } | null;
+  refused: (string | null)[];
+  label: (categoryKey: string | null) => string;
+  translator: Translator;
 }) {
+  const { t, list } = props.translator;
+  const labels = (keys: (string | null)[]) => list(keys.map(props.label));
   return (
     <>
       {props.confirmation && (
         <div role="status" className="notice">
-          {props.confirmation.sent
-            ? 'Check your inbox: we sent you an email to confirm before turning these on: '
-            : 'We could not send a confirmation email just now (we already sent several). Try again later to turn on: '}
-          {props.confirmation.labels.join(', ')}. Until then they stay off.
+          {t(props.confirmation.sent ? 'preferences.pending.sent' : 'preferences.pending.notSent', {
+            labels: labels(props.confirmation.categoryKeys),
+          })}
         </div>
       )}
       {props.refused.length > 0 && (
         <div role="status" className="notice">
-          This link can no longer turn emails on ({props.refused.join(', ')}). Use the link in our latest
-          email, or sign in to your account.
+          {t('preferences.pending.refused', { labels: labels(props.refused) })}
         </div>
       )}
     </>

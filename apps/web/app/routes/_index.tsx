@@ -1,21 +1,20 @@
-import type { MetaFunction } from '@remix-run/node';
 import { Link } from '@remix-run/react';
+import { useTranslator } from '~/i18n/i18n-context';
+import { pageTitle } from '~/i18n/page-title';
 
-export const meta: MetaFunction = () => [{ title: 'Herald email preferences' }];
+export const meta = pageTitle('layout.title');
 
 export default function Index() {
+  const { t } = useTranslator();
   return (
     <>
-      <h1>Your email preferences</h1>
+      <h1>{t('home.title')}</h1>
+      <p>{t('home.intro')}</p>
       <p>
-        Every email we send has links at the bottom to unsubscribe or to choose what you receive. You can also
-        sign in to see and change all your choices.
+        <Link to="/account">{t('home.account')}</Link>
       </p>
       <p>
-        <Link to="/account">Manage your email preferences</Link>
-      </p>
-      <p>
-        <Link to="/policy">Our privacy policy and what changed</Link>
+        <Link to="/policy">{t('home.policy')}</Link>
       </p>
     </>
   );

@@ -1,8 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { PendingNotices } from '~/components/notices/pending-notices';
 import { PreferenceForm } from '~/components/preference-form';
+import { useTranslator } from '~/i18n/i18n-context';
+import { pageTitle } from '~/i18n/page-title';
 import { describeClient } from '~/server/client.server';
 import { loadPreferenceCenter } from '~/server/load-preference-center.server';
 import { acknowledgeNotice, listPendingNotices } from '~/server/notices/pending-notices.server';
@@ -12,12 +14,12 @@ import { savePreferenceCenter } from '~/server/save-preference-center.server';
 import { endAccountSession, readAccountSession } from '~/server/session.server';
 import { SIGN_IN_MINUTES } from '~/sign-in-lifetime';
 
-export const meta: MetaFunction = () => [{ title: 'Your account: email preferences' }];
+export const meta = pageTitle('account.meta');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await readAccountSession(request);
   if (!session) return { signedIn: false as const };
-  const center = await loadPreferenceCenter(session.contactId);
+  const center = await loadPreferenceCenter(session.contactId, request);
   if (!center) {
     // The contact was erased while signed in: the session ends with it.
     return data(
@@ -54,6 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function AccountPage() {
   const account = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
+  const { t } = useTranslator();
 
   if (account.signedIn) {
     return (
@@ -67,13 +70,13 @@ export default function AccountPage() {
         />
         <p>
           <a href="/account/export" download>
-            Download everything we hold about you (JSON)
+            {t('account.export')}
           </a>
         </p>
         <Form method="post" action="/account/sign-out" className="sign-out">
           <input type="hidden" name="csrf" value={account.csrfToken} />
           <button type="submit" className="secondary">
-            Sign out
+            {t('account.signOut')}
           </button>
         </Form>
       </>
@@ -82,18 +85,17 @@ export default function AccountPage() {
 
   return (
     <>
-      <h1>Sign in to manage your email</h1>
+      <h1>{t('account.signIn.title')}</h1>
       {outcome?.kind === 'link-requested' && (
         <p role="status" className="notice">
-          If an account uses that address, we have emailed it a sign-in link. The link works once and expires
-          in {SIGN_IN_MINUTES} minutes.
+          {t('account.signIn.linkSent', { minutes: SIGN_IN_MINUTES })}
         </p>
       )}
-      <p>We will email you a link that signs you in. No password needed.</p>
+      <p>{t('account.signIn.intro')}</p>
       <Form method="post">
         <input type="hidden" name="intent" value="request-link" />
         <div className="field">
-          <label htmlFor="email">Email address</label>
+          <label htmlFor="email">{t('common.emailLabel')}</label>
           <input
             type="email"
             id="email"
@@ -105,11 +107,11 @@ export default function AccountPage() {
           />
           {outcome?.kind === 'invalid-email' && (
             <p id="email-error" className="notice error">
-              Enter your email address, like name@example.com.
+              {t('common.emailInvalid')}
             </p>
           )}
         </div>
-        <button type="submit">Email me a sign-in link</button>
+        <button type="submit">{t('account.signIn.button')}</button>
       </Form>
     </>
   );

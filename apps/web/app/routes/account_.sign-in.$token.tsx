@@ -1,20 +1,25 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
+import { useTranslator } from '~/i18n/i18n-context';
+import { pageTitle } from '~/i18n/page-title';
 import { describeClient } from '~/server/client.server';
-import { consumeSignIn, isSignInUsable } from '~/server/consume-sign-in.server';
+import { consumeSignIn, usableSignInContact } from '~/server/consume-sign-in.server';
+import { chooseLanguage } from '~/server/i18n/choose-language.server';
 import { recordTokenFailure } from '~/server/record-token-failure.server';
 import { startAccountSession } from '~/server/session.server';
 import { SIGN_IN_MINUTES } from '~/sign-in-lifetime';
 
-export const meta: MetaFunction = () => [{ title: 'Sign in' }];
+export const meta = pageTitle('signIn.meta');
 
 /**
  * Opening the link only shows a button: mail scanners fetch every link in a message, and a GET
  * that used the single-use link would spend it before its owner clicks.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  if (await isSignInUsable(params.token ?? '')) return { usable: true };
+  const contact = await usableSignInContact(params.token ?? '');
+  // A usable link names its contact, so the page speaks their language; another has no contact.
+  if (contact) return { usable: true, language: chooseLanguage(request, contact) };
   return notUsable(request, context);
 }
 
@@ -37,26 +42,24 @@ async function notUsable(request: Request, context: LoaderFunctionArgs['context'
 
 export default function SignInPage() {
   const { usable } = useLoaderData<typeof loader>();
+  const { t } = useTranslator();
   if (!usable) {
     return (
       <>
-        <h1>This sign-in link cannot be used</h1>
+        <h1>{t('signIn.unusable.title')}</h1>
+        <p>{t('signIn.unusable.body', { minutes: SIGN_IN_MINUTES })}</p>
         <p>
-          Sign-in links work once and expire after {SIGN_IN_MINUTES} minutes. Nobody has been signed in with
-          it now.
-        </p>
-        <p>
-          <Link to="/account">Ask for a new sign-in link</Link>
+          <Link to="/account">{t('signIn.unusable.newLink')}</Link>
         </p>
       </>
     );
   }
   return (
     <>
-      <h1>Sign in</h1>
-      <p>Sign in to see and change which emails we send you.</p>
+      <h1>{t('signIn.title')}</h1>
+      <p>{t('signIn.intro')}</p>
       <Form method="post">
-        <button type="submit">Sign in</button>
+        <button type="submit">{t('signIn.button')}</button>
       </Form>
     </>
   );

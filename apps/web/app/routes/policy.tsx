@@ -1,17 +1,20 @@
-import type { LinksFunction, MetaFunction } from '@remix-run/node';
+import type { LinksFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import adminStyles from '~/components/admin/admin.css?url';
-import { formatDate, formatInstant } from '~/components/admin/format';
+import { useTranslator } from '~/i18n/i18n-context';
+import { pageTitle } from '~/i18n/page-title';
 import { readApi } from '~/server/admin/api-client.server';
 import type { PolicyVersionView as PolicyVersion } from '@herald/contract';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: adminStyles }];
 
-export const meta: MetaFunction = () => [{ title: 'Privacy policy versions' }];
+export const meta = pageTitle('policy.meta');
 
 /**
  * The public history of the policy: every announced version, newest first, with what it changes
  * compared with the version before it. Versions not yet announced are drafts and stay private.
+ * The page knows no contact: its dates are in UTC, with the zone named. A policy's title and
+ * summary are the text the policy was published with.
  */
 export async function loader() {
   const { policies } = await readApi<{ policies: PolicyVersion[] }>(
@@ -38,14 +41,12 @@ export async function loader() {
 
 export default function PolicyHistory() {
   const { versions } = useLoaderData<typeof loader>();
+  const { t, date, instant } = useTranslator();
   return (
     <>
-      <h1>Privacy policy: versions and changes</h1>
-      <p>
-        When we change this policy in a way that matters, we email everyone with an address and post a notice
-        in your account before the change takes effect.
-      </p>
-      {versions.length === 0 && <p>No versions have been published yet.</p>}
+      <h1>{t('policy.title')}</h1>
+      <p>{t('policy.intro')}</p>
+      {versions.length === 0 && <p>{t('policy.none')}</p>}
       {versions.map((version) => (
         <article
           key={version.id}
@@ -54,28 +55,30 @@ export default function PolicyHistory() {
           aria-labelledby={`title-${version.id}`}
         >
           <h2 id={`title-${version.id}`}>
-            {version.title}, version {version.version}
+            {t('policy.version', { title: version.title, version: version.version })}
           </h2>
           <p>
             {version.isUpcoming ? (
-              <strong>Takes effect on {formatDate(version.effectiveAt)}</strong>
+              <strong>{t('policy.takesEffect', { date: date(version.effectiveAt) })}</strong>
             ) : (
-              <>Effective since {formatDate(version.effectiveAt)}</>
+              <>{t('policy.effectiveSince', { date: date(version.effectiveAt) })}</>
             )}{' '}
-            <span className="muted">({formatInstant(version.effectiveAt)})</span>
+            <span className="muted">({instant(version.effectiveAt)})</span>
             {version.isCurrent && (
               <>
                 {' '}
-                <span className="badge good">in effect now</span>
+                <span className="badge good">{t('policy.inEffect')}</span>
               </>
             )}
           </p>
-          <h3>{version.previous ? `What changed since version ${version.previous.version}` : 'Summary'}</h3>
+          <h3>
+            {version.previous
+              ? t('policy.changedSince', { version: version.previous.version })
+              : t('policy.summary')}
+          </h3>
           <p>{version.summary}</p>
           <p>
-            <a href={version.url}>
-              Read {version.title}, version {version.version}
-            </a>
+            <a href={version.url}>{t('policy.read', { title: version.title, version: version.version })}</a>
           </p>
         </article>
       ))}

@@ -1,17 +1,18 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { PreferenceForm } from '~/components/preference-form';
+import { pageTitle } from '~/i18n/page-title';
 import { describeClient } from '~/server/client.server';
 import { loadPreferenceCenter } from '~/server/load-preference-center.server';
 import { preferenceLink } from '@herald/preferences';
 import { linkNoLongerValid, requireLinkToken } from '~/server/require-link-token.server';
 import { savePreferenceCenter } from '~/server/save-preference-center.server';
 
-export const meta: MetaFunction = () => [{ title: 'Your email preferences' }];
+export const meta = pageTitle('preferences.meta');
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const payload = await requireLinkToken(params.token, describeClient(request, context));
-  return (await loadPreferenceCenter(payload.contactId, payload)) ?? linkNoLongerValid();
+  return (await loadPreferenceCenter(payload.contactId, request, payload)) ?? linkNoLongerValid();
 }
 
 /**
@@ -22,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const client = describeClient(request, context);
   const payload = await requireLinkToken(params.token, client);
-  if (!(await loadPreferenceCenter(payload.contactId, payload))) linkNoLongerValid();
+  if (!(await loadPreferenceCenter(payload.contactId, request, payload))) linkNoLongerValid();
   return savePreferenceCenter({
     contactId: payload.contactId,
     form: await request.formData(),

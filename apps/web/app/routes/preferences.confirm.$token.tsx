@@ -1,20 +1,41 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslator } from '~/i18n/i18n-context';
+import { pageTitle } from '~/i18n/page-title';
 import { describeClient } from '~/server/client.server';
 import { confirmOptIn } from '~/server/confirm-opt-in.server';
+import { chooseLanguage } from '~/server/i18n/choose-language.server';
+import { readContactLanguage } from '~/server/i18n/contact-language.server';
+import { localizeCategory } from '~/server/i18n/localize-category.server';
 import { readConfirmationLink } from '~/server/read-confirmation-link.server';
 
-export const meta: MetaFunction = () => [{ title: 'Confirm your email choices' }];
+export const meta = pageTitle('optIn.meta');
 
 /**
  * The link in the confirmation mail (docs/decisions/014). Like every GET here it changes nothing, so
- * a link scanner opening it confirms nothing: the person presses the button.
+ * a link scanner opening it confirms nothing: the person presses the button. The link names its
+ * contact, so the page speaks their language.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const link = await readConfirmationLink(params.token, describeClient(request, context));
-  if (link.state === 'expired') return data({ expired: true, choices: [] as string[] }, { status: 410 });
-  return { expired: false, choices: link.choices };
+  if (link.state === 'expired') {
+    return data(
+      {
+        expired: true,
+        choices: { names: [] as string[], allPromotional: false },
+        language: chooseLanguage(request),
+      },
+      { status: 410 },
+    );
+  }
+  const language = chooseLanguage(request, await readContactLanguage(link.payload.contactId));
+  const names = link.categories.map((category) => localizeCategory(category, language).name);
+  return {
+    expired: false,
+    choices: { names, allPromotional: link.payload.allPromotional === true },
+    language,
+  };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -27,42 +48,43 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ConfirmOptInPage() {
   const { expired, choices } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
+  const { t, list } = useTranslator();
+  const named = list([
+    ...choices.names,
+    ...(choices.allPromotional ? [t('preferences.allPromotional.label')] : []),
+  ]);
   if (expired || outcome?.result === 'expired') {
     return (
       <>
-        <h1>This confirmation link has expired</h1>
-        <p>
-          Nothing was changed. Open your email preferences again from one of our emails to ask for a new one.
-        </p>
+        <h1>{t('optIn.expired.title')}</h1>
+        <p>{t('optIn.expired.body')}</p>
       </>
     );
   }
   if (outcome?.result === 'revoked') {
     return (
       <>
-        <h1>This link no longer works</h1>
-        <p>
-          Nothing was changed: the links we sent you earlier were withdrawn. Use the link in our latest email.
-        </p>
+        <h1>{t('optIn.revoked.title')}</h1>
+        <p>{t('optIn.revoked.body')}</p>
       </>
     );
   }
   if (outcome?.result === 'confirmed') {
     return (
       <>
-        <h1>Confirmed</h1>
+        <h1>{t('optIn.confirmed.title')}</h1>
         <p role="status" className="notice">
-          You will get these emails again: {choices.join(', ')}.
+          {t('optIn.confirmed.body', { choices: named })}
         </p>
       </>
     );
   }
   return (
     <>
-      <h1>Turn these emails back on?</h1>
-      <p>You asked to get these emails again: {choices.join(', ')}.</p>
+      <h1>{t('optIn.ask.title')}</h1>
+      <p>{t('optIn.ask.body', { choices: named })}</p>
       <Form method="post">
-        <button type="submit">Confirm</button>
+        <button type="submit">{t('optIn.ask.button')}</button>
       </Form>
     </>
   );

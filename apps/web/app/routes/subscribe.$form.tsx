@@ -1,21 +1,27 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslator } from '~/i18n/i18n-context';
+import { languageFromMatches } from '~/i18n/page-language';
+import { createTranslator } from '~/i18n/translator';
 import { describeClient } from '~/server/client.server';
 import { signFillStamp } from '~/server/forms/fill-stamp.server';
 import { requestSubscription } from '~/server/forms/request-subscription.server';
 import { CONFIRM_DAYS, HONEYPOT_FIELD, STAMP_FIELD } from '~/server/forms/subscribe-fields';
 import { FORM_CLOSED, findOpenForm } from '~/server/forms/subscribe-form.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data: page }) => [
-  { title: page ? `Subscribe: ${page.form.name}` : 'Subscribe' },
-];
+export const meta: MetaFunction<typeof loader> = ({ data: page, matches }) => {
+  const { t } = createTranslator(languageFromMatches(matches));
+  return [{ title: page ? t('subscribe.meta', { name: page.form.name }) : t('subscribe.metaFallback') }];
+};
 
 /**
  * A subscribe form's hosted page (and, as its action, the endpoint the embeddable snippet posts to).
  * Nothing is subscribed here: a real request mails a confirmation link, and every acceptable post
  * gets the same "check your inbox" page whether a mail went or not. A disabled form's page and
  * posts are the 410 "this form is closed" page: nothing is recorded and nothing is mailed.
+ * The page's own words follow the visitor's language; the form's name and consent text are the
+ * owner's, shown as written.
  */
 export async function loader({ params }: LoaderFunctionArgs) {
   const form = await findOpenForm(params.form);
@@ -45,14 +51,13 @@ const publicView = (form: { key: string; name: string; fields: string[]; consent
 export default function SubscribePage() {
   const { form, stamp: pageStamp } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
+  const { t } = useTranslator();
   if (outcome?.kind === 'check-inbox') {
     return (
       <>
-        <h1>Check your inbox</h1>
+        <h1>{t('subscribe.checkInbox.title')}</h1>
         <p role="status" className="notice">
-          If the address can get our emails, we have sent it a link to confirm your subscription to{' '}
-          {form.name}. You are not subscribed until you press the button it leads to. The link works for{' '}
-          {CONFIRM_DAYS} days.
+          {t('subscribe.checkInbox.body', { name: form.name, days: CONFIRM_DAYS })}
         </p>
       </>
     );
@@ -65,14 +70,14 @@ export default function SubscribePage() {
       <h1>{form.name}</h1>
       {outcome?.kind === 'review' && (
         <p role="status" className="notice">
-          Check your address and press Subscribe to get the confirmation email.
+          {t('subscribe.review')}
         </p>
       )}
       <p id="consent-text">{form.consentText}</p>
-      <Form method="post" aria-label={`Subscribe: ${form.name}`}>
+      <Form method="post" aria-label={t('subscribe.formLabel', { name: form.name })}>
         <input type="hidden" name={STAMP_FIELD} value={stamp} />
         <div className="field">
-          <label htmlFor="email">Email address</label>
+          <label htmlFor="email">{t('common.emailLabel')}</label>
           <input
             type="email"
             id="email"
@@ -85,13 +90,13 @@ export default function SubscribePage() {
           />
           {invalid && (
             <p id="email-error" className="notice error">
-              Enter your email address, like name@example.com.
+              {t('common.emailInvalid')}
             </p>
           )}
         </div>
         {form.askName && (
           <div className="field">
-            <label htmlFor="name">Name (optional)</label>
+            <label htmlFor="name">{t('subscribe.nameLabel')}</label>
             <input
               type="text"
               id="name"
@@ -103,11 +108,11 @@ export default function SubscribePage() {
           </div>
         )}
         <div hidden>
-          <label htmlFor={HONEYPOT_FIELD}>Leave this field empty</label>
+          <label htmlFor={HONEYPOT_FIELD}>{t('subscribe.honeypot')}</label>
           <input type="text" id={HONEYPOT_FIELD} name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" />
         </div>
         <button type="submit" aria-describedby="consent-text">
-          Subscribe
+          {t('subscribe.button')}
         </button>
       </Form>
     </>

@@ -1,11 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslator } from '~/i18n/i18n-context';
+import { pageTitle } from '~/i18n/page-title';
 import { describeClient } from '~/server/client.server';
 import { confirmSubscription, readConfirmLink } from '~/server/forms/confirm-subscription.server';
 import { FORM_CLOSED } from '~/server/forms/subscribe-form.server';
 
-export const meta: MetaFunction = () => [{ title: 'Confirm your subscription' }];
+export const meta = pageTitle('subscribeConfirm.meta');
 
 /**
  * The link in the `subscription-confirm` mail. Like every GET here it changes nothing, so a mail
@@ -30,12 +32,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function ConfirmSubscriptionPage() {
   const { gone, formName } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
+  const { t } = useTranslator();
   if (outcome?.result === 'confirmed') {
     return (
       <>
-        <h1>You are subscribed</h1>
+        <h1>{t('subscribeConfirm.done.title')}</h1>
         <p role="status" className="notice">
-          Thank you for confirming. Every email we send you has a link to change your choices or unsubscribe.
+          {t('subscribeConfirm.done.body')}
         </p>
       </>
     );
@@ -43,19 +46,17 @@ export default function ConfirmSubscriptionPage() {
   if (gone || outcome?.result === 'gone') {
     return (
       <>
-        <h1>This link no longer works</h1>
-        <p>
-          It was already used, or it has expired. Nothing was changed. To subscribe, fill in the form again.
-        </p>
+        <h1>{t('subscribeConfirm.gone.title')}</h1>
+        <p>{t('subscribeConfirm.gone.body')}</p>
       </>
     );
   }
   return (
     <>
-      <h1>Confirm your subscription</h1>
-      <p>Press the button to start getting these emails: {formName}.</p>
+      <h1>{t('subscribeConfirm.ask.title')}</h1>
+      <p>{t('subscribeConfirm.ask.body', { name: formName })}</p>
       <Form method="post">
-        <button type="submit">Confirm my subscription</button>
+        <button type="submit">{t('subscribeConfirm.ask.button')}</button>
       </Form>
     </>
   );

@@ -1,22 +1,26 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useParams } from '@remix-run/react';
+import { useTranslator } from '~/i18n/i18n-context';
+import { continueAfterColon } from '~/i18n/locales';
+import { pageTitle } from '~/i18n/page-title';
+import type { Translator } from '~/i18n/translator';
 import { describeClient } from '~/server/client.server';
 import { loadUnsubscribeTarget, type UnsubscribeTarget } from '~/server/load-unsubscribe-page.server';
 import { requireLinkToken } from '~/server/require-link-token.server';
 import { submitUnsubscribePage, type UndoScope } from '~/server/submit-unsubscribe-page.server';
 
-export const meta: MetaFunction = () => [{ title: 'Unsubscribe' }];
+export const meta = pageTitle('unsubscribe.meta');
 
 /** Shows what the link unsubscribes from; like every GET here, it changes nothing. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const payload = await requireLinkToken(params.token, describeClient(request, context));
-  return { target: await loadUnsubscribeTarget(payload) };
+  return loadUnsubscribeTarget(payload, request);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const client = describeClient(request, context);
   const payload = await requireLinkToken(params.token, client);
-  const target = await loadUnsubscribeTarget(payload);
+  const { target } = await loadUnsubscribeTarget(payload, request);
   const form = await request.formData();
   return submitUnsubscribePage({ payload, target, form, client });
 }
@@ -25,34 +29,41 @@ export default function UnsubscribePage() {
   const { target } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
   const { token } = useParams();
+  const translator = useTranslator();
+  const { t } = translator;
   const preferencesLink = (
     <p>
-      <Link to={`/preferences/${token}`}>Choose exactly which emails you get</Link>
+      <Link to={`/preferences/${token}`}>{t('unsubscribe.preferencesLink')}</Link>
     </p>
   );
 
   if (outcome?.result === 'resubscribed') {
     return (
       <>
-        <h1>{outcome.changed.length > 0 ? 'You are subscribed again' : 'Nothing has changed yet'}</h1>
+        <h1>
+          {outcome.changed.length > 0
+            ? t('unsubscribe.resubscribed.title')
+            : t('unsubscribe.resubscribed.nothingYet')}
+        </h1>
         <p role="status" className="notice">
           {outcome.changed.length > 0
-            ? `You will get ${describe(target, outcome.changed)} again.`
+            ? t('unsubscribe.resubscribed.changed', { what: describe(translator, target, outcome.changed) })
             : outcome.confirmation || outcome.refused?.length
-              ? 'You are still unsubscribed.'
-              : 'Nothing needed changing: you were already subscribed.'}
+              ? t('unsubscribe.resubscribed.stillUnsubscribed')
+              : t('unsubscribe.resubscribed.alreadySubscribed')}
         </p>
         {outcome.confirmation && (
           <p role="status" className="notice">
             {outcome.confirmation.sent
-              ? `Check your inbox: we sent you an email to confirm before you get ${describe(target, outcome.confirmation.scopes)} again.`
-              : 'We could not send a confirmation email just now (we already sent several). Try again later.'}
+              ? t('unsubscribe.resubscribed.confirmationSent', {
+                  what: describe(translator, target, outcome.confirmation.scopes),
+                })
+              : t('unsubscribe.resubscribed.confirmationNotSent')}
           </p>
         )}
         {outcome.refused && outcome.refused.length > 0 && (
           <p role="status" className="notice">
-            This link can no longer subscribe you. Use the link in our latest email, or sign in to your
-            account.
+            {t('unsubscribe.resubscribed.refused')}
           </p>
         )}
         {preferencesLink}
@@ -63,11 +74,13 @@ export default function UnsubscribePage() {
   if (outcome?.result === 'unsubscribed') {
     return (
       <>
-        <h1>{outcome.changed.length > 0 ? 'You are unsubscribed' : 'You were already unsubscribed'}</h1>
+        <h1>
+          {outcome.changed.length > 0 ? t('unsubscribe.done.title') : t('unsubscribe.done.alreadyTitle')}
+        </h1>
         <p role="status" className="notice">
           {outcome.changed.length > 0
-            ? `You will not get ${describe(target, outcome.changed)} any more. This takes effect immediately.`
-            : 'Nothing needed changing.'}
+            ? t('unsubscribe.done.changed', { what: describe(translator, target, outcome.changed) })
+            : t('unsubscribe.done.nothing')}
         </p>
         {outcome.changed.length > 0 && (
           <Form method="post">
@@ -75,9 +88,9 @@ export default function UnsubscribePage() {
             {outcome.changed.map((scope) => (
               <input key={scope} type="hidden" name="undo" value={scope} />
             ))}
-            <p>Changed your mind?</p>
+            <p>{t('unsubscribe.undo.question')}</p>
             <button type="submit" className="secondary">
-              Undo: subscribe me again
+              {t('unsubscribe.undo.button')}
             </button>
           </Form>
         )}
@@ -89,13 +102,10 @@ export default function UnsubscribePage() {
   if (target.kind === 'all-promotional') {
     return (
       <>
-        <h1>Unsubscribe from all marketing email?</h1>
-        <p>
-          You will stop getting newsletters, product news and offers. Messages about your account still
-          arrive.
-        </p>
+        <h1>{t('unsubscribe.all.title')}</h1>
+        <p>{t('unsubscribe.all.body')}</p>
         <Form method="post">
-          <button type="submit">Unsubscribe from all marketing</button>
+          <button type="submit">{t('unsubscribe.all.button')}</button>
         </Form>
         {preferencesLink}
       </>
@@ -105,14 +115,11 @@ export default function UnsubscribePage() {
   if (target.required) {
     return (
       <>
-        <h1>{target.name} emails cannot be turned off</h1>
-        <p>
-          {target.description} We send these to everyone with an account because they concern your account or
-          your rights, and they never contain marketing.
-        </p>
+        <h1>{t('unsubscribe.required.title', { name: target.name })}</h1>
+        <p>{t('unsubscribe.required.body', { description: target.description })}</p>
         <Form method="post">
           <input type="hidden" name="allMarketing" value="on" />
-          <button type="submit">Unsubscribe from all marketing instead</button>
+          <button type="submit">{t('unsubscribe.required.button')}</button>
         </Form>
         {preferencesLink}
       </>
@@ -121,32 +128,33 @@ export default function UnsubscribePage() {
 
   return (
     <>
-      <h1>Unsubscribe from {target.name}?</h1>
+      <h1>{t('unsubscribe.category.title', { name: target.name })}</h1>
       <p>
-        You will stop getting <strong>{target.name}</strong> emails: {lowerFirst(target.description)}
+        {translator.rich(
+          'unsubscribe.category.body',
+          { name: target.name, description: continueAfterColon(translator.locale, target.description) },
+          { strong: (chunks) => <strong>{chunks}</strong> },
+        )}
       </p>
       <Form method="post">
         <div className="choice">
           <input type="checkbox" id="allMarketing" name="allMarketing" aria-describedby="allMarketing-hint" />
-          <label htmlFor="allMarketing">Also unsubscribe from all marketing email</label>
+          <label htmlFor="allMarketing">{t('unsubscribe.category.alsoAll')}</label>
           <p id="allMarketing-hint" className="hint">
-            Newsletters, product news and offers. Messages about your account still arrive.
+            {t('unsubscribe.category.alsoAllHint')}
           </p>
         </div>
-        <button type="submit">Unsubscribe</button>
+        <button type="submit">{t('unsubscribe.category.button')}</button>
       </Form>
       {preferencesLink}
     </>
   );
 }
 
-function describe(target: UnsubscribeTarget, scopes: UndoScope[]) {
-  const parts: string[] = [];
-  if (target.kind === 'category' && !target.required && scopes.includes('category'))
-    parts.push(`${target.name} emails`);
-  if (target.kind === 'all-promotional' || scopes.includes('all-marketing'))
-    parts.push('any marketing email');
-  return parts.join(' or ') || 'these emails';
+/** What the change applies to, as the `unsubscribe.what` message words it. */
+function describe({ t }: Translator, target: UnsubscribeTarget, scopes: UndoScope[]) {
+  const category = target.kind === 'category' && !target.required && scopes.includes('category');
+  const marketing = target.kind === 'all-promotional' || scopes.includes('all-marketing');
+  const scope = category && marketing ? 'both' : category ? 'category' : marketing ? 'marketing' : 'none';
+  return t('unsubscribe.what', { scope, name: target.kind === 'category' ? target.name : '' });
 }
-
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

@@ -1,11 +1,13 @@
 import { applyUnsubscribe, isPreferencesError, waitForInFlightDeliveries } from '@herald/preferences';
+import type { MessageKey } from '~/i18n/catalogs';
 import type { Client } from './client.server';
 import { db } from './db.server';
 import { readLinkToken } from './read-link-token.server';
 
-export type OneClickOutcome = { status: 200 | 400 | 429; body: string };
+/** The answer's status and its text, as a catalog message (the route words it, see u.$token.tsx). */
+export type OneClickOutcome = { status: 200 | 400 | 429; message: MessageKey };
 
-const NOT_VALID: OneClickOutcome = { status: 400, body: 'This unsubscribe link is not valid.\n' };
+const NOT_VALID: OneClickOutcome = { status: 400, message: 'oneClick.notValid' };
 
 /**
  * RFC 8058 one-click: the token in the URL is the whole authority (no cookie, session or CSRF
@@ -22,12 +24,10 @@ export async function applyOneClick(input: {
 }): Promise<OneClickOutcome> {
   const token = await readLinkToken(input.token, input.client);
   if (!token.ok) {
-    return token.status === 429
-      ? { status: 429, body: 'Too many links that are not valid from your address. Try again in a minute.\n' }
-      : NOT_VALID;
+    return token.status === 429 ? { status: 429, message: 'oneClick.limited' } : NOT_VALID;
   }
   if ((await input.readListUnsubscribe()) !== 'One-Click') {
-    return { status: 400, body: 'Expected the body List-Unsubscribe=One-Click (RFC 8058).\n' };
+    return { status: 400, message: 'oneClick.badBody' };
   }
   const { payload } = token;
   try {
@@ -50,5 +50,5 @@ export async function applyOneClick(input: {
     }
     throw error;
   }
-  return { status: 200, body: 'You are unsubscribed.\n' };
+  return { status: 200, message: 'oneClick.done' };
 }

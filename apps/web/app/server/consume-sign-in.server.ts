@@ -1,4 +1,5 @@
 import { db } from './db.server';
+import type { ContactLanguage } from './i18n/choose-language.server';
 import { hashSignInToken } from './sign-in-token.server';
 
 /**
@@ -19,11 +20,19 @@ export async function consumeSignIn(token: string): Promise<string | null> {
   return count === 1 ? row.contactId : null;
 }
 
-/** Whether the link would still sign in, without using it (the page a GET shows). */
-export async function isSignInUsable(token: string): Promise<boolean> {
+/**
+ * Whether the link would still sign in, without using it (the page a GET shows): its contact's
+ * stored locale and time zone when it would, for the page's language; null when it would not.
+ */
+export async function usableSignInContact(token: string): Promise<ContactLanguage | null> {
   const row = await db.signInToken.findUnique({
     where: { tokenHash: hashSignInToken(token) },
-    select: { usedAt: true, expiresAt: true, contact: { select: { erasedAt: true } } },
+    select: {
+      usedAt: true,
+      expiresAt: true,
+      contact: { select: { erasedAt: true, locale: true, timezone: true } },
+    },
   });
-  return !!row && !row.usedAt && row.expiresAt > new Date() && !row.contact.erasedAt;
+  if (!row || row.usedAt || row.expiresAt <= new Date() || row.contact.erasedAt) return null;
+  return { locale: row.contact.locale, timezone: row.contact.timezone };
 }

@@ -5,12 +5,15 @@ import { db } from './db.server';
 import { signingKeys } from './env.server';
 import { recordTokenFailure } from './record-token-failure.server';
 
+/** A category the link turns on, with what its name is shown from (localize-category.server.ts). */
+export type ConfirmationCategory = { key: string; name: string; description: string; translations: unknown };
+
 export type ConfirmationLink =
-  | { state: 'valid'; payload: ConfirmationPayload; choices: string[] }
+  | { state: 'valid'; payload: ConfirmationPayload; categories: ConfirmationCategory[] }
   | { state: 'expired' };
 
 /**
- * The opt-ins a confirmation mail's link names, in words, or `expired` (the person may ask again
+ * The opt-ins a confirmation mail's link names, with their categories, or `expired` (the person may ask again
  * from the preference page). A tampered or foreign link counts as a failed token, like a bad
  * preference link, and gets the same 400 (or 429) page.
  */
@@ -25,14 +28,14 @@ export async function readConfirmationLink(
     throw data(null, { status: limited ? 429 : 400, headers: limited ? { 'Retry-After': '60' } : {} });
   }
   const { payload } = verification;
-  const categories = await db.category.findMany({
+  const rows = await db.category.findMany({
     where: { key: { in: payload.categories } },
-    select: { key: true, name: true },
+    select: { key: true, name: true, description: true, translations: true },
   });
-  const names = new Map(categories.map((category) => [category.key, category.name]));
-  const choices = [
-    ...payload.categories.map((key) => names.get(key) ?? key),
-    ...(payload.allPromotional ? ['All marketing email'] : []),
-  ];
-  return { state: 'valid', payload, choices };
+  const byKey = new Map(rows.map((category) => [category.key, category]));
+  // A category removed since the mail keeps its key as its name: confirming it fails with a 400.
+  const categories = payload.categories.map(
+    (key) => byKey.get(key) ?? { key, name: key, description: '', translations: {} },
+  );
+  return { state: 'valid', payload, categories };
 }

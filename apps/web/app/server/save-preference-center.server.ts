@@ -12,7 +12,11 @@ import type { Client } from './client.server';
 import { db } from './db.server';
 import { sendOptInConfirmation } from './send-opt-in-confirmation.server';
 
-export type SavedChange = { label: string; subscribed: boolean };
+/**
+ * A category the save changed, by key; null is the all-marketing switch. The page names them in its
+ * own language (preference-form.tsx), from the categories it shows.
+ */
+export type SavedChange = { categoryKey: string | null; subscribed: boolean };
 
 /**
  * What the page says after saving: what changed, and the opt-ins that wait for the contact to
@@ -21,8 +25,8 @@ export type SavedChange = { label: string; subscribed: boolean };
  */
 export type SavedPreferences = {
   changed: SavedChange[];
-  confirmation: { labels: string[]; sent: boolean } | null;
-  refused: string[];
+  confirmation: { categoryKeys: (string | null)[]; sent: boolean } | null;
+  refused: (string | null)[];
 };
 
 /**
@@ -66,21 +70,20 @@ export async function savePreferenceCenter(input: {
   });
   // After the commit, as every opt-out: a send that read the old consent finishes before the page answers.
   await waitForInFlightDeliveries(db, { contactId: input.contactId });
-  const names = new Map(current.categories.map((category) => [category.key, category.name]));
-  const label = (change: ConsentChange) =>
-    change.categoryKey === null
-      ? 'All marketing email'
-      : (names.get(change.categoryKey) ?? change.categoryKey);
+  const key = (change: ConsentChange) => change.categoryKey;
   const confirmation =
     result.needsConfirmation.length > 0
       ? {
-          labels: result.needsConfirmation.map(label),
+          categoryKeys: result.needsConfirmation.map(key),
           ...(await sendOptInConfirmation({ contactId: input.contactId, changes: result.needsConfirmation })),
         }
       : null;
   return {
-    changed: result.changed.map((change) => ({ label: label(change), subscribed: change.subscribed })),
+    changed: result.changed.map((change) => ({
+      categoryKey: change.categoryKey,
+      subscribed: change.subscribed,
+    })),
     confirmation,
-    refused: result.refused.map(label),
+    refused: result.refused.map(key),
   };
 }
