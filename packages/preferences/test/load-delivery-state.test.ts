@@ -24,7 +24,14 @@ describe('loadDeliveryState', () => {
     const contact = await createContact(db);
     const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: newsletter.key });
     expect(state).toEqual({
-      contact: { id: contact.id, email: contact.email, name: 'Ada Lovelace', erased: false, tokenEpoch: 0 },
+      contact: {
+        id: contact.id,
+        email: contact.email,
+        name: 'Ada Lovelace',
+        erased: false,
+        tokenEpoch: 0,
+        clickTrackingOff: false,
+      },
       category: {
         key: newsletter.key,
         name: `Category ${newsletter.key}`,
@@ -32,6 +39,7 @@ describe('loadDeliveryState', () => {
         class: 'promotional',
         required: false,
         defaultSubscribed: true,
+        trackClicks: false,
       },
       decisionInput: {
         messageClass: 'promotional',
@@ -179,7 +187,14 @@ describe('loadDeliveryState', () => {
     const contact = await createContact(db);
     await eraseContact(db, { contactId: contact.id, actor: 'dpo@example.com' });
     const state = await loadDeliveryState(db, { contactId: contact.id, categoryKey: policyUpdates.key });
-    expect(state?.contact).toEqual({ id: contact.id, email: null, name: null, erased: true, tokenEpoch: 0 });
+    expect(state?.contact).toEqual({
+      id: contact.id,
+      email: null,
+      name: null,
+      erased: true,
+      tokenEpoch: 0,
+      clickTrackingOff: false,
+    });
     expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: false, reason: 'no-address' });
   });
 
