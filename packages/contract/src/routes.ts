@@ -6,9 +6,10 @@ import {
   PreviewCampaignSchema,
   ScheduleCampaignSchema,
   TestSendSchema,
+  ReportQuerySchema,
   TimelineSchema,
 } from './campaigns.js';
-import { CreateCategorySchema } from './categories.js';
+import { CreateCategorySchema, UpdateCategorySchema } from './categories.js';
 import { ReportFeedbackSchema } from './feedback.js';
 import {
   SearchContactsSchema,
@@ -152,8 +153,18 @@ export const ROUTES: readonly Route[] = [
     method: 'post',
     path: '/v1/categories',
     scope: 'templates',
-    summary: 'Create a category.',
+    summary:
+      'Create a category. trackClicks (links wrapped in signed redirects, clicks counted) defaults to true for promotional categories and false for transactional ones; a required category cannot be tracked (400).',
     body: CreateCategorySchema,
+    response: 'CategoryView',
+  },
+  {
+    method: 'patch',
+    path: '/v1/categories/{key}',
+    scope: 'templates',
+    summary:
+      "Change a category's name, description, defaultSubscribed or trackClicks; turning trackClicks on for a required category is refused (400). Written to the audit log.",
+    body: UpdateCategorySchema,
     response: 'CategoryView',
   },
   {
@@ -263,6 +274,22 @@ export const ROUTES: readonly Route[] = [
     summary: 'Messages over time, for the progress chart.',
     query: TimelineSchema,
     response: 'CampaignTimeline',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/{id}/report',
+    scope: 'campaigns',
+    summary:
+      'What happened to the campaign: delivered, bounces, unique human clicks and click rate, top links, unsubscribes and complaints per thousand delivered, machine clicks (scanners and prefetchers, never counted as people), clicks over time and by contact locale. format=csv answers it as CSV (section, item, metric, value).',
+    query: ReportQuerySchema,
+    response: 'CampaignReport',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/{id}/report.csv',
+    scope: 'campaigns',
+    summary: 'The campaign report as CSV (section, item, metric, value).',
+    response: 'text/csv',
   },
   {
     method: 'post',

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
-import { type CategoryView, CreateCategorySchema } from '@herald/contract';
+import { Body, Controller, Get, Inject, Param, Patch, Post } from '@nestjs/common';
+import { type CategoryView, CreateCategorySchema, UpdateCategorySchema } from '@herald/contract';
 import type { Category, Db } from '@herald/db';
+import { type Caller, CurrentCaller } from '../core/caller.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { createCategory } from './create-category.js';
 import { listCategories } from './list-categories.js';
+import { updateCategory } from './update-category.js';
 
 const toView = (category: Category): CategoryView => ({
   key: category.key,
@@ -14,6 +16,7 @@ const toView = (category: Category): CategoryView => ({
   class: category.class,
   required: category.required,
   defaultSubscribed: category.defaultSubscribed,
+  trackClicks: category.trackClicks,
 });
 
 @Controller('v1/categories')
@@ -30,5 +33,11 @@ export class CategoriesController {
   @RequireScope('templates')
   async create(@Body() body: unknown) {
     return toView(await createCategory(this.db, parseInput(CreateCategorySchema, body)));
+  }
+
+  @Patch(':key')
+  @RequireScope('templates')
+  async update(@Param('key') key: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return toView(await updateCategory(this.db, key, parseInput(UpdateCategorySchema, body), caller));
   }
 }
