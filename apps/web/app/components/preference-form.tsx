@@ -55,6 +55,7 @@ export function PreferenceForm(props: {
             <CategoryChoice key={category.key} category={category} />
           ))}
         </fieldset>
+        <ClickTrackingChoice off={preferences.clickTrackingOff} />
         <div className="actions">
           <button type="submit">Save my preferences</button>
         </div>
@@ -84,6 +85,35 @@ function CategoryChoice({ category }: { category: CategoryPreference }) {
           ' Always on: we must be able to reach you about your account’s security and changes to our terms, and these emails never contain marketing.'}
       </p>
     </div>
+  );
+}
+
+/**
+ * "Don't track my clicks" (docs/decisions/022-click-tracking.md). The hidden field says the form
+ * showed the choice, so a form posted without it (an older page) leaves the choice as it is.
+ * The wording is plain English until the message catalog's preferences.noTracking.label and
+ * preferences.noTracking.hint are wired in.
+ */
+function ClickTrackingChoice({ off }: { off: boolean }) {
+  return (
+    <fieldset>
+      <legend>Click tracking</legend>
+      <div className="choice">
+        <input type="hidden" name="trackingShown" value="1" />
+        <input
+          type="checkbox"
+          id="noTracking"
+          name="noTracking"
+          defaultChecked={off}
+          aria-describedby="noTracking-hint"
+        />
+        <label htmlFor="noTracking">Don’t track my clicks</label>
+        <p id="noTracking-hint" className="hint">
+          Our marketing emails count which links are followed, through links that pass by our site first. Tick
+          this and the links in emails to you go straight to where they lead, and we count nothing.
+        </p>
+      </div>
+    </fieldset>
   );
 }
 

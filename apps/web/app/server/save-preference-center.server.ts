@@ -58,6 +58,7 @@ export async function savePreferenceCenter(input: {
       subscribed: checked.has(category.key),
     })),
     allPromotional: form.get('allPromotional') === 'on',
+    ...(form.get('trackingShown') !== null && { clickTrackingOff: form.get('noTracking') === 'on' }),
     source: input.source,
     ...(input.messageId ? { messageId: input.messageId } : {}),
     ...(input.link ? { link: input.link } : {}),
@@ -78,8 +79,15 @@ export async function savePreferenceCenter(input: {
           ...(await sendOptInConfirmation({ contactId: input.contactId, changes: result.needsConfirmation })),
         }
       : null;
+  const trackingChange =
+    result.clickTrackingOff === null
+      ? []
+      : [{ label: 'Don’t track my clicks', subscribed: result.clickTrackingOff }];
   return {
-    changed: result.changed.map((change) => ({ label: label(change), subscribed: change.subscribed })),
+    changed: [
+      ...result.changed.map((change) => ({ label: label(change), subscribed: change.subscribed })),
+      ...trackingChange,
+    ],
     confirmation,
     refused: result.refused.map(label),
   };
