@@ -185,6 +185,30 @@ describe('tracked links in a promotional message', () => {
   });
 });
 
+describe('the API', () => {
+  it('records a "don\'t track my clicks" a person asked support for, in the consent log, and refuses an empty change', async () => {
+    const contact = await createContact();
+    const put = (body: object) => api.call('PUT', `/v1/contacts/${contact.id}/preferences`, body);
+    const off = await put({ clickTrackingOff: true, reason: 'asked by phone' });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(off.body).toMatchObject({
+      changed: [],
+      clickTrackingOff: true,
+      preferences: { clickTrackingOff: true },
+    });
+    expect(
+      (await put({ clickTrackingOff: true, reason: 'asked again' })).body.clickTrackingOff,
+    ).toBeUndefined();
+    expect((await put({ reason: 'nothing' })).status).toBe(400);
+    const log = await api.call('GET', `/v1/contacts/${contact.id}/consent-log`);
+    expect(log.body.entries.map((e: any) => [e.action, e.source, e.reason])).toEqual([
+      ['tracking_off', 'admin', 'asked by phone'],
+    ]);
+    const mail = await sendAndReceive('newsletter', contact.id, NEWSLETTER);
+    expect(trackedIn(mail.html)).toEqual([]);
+  });
+});
+
 describe('the campaign report', () => {
   it('counts a scanner burst as machine clicks, a person’s two clicks as one unique human click, and says so in the CSV', async () => {
     const run = `run-${randomBytes(5).toString('hex')}`;

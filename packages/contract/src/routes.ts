@@ -116,16 +116,18 @@ export const ROUTES: readonly Route[] = [
     method: 'get',
     path: '/v1/contacts/{id}/preferences',
     scope: 'contacts:read',
-    summary: "A contact's preferences per category and the all-promotional switch.",
-    response: 'the preferences per category and allPromotional',
+    summary:
+      'A contact\'s preferences per category, the all-promotional switch and whether they chose "don\'t track my clicks" (clickTrackingOff).',
+    response: 'the preferences per category, allPromotional and clickTrackingOff',
   },
   {
     method: 'put',
     path: '/v1/contacts/{id}/preferences',
     scope: 'contacts:write',
-    summary: 'A support agent records a change (source "admin" in the consent log).',
+    summary:
+      'A support agent records a change (source "admin" in the consent log): categories, allPromotional, or clickTrackingOff (logged as tracking_off / tracking_on).',
     body: UpdatePreferencesSchema,
-    response: '{ changed, preferences }',
+    response: '{ changed, clickTrackingOff?, preferences }',
   },
   {
     method: 'post',
