@@ -145,6 +145,17 @@ if (oneClick?.runs) {
   }
 } else notRun('one-click POST at 1,000/s and 2,000/s, WEB_WORKERS=2', 'p99 ≤ 50 / 100 ms', 'one-click');
 
+const clicks = load('clicks');
+if (clicks) {
+  rows.push({
+    figure: `tracked-link redirects (GET /c/{token}) at an offered ${clicks.offered.ratePerSecond.toLocaleString('en')}/s, WEB_WORKERS=${clicks.webProcesses}`,
+    measured: `${clicks.answered.perSecond}/s, p99 ${clicks.latencyMs.p99} ms (p50 ${clicks.latencyMs.p50} ms; ${clicks.answered.redirects} of ${clicks.offered.requests} redirected, ${clicks.clicksWritten} clicks written)`,
+    target: `≥ ${clicks.target.ratePerSecond.toLocaleString('en')}/s, p99 ≤ ${clicks.target.p99Ms} ms`,
+    met: Boolean(clicks.meetsTarget),
+    source: 'clicks',
+  });
+} else notRun('tracked-link redirects at 2,000/s, WEB_WORKERS=2', '≥ 2,000/s, p99 ≤ 20 ms', 'clicks');
+
 const lists = load('lists');
 if (lists?.import) {
   const i = lists.import;

@@ -23,7 +23,8 @@ export async function seedStandardData(db: Db): Promise<{ categories: number; te
     const untranslated = JSON.stringify(existing?.translations ?? {}) === '{}';
     await db.category.upsert({
       where: { key: category.key },
-      create: category,
+      // Click tracking starts on for promotional categories; an operator's later choice is kept.
+      create: { ...category, trackClicks: category.class === 'promotional' },
       update: {
         name: category.name,
         description: category.description,

@@ -22,7 +22,7 @@ try {
   }
   throw error;
 }
-const { webEnv, isHttps } = build.entry.module;
+const { webEnv, isHttps, handleClick, drainClicks } = build.entry.module;
 // Said once, by the process that starts the others.
 const trustProxy = trustProxySetting(webEnv.WEB_TRUST_PROXY, cluster.isPrimary ? console.warn : () => {});
 
@@ -54,6 +54,9 @@ function serve() {
   app.set('trust proxy', trustProxy);
   if (webEnv.LOG_FORMAT === 'json') app.use(logRequests);
   app.use(securityHeaders({ https: isHttps }));
+  // Tracked links answer here, before Remix: a signed token, a 302, the click batched
+  // (app/server/clicks/click-redirect.server.ts). Express answers HEAD through the GET route.
+  app.get('/c/:token', handleClick);
   app.use(limitRequestBody);
   app.use(refuseCrossSitePosts);
   app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
@@ -75,6 +78,7 @@ function serve() {
     else console.log(listening);
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {
-    process.once(signal, () => server.close(() => process.exit(0)));
+    // The clicks still waiting for their batch are written before the process ends (a few seconds at most).
+    process.once(signal, () => server.close(() => drainClicks(3000).finally(() => process.exit(0))));
   }
 }

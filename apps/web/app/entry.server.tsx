@@ -9,6 +9,8 @@ import { withoutStrayNulBytes } from './server/html-stream.server';
 // over https) from here, so the environment is parsed once, when the build is imported, and a bad
 // variable stops the start.
 export { isHttps, webEnv } from './server/env.server';
+// Tracked links (/c/{token}) are answered by server.js in Express, before Remix, for speed.
+export { drainClicks, handleClick } from './server/clicks/click-redirect.server';
 
 const ABORT_DELAY = 5_000;
 

@@ -2,9 +2,10 @@
  * LOG_FORMAT=json: one JSON line per request, in the API's format (level, time, pid, process,
  * context, msg and fields), with the path's tokens and addresses redacted. The web app's paths carry
  * bearer tokens (/u/:token, /unsubscribe/:token, /preferences/:token, /account/sign-in/:token): a
- * token in a log is a working link to someone's consent. The query string is never logged.
+ * token in a log is a working link to someone's consent. A tracked link's token (/c/:token) names a
+ * message and its target, so it is redacted too. The query string is never logged.
  */
-const TOKEN_PATH = /^\/(u|unsubscribe|preferences|account\/sign-in)\/[^/]+/;
+const TOKEN_PATH = /^\/(u|unsubscribe|preferences|c|account\/sign-in)\/[^/]+/;
 
 /** The path as a log may show it: the token after a link prefix is ":token", an address segment "[email]". */
 export function redactPath(path) {

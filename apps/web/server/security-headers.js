@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 /** Pages whose address is a capability: an unsubscribe or preference token, a sign-in or invitation link. */
 const TOKEN_PAGE =
-  /^\/(?:u|unsubscribe|preferences)\/|^\/account\/sign-in\/|^\/admin\/invitation\/|^\/subscribe\/confirm\//;
+  /^\/(?:u|unsubscribe|preferences|c)\/|^\/account\/sign-in\/|^\/admin\/invitation\/|^\/subscribe\/confirm\//;
 /** Pages that show or change one person's data: never kept by a browser or a shared cache. */
-const PRIVATE_PAGE = /^\/(?:u|unsubscribe|preferences|account|admin)(?:[/_.]|$)/;
+const PRIVATE_PAGE = /^\/(?:u|unsubscribe|preferences|c|account|admin)(?:[/_.]|$)/;
 /** A year: browsers remember to use https only after a first visit over https. */
 const HSTS = 'max-age=31536000';
 

@@ -111,7 +111,7 @@ describe('message catalogs', () => {
   );
 
   it('carries the "don\'t track my clicks" preference\'s words in every language', () => {
-    expect(en['preferences.noTracking.label']).toBe("Don't track my clicks");
+    expect(en['preferences.noTracking.label']).toBe('Don’t track my clicks');
     expect(en['preferences.noTracking.hint']).toBe(
       'Links in our emails will take you straight to where they point, without passing through us.',
     );

@@ -66,6 +66,9 @@ describe('the web request log', () => {
   it('redacts the token after each link prefix and any address segment, and leaves other paths alone', () => {
     expect(redactPath('/unsubscribe/abc.def-1')).toBe('/unsubscribe/:token');
     expect(redactPath('/u/abc')).toBe('/u/:token');
+    // A tracked link's token names a message and its target.
+    expect(redactPath('/c/EQJrMZ-kgBVwM0UA')).toBe('/c/:token');
+    expect(redactPath('/campaigns/x')).toBe('/campaigns/x');
     expect(redactPath('/admin/suppressions/pat%40example.test')).toBe('/admin/suppressions/[email]');
     expect(redactPath('/admin/campaigns/123')).toBe('/admin/campaigns/123');
     expect(redactPath('/user/abc')).toBe('/user/abc');

@@ -22,6 +22,14 @@ export const AudienceSchema = z.strictObject({
 });
 export type AudienceInput = z.output<typeof AudienceSchema>;
 
+/** A UTM value: what analytics tools show, so plain words, digits and -_.+ only. */
+const UtmValueSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._+-]+$/, 'only letters, digits and . _ + - are allowed');
+
 export const CreateCampaignSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   template: KebabKeySchema,
@@ -33,6 +41,15 @@ export const CreateCampaignSchema = z.strictObject({
   /** Send at sendAt's wall-clock time in each contact's own time zone, within the 24 hours after sendAt. */
   localTime: z.boolean().default(false),
   ratePerSecond: z.number().int().min(1).max(100_000).optional(),
+  /**
+   * UTM parameters appended to every tracked link of the campaign's mail (a target that already has
+   * one keeps its own). Only links that are tracked get them (docs/decisions/022-click-tracking.md).
+   */
+  utm: z
+    .strictObject({ source: UtmValueSchema, medium: UtmValueSchema, campaign: UtmValueSchema })
+    .partial()
+    .refine((value) => Object.values(value).some(Boolean), { message: 'give source, medium or campaign' })
+    .optional(),
 });
 export type CreateCampaignInput = z.output<typeof CreateCampaignSchema>;
 
@@ -64,6 +81,11 @@ export const PreviewCampaignSchema = z.strictObject({
 });
 
 export const TestSendSchema = z.strictObject({ email: EmailSchema });
+
+export const ReportQuerySchema = z.strictObject({
+  /** csv: the report as CSV (also at /v1/campaigns/{id}/report.csv). */
+  format: z.enum(['json', 'csv']).default('json'),
+});
 
 export const TimelineSchema = z.strictObject({
   /** Seconds per point; chosen from the campaign's duration when left out. */
@@ -129,6 +151,8 @@ export interface CampaignView {
   timezone: string;
   localTime: boolean;
   ratePerSecond: number | null;
+  /** UTM parameters its tracked links carry; null when none were given. */
+  utm: { source?: string; medium?: string; campaign?: string } | null;
   counts: CampaignCounts | null;
   fanOut: { startedAt: string | null; completedAt: string | null };
   createdAt: string;
@@ -160,4 +184,36 @@ export interface AudienceSize {
   size: number;
   matching: number;
   excluded: number;
+}
+
+/**
+ * GET /v1/campaigns/{id}/report (docs/decisions/022-click-tracking.md). A unique human click is a
+ * message (one recipient) with at least one click that no rule calls a machine's; machine clicks are
+ * stored and shown, never counted as people. Rates are null while nothing was delivered.
+ */
+export interface CampaignReport {
+  campaignId: string;
+  generatedAt: string;
+  /** Messages the relay accepted and that did not bounce since. */
+  delivered: number;
+  bounced: number;
+  uniqueHumanClicks: number;
+  /** uniqueHumanClicks / delivered. */
+  clickRate: number | null;
+  humanClicks: number;
+  machineClicks: number;
+  /** Machine clicks by the rule that caught them: user-agent, head, burst. */
+  machineByReason: Record<string, number>;
+  unsubscribes: number;
+  unsubscribesPerThousand: number | null;
+  complaints: number;
+  complaintsPerThousand: number | null;
+  topLinks: { url: string; uniqueHumanClicks: number; humanClicks: number; machineClicks: number }[];
+  overTime: {
+    bucketSeconds: number;
+    points: { at: string; uniqueHumanClicks: number; humanClicks: number; machineClicks: number }[];
+  };
+  byLocale: { locale: string; delivered: number; uniqueHumanClicks: number; clickRate: number | null }[];
+  /** The burst rule as applied: several links of one message within this many seconds of its delivery. */
+  burstWindowSeconds: number;
 }

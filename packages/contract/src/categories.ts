@@ -62,25 +62,41 @@ export const CreateCategorySchema = z
     required: z.boolean().default(false),
     defaultSubscribed: z.boolean().default(true),
     translations: CategoryTranslationsSchema.default({}),
+    /**
+     * Wrap the links of this category's mail in signed redirects and count the clicks
+     * (docs/decisions/022-click-tracking.md). Left out: on for promotional categories, off for
+     * transactional ones. A required category's mail is never tracked.
+     */
+    trackClicks: z.boolean().optional(),
   })
   .refine((value) => !(value.required && value.class === 'promotional'), {
     message: 'only transactional categories can be required',
     path: ['required'],
-  });
+  })
+  .refine((value) => !(value.required && value.trackClicks), {
+    message:
+      "a required category's mail is never tracked: its links may be sign-in links, and nobody chose it",
+    path: ['trackClicks'],
+  })
+  .transform((value) => ({ ...value, trackClicks: value.trackClicks ?? value.class === 'promotional' }));
 
 /**
- * What may change on an existing category: its wording. The class, required flag and default
- * decide who gets which mail and stay as created. `translations` replaces the stored ones whole.
+ * What may change on an existing category: its wording (`translations` replaces the stored ones
+ * whole), whether it is subscribed by default, and whether its clicks are tracked. The class and
+ * required flag decide who gets which mail and stay as created.
  */
 export const UpdateCategorySchema = z
   .strictObject({
     name: NameSchema.optional(),
     description: DescriptionSchema.optional(),
     translations: CategoryTranslationsSchema.optional(),
+    defaultSubscribed: z.boolean().optional(),
+    trackClicks: z.boolean().optional(),
   })
   .refine((value) => Object.keys(value).length > 0, {
-    message: 'name, description or translations is required',
+    message: 'name, description, translations, defaultSubscribed or trackClicks is required',
   });
+export type UpdateCategoryInput = z.output<typeof UpdateCategorySchema>;
 
 export interface CategoryView {
   key: string;
@@ -90,4 +106,5 @@ export interface CategoryView {
   required: boolean;
   defaultSubscribed: boolean;
   translations: CategoryTranslations;
+  trackClicks: boolean;
 }

@@ -27,13 +27,19 @@ export const UpdatePreferencesSchema = z
       .max(100)
       .default([]),
     allPromotional: z.boolean().optional(),
+    /** true: "don't track my clicks" (docs/decisions/022-click-tracking.md); false takes it back. */
+    clickTrackingOff: z.boolean().optional(),
     reason: z.string().trim().min(3, 'must say why the change was made (at least 3 characters)').max(1000),
     actor: z.string().trim().min(1).max(200).optional(),
   })
-  .refine((value) => value.changes.length > 0 || value.allPromotional !== undefined, {
-    message: 'nothing to change: give changes or allPromotional',
-    path: ['changes'],
-  });
+  .refine(
+    (value) =>
+      value.changes.length > 0 || value.allPromotional !== undefined || value.clickTrackingOff !== undefined,
+    {
+      message: 'nothing to change: give changes, allPromotional or clickTrackingOff',
+      path: ['changes'],
+    },
+  );
 
 export interface ContactView {
   id: string;

@@ -6,6 +6,7 @@ import {
   PreviewCampaignSchema,
   ScheduleCampaignSchema,
   TestSendSchema,
+  ReportQuerySchema,
   TimelineSchema,
 } from './campaigns.js';
 import { CreateCategorySchema, UpdateCategorySchema } from './categories.js';
@@ -116,16 +117,18 @@ export const ROUTES: readonly Route[] = [
     method: 'get',
     path: '/v1/contacts/{id}/preferences',
     scope: 'contacts:read',
-    summary: "A contact's preferences per category and the all-promotional switch.",
-    response: 'the preferences per category and allPromotional',
+    summary:
+      'A contact\'s preferences per category, the all-promotional switch and whether they chose "don\'t track my clicks" (clickTrackingOff).',
+    response: 'the preferences per category, allPromotional and clickTrackingOff',
   },
   {
     method: 'put',
     path: '/v1/contacts/{id}/preferences',
     scope: 'contacts:write',
-    summary: 'A support agent records a change (source "admin" in the consent log).',
+    summary:
+      'A support agent records a change (source "admin" in the consent log): categories, allPromotional, or clickTrackingOff (logged as tracking_off / tracking_on).',
     body: UpdatePreferencesSchema,
-    response: '{ changed, preferences }',
+    response: '{ changed, clickTrackingOff?, preferences }',
   },
   {
     method: 'post',
@@ -154,7 +157,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/categories',
     scope: 'templates',
     summary:
-      'Create a category, optionally with `translations`: its name and description by language tag ({ "de": { "name", "description"? } }), shown on the recipient pages.',
+      'Create a category, optionally with `translations`: its name and description by language tag ({ "de": { "name", "description"? } }), shown on the recipient pages. trackClicks (links wrapped in signed redirects, clicks counted) defaults to true for promotional categories and false for transactional ones; a required category cannot be tracked (400).',
     body: CreateCategorySchema,
     response: 'CategoryView',
   },
@@ -163,7 +166,7 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/categories/{key}',
     scope: 'templates',
     summary:
-      "Change a category's name, description or translations (its name and description by language tag, shown on the recipient pages; replaced whole). The class, required flag and default stay as created.",
+      "Change a category's name, description, translations (by language tag, replaced whole), defaultSubscribed or trackClicks; its class and required flag stay as created, and turning trackClicks on for a required category is refused (400). Written to the audit log.",
     body: UpdateCategorySchema,
     response: 'CategoryView',
   },
@@ -282,6 +285,22 @@ export const ROUTES: readonly Route[] = [
     summary: 'Messages over time, for the progress chart.',
     query: TimelineSchema,
     response: 'CampaignTimeline',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/{id}/report',
+    scope: 'campaigns',
+    summary:
+      'What happened to the campaign: delivered, bounces, unique human clicks and click rate, top links, unsubscribes and complaints per thousand delivered, machine clicks (scanners and prefetchers, never counted as people), clicks over time and by contact locale. format=csv answers it as CSV (section, item, metric, value).',
+    query: ReportQuerySchema,
+    response: 'CampaignReport',
+  },
+  {
+    method: 'get',
+    path: '/v1/campaigns/{id}/report.csv',
+    scope: 'campaigns',
+    summary: 'The campaign report as CSV (section, item, metric, value).',
+    response: 'text/csv',
   },
   {
     method: 'post',

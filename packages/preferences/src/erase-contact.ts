@@ -34,6 +34,8 @@ export async function eraseContact(db: DbClient, options: EraseContactOptions): 
     await tx.preference.deleteMany({ where: { contactId: contact.id } });
     // Message data holds what templates were filled with (names, links): personal data too.
     await tx.message.updateMany({ where: { contactId: contact.id }, data: { data: {} } });
+    // Which links the person followed (docs/decisions/022-click-tracking.md): their reading habits.
+    await tx.linkClick.deleteMany({ where: { message: { contactId: contact.id } } });
     // Its sign-in links: an erased contact has no account to sign in to.
     await tx.signInToken.deleteMany({ where: { contactId: contact.id } });
     await tx.contact.update({

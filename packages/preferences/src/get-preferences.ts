@@ -18,6 +18,8 @@ export type CategoryPreference = {
 
 export type Preferences = {
   allPromotional: { subscribed: boolean };
+  /** The contact chose "don't track my clicks": their mail has plain links. */
+  clickTrackingOff: boolean;
   categories: CategoryPreference[];
 };
 
@@ -31,6 +33,7 @@ export async function getPreferences(db: DbClient, options: { contactId: string 
     select: {
       promotionalOptOut: true,
       promotionalDefaults: true,
+      clickTrackingOff: true,
       erasedAt: true,
       preferences: { select: { categoryKey: true, subscribed: true } },
     },
@@ -48,6 +51,7 @@ export async function getPreferences(db: DbClient, options: { contactId: string 
 
   return {
     allPromotional: { subscribed: !contact.promotionalOptOut },
+    clickTrackingOff: contact.clickTrackingOff,
     categories: categories.map((category) => ({
       key: category.key,
       name: category.name,

@@ -11,6 +11,8 @@ export type { ConfirmationPayload } from './confirmation-token.js';
 export { OPT_IN_LINK_MAX_AGE_DAYS, isLinkRevoked, linkReachesOptIn, preferenceLink } from './link-reach.js';
 export type { ConsentLink } from './link-reach.js';
 export { signMailtoToken, verifyMailtoToken } from './mailto-token.js';
+export { MAX_TRACKED_URL_BYTES, isTrackableUrl, signClickToken, verifyClickToken } from './click-token.js';
+export type { ClickTokenPayload } from './click-token.js';
 export { parseBounceAddress, signBounceToken, verifyBounceToken } from './bounce-token.js';
 
 export { buildListUnsubscribeHeaders } from './build-list-unsubscribe-headers.js';

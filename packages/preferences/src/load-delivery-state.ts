@@ -8,6 +8,7 @@ import { readAddressSuppressions } from './read-address-suppressions.js';
 export type DeliveryState = {
   /** tokenEpoch: the epoch the message's preference links are signed under (url-token.ts). */
   /** locale: the contact's BCP 47 tag, which picks the template's translation. */
+  /** clickTrackingOff: the contact chose "don't track my clicks" (docs/decisions/022-click-tracking.md). */
   contact: {
     id: string;
     email: string | null;
@@ -15,6 +16,7 @@ export type DeliveryState = {
     locale: string;
     erased: boolean;
     tokenEpoch: number;
+    clickTrackingOff: boolean;
   };
   category: {
     key: string;
@@ -23,6 +25,8 @@ export type DeliveryState = {
     class: MessageClassValue;
     required: boolean;
     defaultSubscribed: boolean;
+    /** Whether this category's links are wrapped in signed redirects. */
+    trackClicks: boolean;
   };
   decisionInput: DeliveryDecisionInput;
 };
@@ -36,6 +40,7 @@ type StateRow = {
   promotional_opt_out: boolean;
   promotional_defaults: boolean;
   token_epoch: number;
+  click_tracking_off: boolean;
   test_send: boolean;
   category_key: string;
   category_name: string;
@@ -43,6 +48,7 @@ type StateRow = {
   class: MessageClassValue;
   required: boolean;
   default_subscribed: boolean;
+  track_clicks: boolean;
   preference: boolean | null;
 };
 
@@ -84,10 +90,10 @@ async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promi
   if (requests.length === 0) return [];
   const rows = await db.$queryRaw<(StateRow & { ordinal: number })[]>`
     SELECT r.ordinal::int AS ordinal, c.id::text, c.email, c.name, c.locale, c.erased_at IS NOT NULL AS erased,
-           c.promotional_opt_out, c.promotional_defaults, c.token_epoch,
+           c.promotional_opt_out, c.promotional_defaults, c.token_epoch, c.click_tracking_off,
            t.message_id IS NOT NULL AS test_send,
            k.key AS category_key, k.name AS category_name, k.description,
-           k.class::text AS class, k.required, k.default_subscribed, p.subscribed AS preference
+           k.class::text AS class, k.required, k.default_subscribed, k.track_clicks, p.subscribed AS preference
     FROM unnest(${requests.map((r) => r.contactId)}::uuid[], ${requests.map((r) => r.categoryKey)}::text[],
                 ${requests.map((r) => r.messageId ?? null)}::uuid[])
          WITH ORDINALITY AS r(contact_id, category_key, message_id, ordinal)
@@ -123,6 +129,7 @@ function toState(row: StateRow, reasons: string[]): DeliveryState {
       locale: row.locale,
       erased: row.erased,
       tokenEpoch: row.token_epoch,
+      clickTrackingOff: row.click_tracking_off,
     },
     category: {
       key: row.category_key,
@@ -131,6 +138,7 @@ function toState(row: StateRow, reasons: string[]): DeliveryState {
       class: row.class,
       required: row.required,
       defaultSubscribed: row.default_subscribed,
+      trackClicks: row.track_clicks,
     },
     decisionInput: {
       messageClass: row.class,

@@ -7,6 +7,7 @@ type LockedContact = {
   promotionalOptOut: boolean;
   promotionalDefaults: boolean;
   tokenEpoch: number;
+  clickTrackingOff: boolean;
   erasedAt: Date | null;
 };
 
@@ -16,6 +17,7 @@ type LockedContactRow = {
   promotional_opt_out: boolean;
   promotional_defaults: boolean;
   token_epoch: number;
+  click_tracking_off: boolean;
   erased_at: Date | null;
 };
 
@@ -29,7 +31,7 @@ export async function lockContact(
   options: { contactId: string; allowErased?: boolean },
 ): Promise<LockedContact> {
   const rows = await tx.$queryRaw<LockedContactRow[]>`
-    SELECT id::text, email, promotional_opt_out, promotional_defaults, token_epoch, erased_at
+    SELECT id::text, email, promotional_opt_out, promotional_defaults, token_epoch, click_tracking_off, erased_at
     FROM contacts WHERE id = ${options.contactId}::uuid
     FOR UPDATE`;
   const row = rows[0];
@@ -43,6 +45,7 @@ export async function lockContact(
     promotionalOptOut: row.promotional_opt_out,
     promotionalDefaults: row.promotional_defaults,
     tokenEpoch: row.token_epoch,
+    clickTrackingOff: row.click_tracking_off,
     erasedAt: row.erased_at,
   };
 }

@@ -14,6 +14,8 @@ const UpdatePreferencesOptionsSchema = z.object({
   changes: z.array(z.object({ categoryKey: z.string().min(1), subscribed: z.boolean() })),
   /** true = receives promotional mail; false = the "all promotional" opt-out. */
   allPromotional: z.boolean().optional(),
+  /** true = "don't track my clicks"; false = takes that back (docs/decisions/022-click-tracking.md). */
+  clickTrackingOff: z.boolean().optional(),
   source: ConsentSourceValueSchema,
   actor: z.string().optional(),
   reason: z.string().optional(),
@@ -43,6 +45,8 @@ type UpdatePreferencesResult = {
   changed: ConsentChange[];
   needsConfirmation: ConsentChange[];
   refused: ConsentChange[];
+  /** The "don't track my clicks" choice as it now is, when this call changed it; null otherwise. */
+  clickTrackingOff: boolean | null;
 };
 
 /** A change that subscribes to promotional mail: a promotional category, or clearing the "all" opt-out. */
@@ -71,7 +75,12 @@ export async function updatePreferences(
     if (input.allPromotional !== undefined && input.allPromotional === contact.promotionalOptOut) {
       wanted.push({ categoryKey: null, subscribed: input.allPromotional, optIn: input.allPromotional });
     }
-    const result: UpdatePreferencesResult = { changed: [], needsConfirmation: [], refused: [] };
+    const result: UpdatePreferencesResult = {
+      changed: [],
+      needsConfirmation: [],
+      refused: [],
+      clickTrackingOff: null,
+    };
     const { link } = input;
     const revoked = link !== undefined && isLinkRevoked(link, contact.tokenEpoch);
     for (const { optIn, ...change } of wanted) {
@@ -80,6 +89,28 @@ export async function updatePreferences(
       else if (revoked) result.refused.push(change);
       else if (linkReachesOptIn(link, change)) result.changed.push(change);
       else result.needsConfirmation.push(change);
+    }
+    // Tracking choices apply through any link, revoked ones included: they only ever take less.
+    if (input.clickTrackingOff !== undefined && input.clickTrackingOff !== contact.clickTrackingOff) {
+      await tx.contact.update({
+        where: { id: contact.id },
+        data: { clickTrackingOff: input.clickTrackingOff },
+      });
+      await tx.consentLogEntry.create({
+        data: {
+          contactId: contact.id,
+          categoryKey: null,
+          action: input.clickTrackingOff ? 'tracking_off' : 'tracking_on',
+          source: toPrismaConsentSource(input.source),
+          messageId: input.messageId ?? null,
+          campaignId: input.campaignId ?? null,
+          actor: input.actor ?? null,
+          reason: input.reason ?? null,
+          userAgent: input.userAgent ?? null,
+          ipHash: input.ipHash ?? null,
+        },
+      });
+      result.clickTrackingOff = input.clickTrackingOff;
     }
     const { changed } = result;
     if (changed.length === 0) return result;

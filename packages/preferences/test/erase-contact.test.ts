@@ -74,7 +74,7 @@ describe('eraseContact', () => {
     expect(await consentLog(db, contact.id)).toHaveLength(1);
   });
 
-  it("clears the data of the contact's messages", async () => {
+  it("clears the data of the contact's messages and the clicks on their links", async () => {
     const contact = await createContact(db);
     const template = await db.template.create({
       data: {
@@ -94,8 +94,13 @@ describe('eraseContact', () => {
         data: { name: 'Ada Lovelace' },
       },
     });
+    await db.linkClick.create({
+      data: { messageId: message.id, linkIndex: 0, url: 'https://example.test/a', clickedAt: new Date() },
+    });
     await eraseContact(db, { contactId: contact.id, actor: 'dpo@example.com' });
     expect((await db.message.findUniqueOrThrow({ where: { id: message.id } })).data).toEqual({});
+    // The links the person followed go too.
+    expect(await db.linkClick.count({ where: { messageId: message.id } })).toBe(0);
   });
 
   it('clears the diagnostics of bounce and complaint reports about the contact, which quote the address', async () => {

@@ -31,6 +31,7 @@ describe('loadDeliveryState', () => {
         locale: 'fr',
         erased: false,
         tokenEpoch: 0,
+        clickTrackingOff: false,
       },
       category: {
         key: newsletter.key,
@@ -39,6 +40,7 @@ describe('loadDeliveryState', () => {
         class: 'promotional',
         required: false,
         defaultSubscribed: true,
+        trackClicks: false,
       },
       decisionInput: {
         messageClass: 'promotional',
@@ -193,6 +195,7 @@ describe('loadDeliveryState', () => {
       locale: 'en',
       erased: true,
       tokenEpoch: 0,
+      clickTrackingOff: false,
     });
     expect(decideDelivery(state!.decisionInput)).toEqual({ allowed: false, reason: 'no-address' });
   });

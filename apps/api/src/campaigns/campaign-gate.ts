@@ -4,6 +4,14 @@ export interface CampaignSendState {
   /** The campaign's template data, shared by every recipient. */
   data: Record<string, unknown>;
   ratePerSecond: number | null;
+  /** UTM parameters appended to the campaign's tracked links (docs/decisions/022-click-tracking.md). */
+  utm?: CampaignUtm | null;
+}
+
+export interface CampaignUtm {
+  source?: string;
+  medium?: string;
+  campaign?: string;
 }
 
 /**

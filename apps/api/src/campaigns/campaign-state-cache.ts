@@ -1,5 +1,5 @@
 import type { Db } from '@herald/db';
-import type { CampaignSendState } from './campaign-gate.js';
+import type { CampaignSendState, CampaignUtm } from './campaign-gate.js';
 
 /** Pause and cancel must take effect within a second: a worker looks again at most this often. */
 const CAMPAIGN_STATE_TTL_MS = 250;
@@ -15,13 +15,14 @@ export function createCampaignStateCache(db: Db, ttlMs = CAMPAIGN_STATE_TTL_MS) 
   const load = async (campaignId: string): Promise<CampaignSendState | null> => {
     const campaign = await db.campaign.findUnique({
       where: { id: campaignId },
-      select: { status: true, data: true, ratePerSecond: true },
+      select: { status: true, data: true, ratePerSecond: true, utm: true },
     });
     if (!campaign) return null;
     return {
       status: campaign.status,
       data: (campaign.data ?? {}) as Record<string, unknown>,
       ratePerSecond: campaign.ratePerSecond,
+      utm: (campaign.utm ?? null) as CampaignUtm | null,
     };
   };
 

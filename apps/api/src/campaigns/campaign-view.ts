@@ -36,6 +36,8 @@ export function toCampaignView(
     timezone: campaign.timezone,
     localTime: campaign.localTime,
     ratePerSecond: campaign.ratePerSecond,
+    // Validated by the contract's schema before it was stored.
+    utm: (campaign.utm ?? null) as CampaignView['utm'],
     counts: figures ? withoutLeft(figures) : null,
     fanOut: {
       startedAt: iso(campaign.fanoutStartedAt),

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
 import type { ApiEnv } from '@herald/config';
 import {
@@ -9,18 +9,22 @@ import {
   PreviewCampaignSchema,
   ScheduleCampaignSchema,
   TestSendSchema,
+  ReportQuerySchema,
   TimelineSchema,
 } from '@herald/contract';
 import type { Db } from '@herald/db';
 import type { SigningKey } from '@herald/preferences';
 import { sampleSystemVariables, type SystemVariables, type TemplateRenderer } from '@herald/templates';
 import type { Queue } from 'bull';
+import type { Response } from 'express';
+import { streamCsv } from '../core/csv.js';
 import { type Caller, CurrentCaller } from '../core/caller.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { API_ENV, TEMPLATES, PRISMA, SIGNING_KEYS, TEMPLATE_RENDERER } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { DELIVERY_QUEUE } from '../delivery/delivery-queue.js';
 import type { TemplateCache } from '../templates/template-cache.js';
+import { REPORT_CSV_HEADER, campaignReport, reportCsvLines } from './campaign-report.js';
 import { campaignCounts } from './campaign-stats.js';
 import { campaignTimeline } from './campaign-timeline.js';
 import { toCampaignView } from './campaign-view.js';
@@ -95,6 +99,34 @@ export class CampaignsController {
     const start = campaign.fanoutStartedAt ?? campaign.createdAt;
     const end = campaign.completedAt ?? new Date();
     return campaignTimeline(this.db, { id, start, end, bucket });
+  }
+
+  /** Deliveries, unique human clicks, top links, unsubscribes and complaints: JSON, or CSV with ?format=csv. */
+  @Get(':id/report')
+  @RequireScope('campaigns')
+  async report(@Param('id') id: string, @Query() query: unknown, @Res() response: Response) {
+    const { format } = parseInput(ReportQuerySchema, query, 'query');
+    const report = await campaignReport(this.db, await this.find(id));
+    if (format === 'csv') return this.sendReportCsv(response, report);
+    response.setHeader('cache-control', 'no-store');
+    response.json(report);
+  }
+
+  @Get(':id/report.csv')
+  @RequireScope('campaigns')
+  async reportCsv(@Param('id') id: string, @Res() response: Response) {
+    const report = await campaignReport(this.db, await this.find(id));
+    return this.sendReportCsv(response, report);
+  }
+
+  private sendReportCsv(response: Response, report: Awaited<ReturnType<typeof campaignReport>>) {
+    return streamCsv(response, {
+      filename: `campaign-${report.campaignId}-report.csv`,
+      header: REPORT_CSV_HEADER,
+      lines: (async function* () {
+        yield* reportCsvLines(report);
+      })(),
+    });
   }
 
   @Post(':id/schedule')

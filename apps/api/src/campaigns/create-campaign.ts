@@ -29,6 +29,7 @@ export async function createCampaign(
         timezone: input.timezone,
         localTime: input.localTime,
         ratePerSecond: input.ratePerSecond ?? null,
+        ...(input.utm && { utm: input.utm as Prisma.InputJsonValue }),
       },
       include: { template: { select: { key: true, version: true } } },
     });

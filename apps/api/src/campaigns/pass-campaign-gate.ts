@@ -1,7 +1,7 @@
-import type { CampaignGate } from './campaign-gate.js';
+import type { CampaignGate, CampaignUtm } from './campaign-gate.js';
 
 type GateResult =
-  | { outcome: 'send'; data: Record<string, unknown> }
+  | { outcome: 'send'; data: Record<string, unknown>; utm: CampaignUtm | null }
   | { outcome: 'suppressed'; reason: string }
   | { outcome: 'parked'; reason: string };
 
@@ -19,7 +19,9 @@ export async function passCampaignGate(
     if (campaign.status !== 'sending' && campaign.status !== 'sent') {
       return { outcome: 'parked', reason: `campaign-${campaign.status}` };
     }
-    if (waited || campaign.ratePerSecond === null) return { outcome: 'send', data: campaign.data };
+    if (waited || campaign.ratePerSecond === null) {
+      return { outcome: 'send', data: campaign.data, utm: campaign.utm ?? null };
+    }
     // After a wait for the rate the loop looks at the campaign's state again before sending.
     waited = (await campaigns.acquire(campaignId, campaign.ratePerSecond, 1)) > 0;
   }

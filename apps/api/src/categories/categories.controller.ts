@@ -6,6 +6,7 @@ import {
   UpdateCategorySchema,
 } from '@herald/contract';
 import type { Category, Db } from '@herald/db';
+import { type Caller, CurrentCaller } from '../core/caller.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
 import { PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
@@ -22,6 +23,7 @@ const toView = (category: Category): CategoryView => ({
   defaultSubscribed: category.defaultSubscribed,
   // Written only through the schemas here, and a CHECK keeps the column an object.
   translations: category.translations as CategoryTranslations,
+  trackClicks: category.trackClicks,
 });
 
 @Controller('v1/categories')
@@ -42,7 +44,7 @@ export class CategoriesController {
 
   @Patch(':key')
   @RequireScope('templates')
-  async update(@Param('key') key: string, @Body() body: unknown) {
-    return toView(await updateCategory(this.db, key, parseInput(UpdateCategorySchema, body)));
+  async update(@Param('key') key: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    return toView(await updateCategory(this.db, key, parseInput(UpdateCategorySchema, body), caller));
   }
 }

@@ -118,7 +118,7 @@ export class ContactsController {
   async recordPreferences(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
     const input = parseInput(UpdatePreferencesSchema, body);
     await this.findContact(id);
-    const { changed } = await this.db.$transaction(async (tx) => {
+    const { changed, clickTrackingOff } = await this.db.$transaction(async (tx) => {
       const result = await updatePreferences(tx, {
         contactId: id,
         changes: input.changes.map((change) => ({
@@ -126,11 +126,12 @@ export class ContactsController {
           subscribed: change.subscribed,
         })),
         ...(input.allPromotional !== undefined && { allPromotional: input.allPromotional }),
+        ...(input.clickTrackingOff !== undefined && { clickTrackingOff: input.clickTrackingOff }),
         source: 'admin',
         actor: isConsoleCaller(caller) ? caller.actor : (input.actor ?? 'support'),
         reason: input.reason,
       });
-      if (result.changed.length > 0) {
+      if (result.changed.length > 0 || result.clickTrackingOff !== null) {
         await recordAudit(tx, {
           actor: caller.actor,
           action: 'preferences.changed',
@@ -142,14 +143,19 @@ export class ContactsController {
               category: change.categoryKey ?? 'all-promotional',
               subscribed: change.subscribed,
             })),
+            ...(result.clickTrackingOff !== null && { clickTrackingOff: result.clickTrackingOff }),
           },
         });
       }
       return result;
     });
-    countConsentWrites('admin', changed.length);
+    countConsentWrites('admin', changed.length + (clickTrackingOff === null ? 0 : 1));
     await waitForInFlightDeliveries(this.db, { contactId: id });
-    return { changed, preferences: await getPreferences(this.db, { contactId: id }) };
+    return {
+      changed,
+      ...(clickTrackingOff !== null && { clickTrackingOff }),
+      preferences: await getPreferences(this.db, { contactId: id }),
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { decideDelivery } from '@herald/preferences';
 import { countDeliveries } from '../metrics/count-deliveries.js';
 import { logDeliveryOutcome } from '../logging/log-delivery-outcome.js';
+import type { CampaignUtm } from '../campaigns/campaign-gate.js';
 import { passCampaignGate } from '../campaigns/pass-campaign-gate.js';
 import { requeueIfResumed } from '../campaigns/requeue-if-resumed.js';
 import type { DeliveryDeps, DeliveryResult } from './delivery-deps.js';
@@ -48,6 +49,7 @@ async function deliverClaimed(
   deps = countDeliveries(selectLane(deps, claim.class), claim);
 
   let data = claim.data;
+  let utm: CampaignUtm | null = null;
   if (claim.campaignId) {
     const gate = await passCampaignGate(deps.campaigns, claim.campaignId, rateAcquired);
     if (gate.outcome !== 'send') {
@@ -57,6 +59,7 @@ async function deliverClaimed(
       return gate;
     }
     data = { ...gate.data, ...claim.data };
+    utm = gate.utm;
   }
 
   const { state } = claim;
@@ -102,6 +105,8 @@ async function deliverClaimed(
       tokenEpoch: start.state.contact.tokenEpoch,
       data,
       isFinalAttempt,
+      // Read with the consent just now: a "don't track my clicks" made meanwhile gives plain links.
+      tracking: start.state.category.trackClicks && !start.state.contact.clickTrackingOff ? { utm } : null,
       // The slot is the SMTP connection: free it for the next message before the outcome is recorded.
       onSmtpDone: () => {
         smtp.repliedAt = Date.now();

@@ -10,6 +10,8 @@ import { countConsentWrites } from '../metrics/count-consent-writes.js';
 import { openSealedData } from '../messages/sealed-data.js';
 import { toRenderSource } from '../templates/template-source.js';
 import type { StoredTemplate } from '../templates/find-template.js';
+import type { CampaignUtm } from '../campaigns/campaign-gate.js';
+import { trackLinks } from './track-links.js';
 import type { Claim } from './claim-and-record.js';
 import { chooseTemplateVariant } from './choose-template-variant.js';
 import { classifySmtpError, type SmtpFailure } from './classify-smtp-error.js';
@@ -29,6 +31,7 @@ export async function renderAndSend(
     tokenEpoch,
     data,
     isFinalAttempt,
+    tracking = null,
     onSmtpDone = () => {},
   }: {
     claim: Claim;
@@ -40,6 +43,11 @@ export async function renderAndSend(
     tokenEpoch: number;
     data: Record<string, unknown>;
     isFinalAttempt: boolean;
+    /**
+     * Set when the message's links are to be tracked: its category tracks clicks and its contact has
+     * not said "don't track my clicks" (docs/decisions/022-click-tracking.md). Null: plain links.
+     */
+    tracking?: { utm: CampaignUtm | null } | null;
     /** Called once the SMTP transaction has ended, either way: its connection is free for the next message. */
     onSmtpDone?: () => void;
   },
@@ -95,6 +103,19 @@ export async function renderAndSend(
     await store.record({ messageId, status: 'failed', event: 'failed', reason });
     return { outcome: 'failed', reason };
   }
+
+  // ── Click tracking: a step of its own after rendering (docs/decisions/022-click-tracking.md) ──
+  // The body's links become signed /c/{token} redirects; the unsubscribe and preference links, the
+  // List-Unsubscribe headers and mailto:/tel: links stay as they are. Never for a required category.
+  if (tracking && !chosen.base.category.required) {
+    rendered = trackLinks(rendered, {
+      messageId,
+      publicWebUrl: deps.sender.publicWebUrl,
+      keys: deps.keys,
+      utm: tracking.utm,
+    });
+  }
+  // ── end of click tracking ──
 
   const hasUnsubscribe = !chosen.base.category.required;
   const headers: Record<string, string | { prepared: true; value: string }> = {

@@ -4,7 +4,7 @@ import { useTranslator } from '~/i18n/i18n-context';
 import type { Translator } from '~/i18n/translator';
 
 /** A change the save made, by category key; null is the all-marketing switch. */
-export type SavedChange = { categoryKey: string | null; subscribed: boolean };
+export type SavedChange = { categoryKey: string | null; subscribed: boolean; kind?: 'no-tracking' };
 
 /**
  * The preference center: used by `/preferences/:token` and, with a CSRF token, by `/account`.
@@ -70,6 +70,7 @@ export function PreferenceForm(props: {
             <CategoryChoice key={category.key} category={category} lockedReason={t('preferences.locked')} />
           ))}
         </fieldset>
+        <ClickTrackingChoice off={preferences.clickTrackingOff} t={t} />
         <div className="actions">
           <button type="submit">{t('preferences.save')}</button>
         </div>
@@ -104,6 +105,29 @@ function CategoryChoice({ category, lockedReason }: { category: CategoryPreferen
   );
 }
 
+/**
+ * "Don't track my clicks" (docs/decisions/022-click-tracking.md). The hidden field says the form
+ * showed the choice, so a form posted without it (an older page) leaves the choice as it is.
+ */
+function ClickTrackingChoice({ off, t }: { off: boolean; t: Translator['t'] }) {
+  return (
+    <div className="choice">
+      <input type="hidden" name="trackingShown" value="1" />
+      <input
+        type="checkbox"
+        id="noTracking"
+        name="noTracking"
+        defaultChecked={off}
+        aria-describedby="noTracking-hint"
+      />
+      <label htmlFor="noTracking">{t('preferences.noTracking.label')}</label>
+      <p id="noTracking-hint" className="hint">
+        {t('preferences.noTracking.hint')}
+      </p>
+    </div>
+  );
+}
+
 function SavedNotice(props: {
   changes: SavedChange[];
   label: (categoryKey: string | null) => string;
@@ -122,9 +146,12 @@ function SavedNotice(props: {
       {t('preferences.saved.changes')}
       <ul>
         {props.changes.map((change) => (
-          <li key={change.categoryKey ?? ''}>
+          <li key={change.kind ?? change.categoryKey ?? ''}>
             {t('preferences.saved.change', {
-              label: props.label(change.categoryKey),
+              label:
+                change.kind === 'no-tracking'
+                  ? t('preferences.noTracking.label')
+                  : props.label(change.categoryKey),
               state: change.subscribed ? 'on' : 'off',
             })}
           </li>

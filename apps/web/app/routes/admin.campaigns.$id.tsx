@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { CampaignControls } from '~/components/admin/campaign-controls';
+import { CampaignReportPanel } from '~/components/admin/campaign-report';
 import { CampaignProgressPanel, isCampaignLive } from '~/components/admin/campaign-progress';
 import { EmailPreview } from '~/components/admin/email-preview';
 import { formatInstant } from '~/components/admin/format';
@@ -68,6 +69,16 @@ export default function CampaignPage() {
         </dd>
         <dt>Time zone</dt>
         <dd>{campaign.timezone}</dd>
+        {campaign.utm && (
+          <>
+            <dt>UTM parameters</dt>
+            <dd>
+              {Object.entries(campaign.utm)
+                .map(([name, value]) => `utm_${name}=${value}`)
+                .join(', ')}
+            </dd>
+          </>
+        )}
         <dt>Rate limit</dt>
         <dd>
           {campaign.ratePerSecond
@@ -83,6 +94,9 @@ export default function CampaignPage() {
       )}
       <CampaignControls status={progress.status} pausedReason={progress.pausedReason} />
       {!isDraft && <CampaignProgressPanel progress={progress} />}
+      {page.report && !['draft', 'scheduled'].includes(progress.status) && (
+        <CampaignReportPanel report={page.report} csvHref={`/admin/campaigns/${campaign.id}/report.csv`} />
+      )}
       <section className="panel" aria-labelledby="email-heading">
         <h2 id="email-heading">The email</h2>
         <p className="muted">Rendered with this campaign&apos;s data and a sample recipient.</p>

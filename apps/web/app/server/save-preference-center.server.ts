@@ -16,7 +16,12 @@ import { sendOptInConfirmation } from './send-opt-in-confirmation.server';
  * A category the save changed, by key; null is the all-marketing switch. The page names them in its
  * own language (preference-form.tsx), from the categories it shows.
  */
-export type SavedChange = { categoryKey: string | null; subscribed: boolean };
+export type SavedChange = {
+  categoryKey: string | null;
+  subscribed: boolean;
+  /** "no-tracking": the "don't track my clicks" choice, `subscribed` meaning it is now on. */
+  kind?: 'no-tracking';
+};
 
 /**
  * What the page says after saving: what changed, and the opt-ins that wait for the contact to
@@ -62,6 +67,7 @@ export async function savePreferenceCenter(input: {
       subscribed: checked.has(category.key),
     })),
     allPromotional: form.get('allPromotional') === 'on',
+    ...(form.get('trackingShown') !== null && { clickTrackingOff: form.get('noTracking') === 'on' }),
     source: input.source,
     ...(input.messageId ? { messageId: input.messageId } : {}),
     ...(input.link ? { link: input.link } : {}),
@@ -78,11 +84,15 @@ export async function savePreferenceCenter(input: {
           ...(await sendOptInConfirmation({ contactId: input.contactId, changes: result.needsConfirmation })),
         }
       : null;
+  const trackingChange =
+    result.clickTrackingOff === null
+      ? []
+      : [{ kind: 'no-tracking' as const, categoryKey: null, subscribed: result.clickTrackingOff }];
   return {
-    changed: result.changed.map((change) => ({
-      categoryKey: change.categoryKey,
-      subscribed: change.subscribed,
-    })),
+    changed: [
+      ...result.changed.map((change) => ({ categoryKey: change.categoryKey, subscribed: change.subscribed })),
+      ...trackingChange,
+    ],
     confirmation,
     refused: result.refused.map(key),
   };
