@@ -1,6 +1,8 @@
 // The demo's readers in their own languages: a German and a French newsletter campaign, each to the
 // newsletter's subscribers who read that language (the audience's `locales`), sent from the
-// newsletter template's German and French translations, footer included. Run by scripts/demo.mjs.
+// newsletter template's German and French translations, footer included. A reader of each then
+// follows a link in their mail, as a person would (one link, with a browser's user agent), so each
+// campaign's report shows a human click. Run by scripts/demo.mjs.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 type Api = (method: string, path: string, body?: unknown) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -10,7 +12,13 @@ export interface DemoCampaign {
   name: string;
   language: string;
   sent: number;
+  /** The tracked link a reader followed, and where it led. */
+  clicked: { link: string; target: string } | null;
+  /** The campaign report's count of people who clicked, once the click was written. */
+  humanClicks: number;
 }
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 
 const CAMPAIGNS = [
   {
@@ -55,8 +63,21 @@ const CAMPAIGNS = [
   },
 ];
 
-/** Schedules both campaigns for now and waits until each has been sent. */
-export async function runDemoLocales({ api, stamp }: { api: Api; stamp: string }): Promise<DemoCampaign[]> {
+/**
+ * Schedules both campaigns for now, waits until each has been sent, and (with the mail catcher)
+ * follows one tracked link of one reader's mail of each.
+ */
+export async function runDemoLocales({
+  api,
+  stamp,
+  inboxUrl,
+  webUrl,
+}: {
+  api: Api;
+  stamp: string;
+  inboxUrl: string | null;
+  webUrl: string;
+}): Promise<DemoCampaign[]> {
   const campaigns: DemoCampaign[] = [];
   for (const campaign of CAMPAIGNS) {
     const created = await api('POST', '/v1/campaigns', {
@@ -67,10 +88,61 @@ export async function runDemoLocales({ api, stamp }: { api: Api; stamp: string }
       sendAt: new Date().toISOString(),
       ratePerSecond: 10,
     });
-    campaigns.push({ id: created.id, name: created.name, language: campaign.language, sent: 0 });
+    campaigns.push({
+      id: created.id,
+      name: created.name,
+      language: campaign.language,
+      sent: 0,
+      clicked: null,
+      humanClicks: 0,
+    });
   }
-  for (const campaign of campaigns) campaign.sent = await waitUntilSent(api, campaign.id);
+  for (const campaign of campaigns) {
+    campaign.sent = await waitUntilSent(api, campaign.id);
+    if (inboxUrl) campaign.clicked = await followOneLink(api, inboxUrl, webUrl, campaign.id);
+  }
+  // The web server writes clicks in batches a fraction of a second apart: wait for them in the report.
+  for (const campaign of campaigns.filter((entry) => entry.clicked)) {
+    const deadline = Date.now() + 10_000;
+    while (campaign.humanClicks === 0 && Date.now() < deadline) {
+      await sleep(250);
+      campaign.humanClicks = Number(
+        (await api('GET', `/v1/campaigns/${campaign.id}/report`)).uniqueHumanClicks ?? 0,
+      );
+    }
+  }
   return campaigns;
+}
+
+/** Opens one of the campaign's delivered mails in the catcher and follows its first tracked link. */
+async function followOneLink(api: Api, inboxUrl: string, webUrl: string, campaignId: string) {
+  const { messages } = await api('GET', `/v1/messages?campaignId=${campaignId}&status=sent&limit=1`);
+  const messageId = messages[0]?.id as string | undefined;
+  if (!messageId) return null;
+  const caught = await waitForCaught(inboxUrl, messageId);
+  const raw = await (await fetch(`${inboxUrl}/messages/${encodeURIComponent(caught.id)}/raw`)).text();
+  // The parts are quoted-printable: undo its soft line breaks and escapes before looking for links.
+  const decoded = raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const escaped = webUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const link = new RegExp(`${escaped}/c/[A-Za-z0-9_-]+`).exec(decoded)?.[0];
+  if (!link) return null;
+  const response = await fetch(link, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+  return { link, target: response.headers.get('location') ?? `(answered ${response.status})` };
+}
+
+type Caught = { id: string; heraldMessageId: string | null };
+
+async function waitForCaught(inboxUrl: string, heraldMessageId: string, timeoutMs = 30_000): Promise<Caught> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const list = (await (await fetch(`${inboxUrl}/api/messages`)).json()) as Caught[];
+    const found = list.find((message) => message.heraldMessageId === heraldMessageId);
+    if (found) return found;
+    await sleep(250);
+  }
+  throw new Error(`message ${heraldMessageId} did not reach the mail catcher within ${timeoutMs / 1000} s`);
 }
 
 async function waitUntilSent(api: Api, id: string, timeoutMs = 60_000): Promise<number> {

@@ -177,7 +177,12 @@ async function main() {
   });
 
   // Readers in their own languages: a German and a French newsletter, from the template's translations.
-  const localized = await runDemoLocales({ api, stamp });
+  const localized = await runDemoLocales({
+    api,
+    stamp,
+    inboxUrl: usesCatcher ? inboxUrl : null,
+    webUrl: env.PUBLIC_WEB_URL,
+  });
 
   let status = 'queued';
   for (let i = 0; i < 60 && (status === 'queued' || status === 'sending'); i++) {
@@ -199,11 +204,19 @@ async function main() {
   console.log(`  campaign             ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}`);
   for (const campaign of localized) {
     console.log(
-      `  ${`${campaign.language} newsletter`.padEnd(20)} ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}  (${campaign.name}: ${campaign.sent} sent from the "${campaign.language}" translation)`,
+      `  ${`${campaign.language} newsletter`.padEnd(20)} ${env.PUBLIC_WEB_URL}/admin/campaigns/${campaign.id}  (${campaign.name}: ${campaign.sent} sent from the "${campaign.language}" translation; its report is on that page)`,
     );
+    if (campaign.clicked) {
+      console.log(
+        `                       a reader followed ${campaign.clicked.link} → ${campaign.clicked.target} (report: ${campaign.humanClicks} person clicked)`,
+      );
+    }
   }
   console.log(
     `  templates            ${env.PUBLIC_WEB_URL}/admin/templates  (each template's languages and previews)`,
+  );
+  console.log(
+    `  conformance report   ${env.PUBLIC_WEB_URL}/admin/conformance  (the policy's promises for the last 30 days, printable and as PDF)`,
   );
   console.log(
     `  policy coverage      ${env.PUBLIC_WEB_URL}/admin/policies/${policy.id}  (public page: ${env.PUBLIC_WEB_URL}/policy)`,
