@@ -5,6 +5,7 @@ import { useTranslator } from '~/i18n/i18n-context';
 import { languageFromMatches } from '~/i18n/page-language';
 import { createTranslator } from '~/i18n/translator';
 import { describeClient } from '~/server/client.server';
+import { chooseLanguage } from '~/server/i18n/choose-language.server';
 import { signFillStamp } from '~/server/forms/fill-stamp.server';
 import { requestSubscription } from '~/server/forms/request-subscription.server';
 import { CONFIRM_DAYS, HONEYPOT_FIELD, STAMP_FIELD } from '~/server/forms/subscribe-fields';
@@ -34,7 +35,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await findOpenForm(params.form);
   if (!form) throw data(null, { status: 404 });
   if (form === 'closed') throw data(FORM_CLOSED, { status: 410 });
-  const outcome = await requestSubscription(form, await request.formData(), describeClient(request, context));
+  const outcome = await requestSubscription(
+    form,
+    await request.formData(),
+    describeClient(request, context),
+    chooseLanguage(request),
+  );
   if (outcome.kind === 'invalid-email')
     return data({ ...outcome, stamp: signFillStamp(form.key) }, { status: 422 });
   if (outcome.kind === 'review') return { ...outcome, stamp: signFillStamp(form.key) };

@@ -1,6 +1,7 @@
 import { signConfirmationToken, type ConsentChange } from '@herald/preferences';
 import { randomUUID } from 'node:crypto';
 import { db } from './db.server';
+import { describeChoices, mailLanguage } from './i18n/describe-choices.server';
 import { signingKeys, webEnv } from './env.server';
 import { redis, redisKey } from './redis.server';
 import { webApiKey } from './web-api-key.server';
@@ -31,13 +32,9 @@ export async function sendOptInConfirmation(input: {
 
   const contact = await db.contact.findUnique({
     where: { id: input.contactId },
-    select: { tokenEpoch: true, erasedAt: true },
+    select: { tokenEpoch: true, erasedAt: true, locale: true },
   });
   if (!contact || contact.erasedAt) return { sent: false };
-  const names = await db.category.findMany({
-    where: { key: { in: categories } },
-    select: { key: true, name: true },
-  });
   const token = signConfirmationToken(
     {
       contactId: input.contactId,
@@ -57,10 +54,8 @@ export async function sendOptInConfirmation(input: {
       to: { contactId: input.contactId },
       data: {
         confirmUrl: `${webEnv.PUBLIC_WEB_URL.replace(/\/+$/, '')}/preferences/confirm/${token}`,
-        choices: describeChoices(
-          names.map((category) => category.name),
-          allPromotional,
-        ),
+        // In the contact's language, like the translation of the template the worker picks for them.
+        choices: await describeChoices(categories, allPromotional, mailLanguage(contact.locale)),
         expiresInMinutes: CONFIRMATION_MINUTES,
       },
       idempotencyKey: `opt-in-confirmation:${randomUUID()}`,
@@ -86,11 +81,4 @@ async function withinLimit(contactId: string): Promise<boolean> {
     console.warn(`opt-in confirmation not sent, its limit could not be checked: ${(error as Error).message}`);
     return false;
   }
-}
-
-/** "Product news, Promotions and all marketing email", as the mail says what it would turn on. */
-export function describeChoices(categoryNames: string[], allPromotional: boolean): string {
-  const parts = [...categoryNames, ...(allPromotional ? ['all marketing email'] : [])];
-  if (parts.length <= 1) return parts.join('');
-  return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }

@@ -8,7 +8,9 @@ import { webApiKey } from '../web-api-key.server';
 import { isSuppressedForForms } from './address-suppressed.server';
 import { checkFillStamp } from './fill-stamp.server';
 import { CONFIRM_DAYS, HONEYPOT_FIELD, STAMP_FIELD } from './subscribe-fields';
-import { describeCategories, type PublicForm } from './subscribe-form.server';
+import type { PageLanguage } from '../../i18n/page-language';
+import { describeChoices, mailLanguage } from '../i18n/describe-choices.server';
+import type { PublicForm } from './subscribe-form.server';
 import { maySendSubscribeConfirmation } from './subscribe-limit.server';
 
 export const hashConfirmToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -28,6 +30,7 @@ export async function requestSubscription(
   form: PublicForm,
   fields: FormData,
   client: Client,
+  language: PageLanguage,
 ): Promise<SubscribeOutcome> {
   const email = String(fields.get('email') ?? '').trim();
   const name = form.fields.includes('name')
@@ -45,7 +48,7 @@ export async function requestSubscription(
   const address = normalizeAddress(parsed.data);
   if (!(await maySendSubscribeConfirmation(address, client))) return { kind: 'check-inbox' };
   if (await isSuppressedForForms(address)) return { kind: 'check-inbox' };
-  await sendConfirmation(form, address, name, client);
+  await sendConfirmation(form, address, name, client, language);
   return { kind: 'check-inbox' };
 }
 
@@ -60,13 +63,15 @@ async function sendConfirmation(
   address: string,
   name: string,
   client: Client,
+  language: PageLanguage,
 ): Promise<void> {
   const token = randomBytes(32).toString('base64url');
   const contact = await db.contact.upsert({
     where: { email: address },
-    create: { email: address, promotionalDefaults: false },
+    // A new address reads the language the form was filled in; a known contact keeps theirs.
+    create: { email: address, promotionalDefaults: false, locale: language.tag },
     update: {},
-    select: { id: true },
+    select: { id: true, locale: true },
   });
   const confirmation = await db.subscribeConfirmation.create({
     data: {
@@ -89,7 +94,8 @@ async function sendConfirmation(
       data: {
         confirmUrl: `${webEnv.PUBLIC_WEB_URL.replace(/\/+$/, '')}/subscribe/confirm/${token}`,
         formName: form.name,
-        choices: await describeCategories(form.categories),
+        // In the contact's language, like the translation of the template the worker picks for them.
+        choices: await describeChoices(form.categories, false, mailLanguage(contact.locale)),
         expiresInDays: CONFIRM_DAYS,
       },
       idempotencyKey: `subscribe-confirmation:${confirmation.id}`,

@@ -21,14 +21,3 @@ export async function findOpenForm(key: string | undefined): Promise<PublicForm 
 
 /** The 410 page of a disabled form, its requests and its confirmation links (root.tsx's ErrorBoundary). */
 export const FORM_CLOSED = { refused: 'form-closed' } as const;
-
-/** "Product news and Promotions": the form's categories by name, as the mail says what confirming does. */
-export async function describeCategories(keys: readonly string[]): Promise<string> {
-  const rows = await db.category.findMany({
-    where: { key: { in: [...keys] } },
-    select: { key: true, name: true },
-  });
-  const names = keys.map((key) => rows.find((row) => row.key === key)?.name ?? key);
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
