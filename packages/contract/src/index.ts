@@ -73,3 +73,4 @@ export {
   type WebhookEndpointView,
   type WebhookEvent,
 } from './webhooks.js';
+export { VerifyEvidenceSchema, type VerifyEvidenceInput } from './evidence.js';

@@ -22,6 +22,7 @@ import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
 import { CreateApiKeySchema } from './api-keys.js';
 import { ListAuditLogSchema } from './audit-log.js';
+import { VerifyEvidenceSchema } from './evidence.js';
 import { ExportConsentLogSchema, ExportContactsSchema } from './exports.js';
 import { ImportQuerySchema, ListImportsSchema } from './imports.js';
 import { CreateWebhookSchema, ListWebhookDeliveriesSchema } from './webhooks.js';
@@ -646,5 +647,22 @@ export const ROUTES: readonly Route[] = [
       'The consent log entries written from `from` to `to` (dates, to inclusive, or instants), oldest first, as CSV streamed a page at a time: the proof of each opt-in and opt-out. Written to the audit log.',
     query: ExportConsentLogSchema,
     response: 'text/csv',
+  },
+  {
+    method: 'get',
+    path: '/.well-known/herald-evidence-key',
+    summary:
+      "The public key the consent log's anchors are signed with (no auth): its key id, PEM (SubjectPublicKeyInfo) and JWK (Ed25519). Decision 023 says how to verify an anchor with it offline.",
+    response: '{ keyId, algorithm: "Ed25519", publicKeyPem, jwk }',
+  },
+  {
+    method: 'get',
+    path: '/v1/evidence/verify',
+    scope: 'audit',
+    summary:
+      "Re-computes the consent log's hash chains and signed Merkle anchors for `from`–`to` (dates, to inclusive, or instants): ok, or the first row or anchor that does not match (its id, contact and what is wrong) and the gaps (rows removed: a link that does not match its predecessor, an anchor whose rows are missing).",
+    query: VerifyEvidenceSchema,
+    response:
+      '{ ok, from, to, fromSeq, toSeq, rows, anchors, unanchoredRows, firstProblem, gaps, problems, problemCount, seconds }',
   },
 ];
