@@ -120,18 +120,22 @@ CREATE UNIQUE INDEX "consent_log_contact_id_evidence_seq_key" ON "consent_log"("
 CREATE UNIQUE INDEX "consent_log_contact_id_prev_hash_key" ON "consent_log"("contact_id", "prev_hash");
 CREATE UNIQUE INDEX "consent_log_evidence_seq_key" ON "consent_log"("evidence_seq");
 
--- The chain link. The contact's advisory lock (class 1212503601, transaction-scoped) serialises the
--- writers of one contact: under READ COMMITTED each statement of this VOLATILE function takes a new
--- snapshot, so the SELECT after the lock sees the row of the writer that held it before (committed),
--- and two writers can never link to the same predecessor. The shared anchoring lock (class
--- 1212503602, key 0) is held to the end of the transaction; the anchoring job takes it exclusively
--- for an instant to read a boundary (packages/preferences/src/evidence/anchor.ts). Whatever a
+-- The chain link. Locking the contact's row (FOR NO KEY UPDATE, held to the end of the transaction)
+-- serialises the writers of one contact: under READ COMMITTED each statement of this VOLATILE
+-- function takes a new snapshot, so the SELECT after the lock sees the row of the writer that held it
+-- before (committed by then), and two writers can never link to the same predecessor. A row lock, not
+-- an advisory lock per contact: a bulk import's transaction writes rows for thousands of contacts,
+-- and as many advisory locks would fill the shared lock table ("out of shared memory"); row locks
+-- live in the rows. NO KEY UPDATE leaves the foreign-key checks of other tables' inserts (KEY SHARE)
+-- unblocked; the preference paths already hold the row FOR UPDATE. The shared anchoring lock (class
+-- 1212503602, key 0: one lock per transaction) is held to the end of the transaction; the anchoring
+-- job takes it exclusively for an instant to read a boundary (evidence_boundary() below). Whatever a
 -- writer put in the evidence columns is overwritten.
 CREATE FUNCTION "consent_log_link"() RETURNS trigger
   LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock(1212503601, hashtext(NEW."contact_id"::text));
+  PERFORM 1 FROM "contacts" WHERE "id" = NEW."contact_id" FOR NO KEY UPDATE;
   PERFORM pg_advisory_xact_lock_shared(1212503602, 0);
   NEW."evidence_seq" := nextval('"consent_log_evidence_seq"');
   SELECT c."row_hash" INTO NEW."prev_hash"
