@@ -1,5 +1,5 @@
 import { type KeyObject, verify as verifySignature } from 'node:crypto';
-import type { Db } from '@herald/db';
+import { Prisma, type Db } from '@herald/db';
 import { personalHash, rowHash, ZERO_HASH } from './encoding.js';
 import { merkleRoot } from './merkle.js';
 import { anchorStatement } from './statement.js';
@@ -85,6 +85,9 @@ interface Anchor {
 }
 
 const PAGE = 20_000;
+
+/** A Buffer over the same bytes (no copy): the driver's bytea values are Uint8Arrays. */
+const view = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
  * Re-computes, in Node and without trusting the database's hashing, the consent log's chains and
@@ -195,17 +198,28 @@ export async function verifyEvidence(
     leaves = [];
   };
 
-  let cursor = lower;
-  for (;;) {
-    const page = await db.$queryRaw<Row[]>`
+  // No "($n IS NULL OR …)": a prepared statement's generic plan would scan and sort the whole table
+  // for every page instead of walking the evidence_seq index.
+  const upperBound = upper === null ? Prisma.empty : Prisma.sql`AND evidence_seq <= ${upper}`;
+  const fetchPage = (after: bigint): Promise<Row[]> => {
+    const page = db.$queryRaw<Row[]>`
       SELECT id, evidence_seq, contact_id::text, category_key, action::text, source::text,
              (extract(epoch FROM occurred_at) * 1000000)::int8 AS occurred_us,
              message_id::text, campaign_id::text, actor, reason, user_agent, ip_hash,
              prev_hash, personal_hash, row_hash
         FROM consent_log
-       WHERE evidence_seq > ${cursor} AND (${upper}::int8 IS NULL OR evidence_seq <= ${upper}::int8)
+       WHERE evidence_seq > ${after} ${upperBound}
        ORDER BY evidence_seq
        LIMIT ${PAGE}`;
+    // Awaited below; this only keeps a page still loading when a check throws from being unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  // The next page loads while this one is checked.
+  let pending: Promise<Row[]> | null = fetchPage(lower);
+  while (pending) {
+    const page: Row[] = await pending;
+    pending = page.length === PAGE ? fetchPage(page[page.length - 1]!.evidence_seq) : null;
     if (page.length === 0) break;
     // Contacts first met here: their previous row is the last one at or below `lower`.
     const unseen = [...new Set(page.map((row) => row.contact_id).filter((id) => !lastHash.has(id)))];
@@ -230,11 +244,9 @@ export async function verifyEvidence(
       }
       checkRow(row, lastHash, report);
       rows += 1;
-      if (anchorIndex < anchors.length) leaves.push(Buffer.from(row.row_hash));
+      if (anchorIndex < anchors.length) leaves.push(view(row.row_hash));
       else unanchoredRows += 1;
     }
-    cursor = page[page.length - 1]!.evidence_seq;
-    if (page.length < PAGE) break;
   }
   while (anchorIndex < anchors.length) {
     closeAnchor(anchors[anchorIndex]!);
@@ -262,14 +274,14 @@ export async function verifyEvidence(
 }
 
 function checkRow(row: Row, lastHash: Map<string, Buffer>, report: (problem: EvidenceProblem) => void): void {
-  const where = {
+  const where = () => ({
     rowId: row.id.toString(),
     contactId: row.contact_id,
     evidenceSeq: row.evidence_seq.toString(),
-  };
-  const storedPersonal = Buffer.from(row.personal_hash);
-  const storedRowHash = Buffer.from(row.row_hash);
-  const prevHash = Buffer.from(row.prev_hash);
+  });
+  const storedPersonal = view(row.personal_hash);
+  const storedRowHash = view(row.row_hash);
+  const prevHash = view(row.prev_hash);
   // Erasure clears both personal fields and keeps their hash; while either is there it must match.
   if (
     (row.user_agent !== null || row.ip_hash !== null) &&
@@ -277,7 +289,7 @@ function checkRow(row: Row, lastHash: Map<string, Buffer>, report: (problem: Evi
   ) {
     report({
       kind: 'personal-data-altered',
-      ...where,
+      ...where(),
       detail: `row ${row.id}: user_agent or ip_hash do not give its personal_hash`,
     });
   }
@@ -298,7 +310,7 @@ function checkRow(row: Row, lastHash: Map<string, Buffer>, report: (problem: Evi
   if (!recomputed.equals(storedRowHash)) {
     report({
       kind: 'row-altered',
-      ...where,
+      ...where(),
       detail: `row ${row.id}: its fields do not give its row_hash (the row was changed)`,
     });
   }
@@ -306,7 +318,7 @@ function checkRow(row: Row, lastHash: Map<string, Buffer>, report: (problem: Evi
   if (!expected.equals(prevHash)) {
     report({
       kind: 'chain-gap',
-      ...where,
+      ...where(),
       detail: `row ${row.id}: its prev_hash is not the row_hash of contact ${row.contact_id}'s previous row (rows removed before it)`,
     });
   }
