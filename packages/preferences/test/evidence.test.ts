@@ -335,6 +335,24 @@ describe('anchors', () => {
     expect((await verifyAll()).problems).toEqual([]);
   });
 
+  it('an anchor holds at most maxRows rows; the next ones continue where it stopped', async () => {
+    const contact = await createContact(db);
+    await writeAnchor(db, signer);
+    for (let index = 0; index < 5; index++) await insertRow(db, contact.id);
+    const first = await writeAnchor(db, signer, { maxRows: 2 });
+    const second = await writeAnchor(db, signer, { maxRows: 2 });
+    const third = await writeAnchor(db, signer, { maxRows: 2 });
+    expect([first, second, third].map((anchor) => [anchor?.rowCount, anchor?.more])).toEqual([
+      [2, true],
+      [2, true],
+      [1, false],
+    ]);
+    expect(second!.fromSeq).toBe(first!.toSeq);
+    expect(third!.fromSeq).toBe(second!.toSeq);
+    expect(await writeAnchor(db, signer, { maxRows: 2 })).toBeNull();
+    expect((await verifyAll()).problems).toEqual([]);
+  });
+
   it('an anchor that cannot wait for a long writer gives up, and the next one covers its row', async () => {
     const contact = await createContact(db);
     await writeAnchor(db, signer);

@@ -31,11 +31,15 @@ export class EvidenceAnchorService implements OnApplicationBootstrap, OnApplicat
     this.task = startPeriodicTask({
       intervalMs: this.env.HERALD_EVIDENCE_INTERVAL_MS,
       run: async () => {
-        const anchor = await writeAnchor(this.db, { privateKey: key.privateKey, keyId: key.keyId });
-        if (anchor) {
+        // An anchor holds at most 100,000 rows: after a backlog (the first run after the migration),
+        // anchors follow one another until the log is covered.
+        for (;;) {
+          const anchor = await writeAnchor(this.db, { privateKey: key.privateKey, keyId: key.keyId });
+          if (!anchor) return;
           this.logger.log(
             `anchored ${anchor.rowCount} consent-log row(s), evidence_seq (${anchor.fromSeq}, ${anchor.toSeq}], root ${anchor.root.toString('hex')}`,
           );
+          if (!anchor.more || this.task?.stopping) return;
         }
       },
       onError: (error) => this.logger.warn(`consent-log anchor not written this time: ${error.message}`),
