@@ -20,7 +20,7 @@ if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = apply-unsubscribe ]; then
 fi
 # The light benchmarks first: the campaign and policy runs write millions of rows, and PostgreSQL's
 # checkpoints and autovacuum after them would slow whatever ran next.
-for name in delivery batch one-click clicks inbound-reports webhooks lists conformance campaign-feedback campaign policy; do
+for name in delivery batch one-click clicks inbound-reports webhooks lists evidence conformance campaign-feedback campaign policy; do
   bench="bench/$name.bench.ts"
   if [ -n "${BENCH_ONLY:-}" ] && [ "$BENCH_ONLY" != "$name" ]; then continue; fi
   echo "== bench: $name"

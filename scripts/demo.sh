@@ -23,6 +23,11 @@ for name in HERALD_IP_SALT HERALD_ADDRESS_HASH_KEY; do
     node -e 'console.log(process.argv[1] + "=" + require("crypto").randomBytes(32).toString("base64url"))' "$name" >> .env
   fi
 done
+if ! grep -q '^HERALD_EVIDENCE_KEY=' .env; then
+  # The consent log's anchor-signing key (Ed25519, base64 PKCS#8): its public half is served at
+  # /.well-known/herald-evidence-key; keep the key, or anchors signed before cannot be checked with it.
+  node -e 'console.log("HERALD_EVIDENCE_KEY=" + require("crypto").generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "der" }).toString("base64"))' >> .env
+fi
 if ! grep -q '^HERALD_WEB_API_KEY=' .env; then
   # The web app's own key: the API gives it only sign-in mail, notices and the policy page (README, scopes).
   node -e 'console.log("HERALD_WEB_API_KEY=hk_" + require("crypto").randomBytes(24).toString("base64url"))' >> .env

@@ -12,13 +12,13 @@ const PROCESSES = [
     name: 'API',
     script: 'apps/api/dist/main.js',
     cwd: REPO_ROOT,
-    secrets: ['HERALD_IP_SALT', 'HERALD_ADDRESS_HASH_KEY'],
+    secrets: ['HERALD_IP_SALT', 'HERALD_ADDRESS_HASH_KEY', 'HERALD_EVIDENCE_KEY'],
   },
   {
     name: 'worker',
     script: 'apps/api/dist/worker.js',
     cwd: REPO_ROOT,
-    secrets: ['HERALD_IP_SALT', 'HERALD_ADDRESS_HASH_KEY'],
+    secrets: ['HERALD_IP_SALT', 'HERALD_ADDRESS_HASH_KEY', 'HERALD_EVIDENCE_KEY'],
   },
   { name: 'web app', script: 'server.js', cwd: join(REPO_ROOT, 'apps/web'), secrets: ['HERALD_IP_SALT'] },
 ];

@@ -15,6 +15,7 @@ import { CoreModule } from './core/core.module.js';
 import { API_ENV } from './core/injection-tokens.js';
 import { DELIVERY_QUEUE, deliveryQueueOptions } from './delivery/delivery-queue.js';
 import { DocsController } from './docs/docs.controller.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -54,6 +55,7 @@ export class ApiModule {
         ImportsModule,
         WebhooksModule,
         FormsModule,
+        EvidenceModule,
       ],
       controllers: [HealthController, DocsController],
     };

@@ -5,6 +5,7 @@ import { CampaignWorkerModule } from './campaigns/campaign-worker.module.js';
 import { CoreModule } from './core/core.module.js';
 import { WORKER_ENV } from './core/injection-tokens.js';
 import { deliveryQueueOptions } from './delivery/delivery-queue.js';
+import { EvidenceWorkerModule } from './evidence/evidence-worker.module.js';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module.js';
 import { ImportWorkerModule } from './imports/import-worker.module.js';
 import { InboundSmtpService } from './inbound/inbound-smtp.service.js';
@@ -30,6 +31,7 @@ export class WorkerModule {
         PolicyWorkerModule,
         WebhookWorkerModule,
         ImportWorkerModule,
+        EvidenceWorkerModule,
       ],
       providers: [InboundSmtpService],
     };

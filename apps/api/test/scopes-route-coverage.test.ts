@@ -82,7 +82,10 @@ describe('route coverage', () => {
     expect(unscoped.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     const outside = routes.filter((r) => !r.path.startsWith('/v1/'));
     expect(outside.filter((r) => !r.public).map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    expect(new Set(outside.map((r) => r.path.split('/')[1]))).toEqual(new Set(['health', 'docs', 'hooks']));
+    // .well-known: the consent log's anchor public key (decision 023), public by design.
+    expect(new Set(outside.map((r) => r.path.split('/')[1]))).toEqual(
+      new Set(['health', 'docs', 'hooks', '.well-known']),
+    );
     expect(routes.filter((r) => r.path.startsWith('/v1/') && r.public)).toEqual([]);
 
     const inCode = routes

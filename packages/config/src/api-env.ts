@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommonEnvSchema, port, url } from './common-env.js';
 import { inboundSmtpEnv, requireInboundTlsPair } from './inbound-smtp-env.js';
+import { evidenceKey, requireEvidenceKey } from './evidence-key.js';
 import { developmentSecret, requireProductionSecrets } from './production-secrets.js';
 
 /**
@@ -61,8 +62,11 @@ export const ApiEnvSchema = CommonEnvSchema.extend({
     .optional(),
   /** Mailgun webhooks (POST /hooks/mailgun): the HTTP webhook signing key. */
   HERALD_MAILGUN_SIGNING_KEY: z.string().min(8).optional(),
+  /** The consent log's anchor key: the API serves its public half (GET /.well-known/herald-evidence-key). */
+  HERALD_EVIDENCE_KEY: evidenceKey,
 })
   .superRefine(requireSecrets)
+  .superRefine(requireEvidenceKey)
   // The same value for both would give the web app every scope without anyone noticing.
   .refine((env) => env.HERALD_WEB_API_KEY !== env.HERALD_API_KEY, {
     path: ['HERALD_WEB_API_KEY'],
@@ -216,8 +220,20 @@ export const WorkerEnvSchema = CommonEnvSchema.extend({
     .default(24 * 60 * 60 * 1000),
   /** A receiver that has not answered within this is a failed attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * How often a worker signs a Merkle root over the consent-log rows written since the last anchor
+   * (decision 023). Each anchor briefly waits for the consent writes in flight to end.
+   */
+  HERALD_EVIDENCE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60 * 1000),
+  /** The Ed25519 key the anchors are signed with (PEM or base64 PKCS#8); required in production. */
+  HERALD_EVIDENCE_KEY: evidenceKey,
 })
   .superRefine(requireSecrets)
+  .superRefine(requireEvidenceKey)
   .superRefine(requireInboundTlsPair);
 
 export type WorkerEnv = z.output<typeof WorkerEnvSchema>;

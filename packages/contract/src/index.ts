@@ -74,3 +74,4 @@ export {
   type WebhookEvent,
 } from './webhooks.js';
 export * from './conformance.js';
+export { VerifyEvidenceSchema, type VerifyEvidenceInput } from './evidence.js';

@@ -23,6 +23,7 @@ import { AnnouncePolicySchema, CreatePolicySchema, ListPoliciesSchema } from './
 import { PreviewTemplateSchema, SaveTemplateSchema } from './templates.js';
 import { CreateApiKeySchema } from './api-keys.js';
 import { ListAuditLogSchema } from './audit-log.js';
+import { VerifyEvidenceSchema } from './evidence.js';
 import { ExportConsentLogSchema, ExportContactsSchema } from './exports.js';
 import { ConformanceQuerySchema } from './conformance.js';
 import { ImportQuerySchema, ListImportsSchema } from './imports.js';
@@ -685,5 +686,22 @@ export const ROUTES: readonly Route[] = [
       "The conformance report for `from` to `to` (dates, to inclusive, or instants): every opt-out by channel with the messages that started after it (the promise is none), every required message not sent and why, every campaign's complaint and bounce rates against the limits, every policy version's notice and coverage at its effective date.",
     query: ConformanceQuerySchema,
     response: 'ConformanceReport',
+  },
+  {
+    method: 'get',
+    path: '/.well-known/herald-evidence-key',
+    summary:
+      "The public key the consent log's anchors are signed with (no auth): its key id, PEM (SubjectPublicKeyInfo) and JWK (Ed25519). Decision 023 says how to verify an anchor with it offline.",
+    response: '{ keyId, algorithm: "Ed25519", publicKeyPem, jwk }',
+  },
+  {
+    method: 'get',
+    path: '/v1/evidence/verify',
+    scope: 'audit',
+    summary:
+      "Re-computes the consent log's hash chains and signed Merkle anchors for `from`–`to` (dates, to inclusive, or instants): ok, or the first row or anchor that does not match (its id, contact and what is wrong) and the gaps (rows removed: a link that does not match its predecessor, an anchor whose rows are missing).",
+    query: VerifyEvidenceSchema,
+    response:
+      '{ ok, from, to, fromSeq, toSeq, rows, anchors, unanchoredRows, firstProblem, gaps, problems, problemCount, seconds }',
   },
 ];

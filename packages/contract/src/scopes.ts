@@ -40,7 +40,8 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
     "POST /v1/messages for the web app's own mails only (security-sign-in, consent-confirmation), to a known contactId, with a link to the web app's page for it.",
   suppressions:
     'Add to and lift the suppression list (POST and DELETE /v1/suppressions) without contacts:write.',
-  audit: 'GET /v1/audit-log: who changed what, through the console or the API.',
+  audit:
+    'GET /v1/audit-log: who changed what, through the console or the API; GET /v1/evidence/verify: check the tamper-evident consent log.',
   'self-export':
     "GET /v1/contacts/{id}/export for the web app's /account page: the person signed in downloads their own data (the audit log names them).",
   admin: 'Everything, including creating, listing and revoking API keys.',

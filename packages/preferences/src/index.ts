@@ -48,3 +48,14 @@ export type {
 } from './record-feedback.js';
 export { eraseContact } from './erase-contact.js';
 export { waitForInFlightDeliveries } from './wait-for-in-flight-deliveries.js';
+
+// The tamper-evident consent log (decision 023): encodings, anchors, verification.
+export {
+  anchorStatement,
+  merkleRoot,
+  personalHash,
+  rowHash,
+  verifyEvidence,
+  writeAnchor,
+} from './evidence/index.js';
+export type { EvidenceProblem, EvidenceReport, WrittenAnchor } from './evidence/index.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 /**
  * What every Herald process of one test needs: the test file's database, and a key, secrets and a
@@ -16,5 +16,9 @@ export function heraldEnvironment(label = 'test'): Record<string, string> {
     // Production processes refuse the public development values of these (@herald/config).
     HERALD_IP_SALT: randomBytes(32).toString('base64url'),
     HERALD_ADDRESS_HASH_KEY: randomBytes(32).toString('base64url'),
+    // The consent log's anchor-signing key (Ed25519, base64 PKCS#8), one per test like the others.
+    HERALD_EVIDENCE_KEY: generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'der' })
+      .toString('base64'),
   };
 }
