@@ -4,6 +4,7 @@ import type { ApiEnv } from '@herald/config';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditLogModule } from './audit-log/audit-log.module.js';
 import { ConformanceModule } from './conformance/conformance.module.js';
+import { EvidencePackModule } from './evidence-pack/evidence-pack.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -52,6 +53,7 @@ export class ApiModule {
         AuditLogModule,
         ExportsModule,
         ConformanceModule,
+        EvidencePackModule,
         ImportsModule,
         WebhooksModule,
         FormsModule,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { verifyReport } from '../src/conformance/sign-report.js';
 import { addSubscriber, startHarness, uniqueEmail, waitForStatus, type Harness } from './support/harness.js';
 
 /**
@@ -59,6 +60,15 @@ async function sentBehindHerald(contactId: string, templateKey: string, status =
 }
 
 describe('the conformance report', () => {
+  it('signs the report with the published evidence key, so a saved copy can be checked later', async () => {
+    const body = await report();
+    const key = await fetch(`${h.url}/.well-known/herald-evidence-key`).then((response) => response.json());
+    expect(body.signature).toMatchObject({ keyId: key.keyId, algorithm: 'Ed25519' });
+    expect(verifyReport(JSON.stringify(body), key.publicKeyPem)).toEqual({ ok: true, keyId: key.keyId });
+    const changed = { ...body, optOuts: { ...body.optOuts, messagesAfter: body.optOuts.messagesAfter + 1 } };
+    expect(verifyReport(JSON.stringify(changed), key.publicKeyPem)).toMatchObject({ ok: false });
+  });
+
   it('refuses a malformed or reversed period, naming the field', async () => {
     const bad = await h.request('GET', '/v1/reports/conformance?from=yesterday&to=2026-12-01');
     expect(bad.status).toBe(400);

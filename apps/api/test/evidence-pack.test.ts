@@ -145,6 +145,25 @@ describe('the policy evidence pack', () => {
     });
   });
 
+  it('is downloaded from the API signed with the key the API publishes, and the download is audited', async () => {
+    const response = await fetch(`${h.url}/v1/policies/${policyId}/evidence-pack`, {
+      headers: { authorization: `Bearer ${h.env.HERALD_API_KEY}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    const key = await fetch(`${h.url}/.well-known/herald-evidence-key`).then((answer) => answer.json());
+    const downloaded = verifyEvidencePack(Buffer.from(await response.arrayBuffer()), key.publicKeyPem);
+    expect(downloaded).toMatchObject({ ok: true, manifest: { policyId, key: { id: key.keyId } } });
+    const audit = await h.db.auditLogEntry.findMany({
+      where: { targetId: policyId, action: 'policy.evidence_exported' },
+    });
+    expect(audit).toHaveLength(1);
+    const unknown = await fetch(`${h.url}/v1/policies/00000000-0000-7000-8000-000000000000/evidence-pack`, {
+      headers: { authorization: `Bearer ${h.env.HERALD_API_KEY}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it('verifies offline with the command, exiting 1 when the pack was changed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-pack-'));
     const good = join(dir, 'pack.zip');

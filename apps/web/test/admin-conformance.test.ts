@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInToConsole } from './support/admin-pages.js';
 import { startConsoleStack, type ConsoleStack } from './support/admin-stack.js';
@@ -34,6 +35,40 @@ afterAll(async () => {
   await noScript?.close();
   await browser?.close();
   await stack?.stop();
+});
+
+describe('the policy evidence pack from the console', () => {
+  it("downloads a version's signed evidence pack from its page", async () => {
+    const policy = await stack.api.call('POST', '/v1/policies', {
+      version: `evidence-${run}`,
+      title: 'Privacy Policy',
+      summary: 'We keep delivery logs for 90 days.',
+      url: 'https://example.com/legal/privacy',
+      effectiveAt: new Date(Date.now() + 40 * 24 * 3600 * 1000).toISOString(),
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    expect((await stack.api.call('POST', `/v1/policies/${policy.body.id}/announce`, {})).status).toBe(202);
+    const tab = await noScript.newPage();
+    await tab.goto(`${stack.web.url}/admin/policies/${policy.body.id}`);
+    const link = tab.getByRole('link', { name: 'Download the evidence pack' });
+    expect(await link.getAttribute('href')).toBe(`/admin/policies/${policy.body.id}/evidence`);
+    const cookie = (await noScript.cookies())
+      .filter((entry) => entry.name === 'herald_admin')
+      .map((entry) => `${entry.name}=${entry.value}`)
+      .join('; ');
+    const response = await fetch(`${stack.web.url}/admin/policies/${policy.body.id}/evidence`, {
+      headers: { cookie },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    const key = await fetch(`${stack.herald.apiUrl}/.well-known/herald-evidence-key`).then((answer) =>
+      answer.json(),
+    );
+    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const manifest = JSON.parse(Buffer.from(files['manifest.json'] ?? new Uint8Array()).toString());
+    expect(manifest).toMatchObject({ policyId: policy.body.id, key: { id: key.keyId } });
+    await tab.close();
+  });
 });
 
 describe('the conformance report page', () => {

@@ -124,4 +124,10 @@ export interface ConformanceReport {
     inAppOnly: number;
     notifiedBeforeEffective: boolean;
   }[];
+  /**
+   * Ed25519 over the UTF-8 of JSON.stringify of this report without `signature` (its fields in the
+   * order sent), with the key /.well-known/herald-evidence-key publishes: a saved copy can be
+   * checked later (npm run verify-evidence-pack -- report.json).
+   */
+  signature?: { keyId: string; algorithm: 'Ed25519'; value: string };
 }

@@ -680,6 +680,14 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'get',
+    path: '/v1/policies/{id}/evidence-pack',
+    scope: 'policies',
+    summary:
+      "The version's evidence pack, a zip streamed as it is made: policy.json (the version, its notice, when the announcement started and ended, coverage), deliveries.ndjson (every contact's notice: message, SMTP reply and time, or why the in-app notice stood in, and its acknowledgement), at-risk.json (who was at risk at each day of the notice period), index.html, and manifest.json with every file's SHA-256 signed by HERALD_EVIDENCE_KEY (manifest.sig). `npm run verify-evidence-pack` checks it offline. Written to the audit log.",
+    response: 'application/zip',
+  },
+  {
+    method: 'get',
     path: '/v1/reports/conformance',
     scope: 'audit',
     summary:

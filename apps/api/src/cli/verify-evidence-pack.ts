@@ -1,11 +1,14 @@
 /**
- * `npm run verify-evidence-pack -- <pack.zip> [--key <public key PEM file | URL>]`: checks a policy
+ * `npm run verify-evidence-pack -- <pack.zip | report.json> [--key <public key PEM file | URL>]`: checks a policy
  * evidence pack offline, from the zip alone: the manifest's signature, every file's SHA-256, no
  * file added. With --key the pack must be signed by that key (a PEM file, or the API's
  * /.well-known/herald-evidence-key, whose JSON holds the PEM); without it the key the pack names is
  * printed, to compare with the one the company publishes. Exits 0 when the pack verifies, 1 if not.
+ * A saved conformance report (GET /v1/reports/conformance, `.json`) is checked against --key, which
+ * it then needs: a report carries only its key's id.
  */
 import { readFileSync } from 'node:fs';
+import { verifyReport } from '../conformance/sign-report.js';
 import { verifyEvidencePack } from '../evidence-pack/verify-evidence-pack.js';
 
 async function readKey(source: string): Promise<string> {
@@ -32,6 +35,19 @@ if (!file || (keyAt !== -1 && !keySource)) {
 }
 try {
   const trusted = keySource ? await readKey(keySource) : undefined;
+  if (file.endsWith('.json')) {
+    if (!trusted) {
+      console.error('a conformance report is checked against a key: add --key <public key PEM file | URL>');
+      process.exit(2);
+    }
+    const report = verifyReport(readFileSync(file, 'utf8'), trusted);
+    if (!report.ok) {
+      console.error(`NOT VERIFIED: ${report.problem}`);
+      process.exit(1);
+    }
+    console.log(`verified: the conformance report is signed by key ${report.keyId} (the trusted key)`);
+    process.exit(0);
+  }
   const result = verifyEvidencePack(readFileSync(file), trusted);
   if (!result.ok) {
     console.error(`NOT VERIFIED: ${result.problem}`);

@@ -5,7 +5,9 @@ import type { Db } from '@herald/db';
 import { API_ENV, PRISMA } from '../core/injection-tokens.js';
 import { parseInput } from '../core/parse-input.js';
 import { RequireScope } from '../core/require-scope.decorator.js';
+import { createEvidenceSigner } from '../evidence-pack/evidence-signer.js';
 import { buildConformanceReport } from './build-conformance-report.js';
+import { signReport } from './sign-report.js';
 
 @Controller('v1/reports')
 export class ConformanceController {
@@ -17,9 +19,9 @@ export class ConformanceController {
   /** The conformance report for [from, to): opt-outs, required mail, campaigns, policy versions. */
   @Get('conformance')
   @RequireScope('audit')
-  conformance(@Query() query: unknown) {
+  async conformance(@Query() query: unknown) {
     const { from, to } = parseInput(ConformanceQuerySchema, query, 'query');
-    return buildConformanceReport(this.db, {
+    const report = await buildConformanceReport(this.db, {
       from,
       to,
       limits: {
@@ -29,5 +31,6 @@ export class ConformanceController {
       },
       atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS,
     });
+    return signReport(report, createEvidenceSigner(this.env.HERALD_EVIDENCE_KEY.key.privateKey));
   }
 }

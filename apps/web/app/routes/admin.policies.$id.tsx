@@ -79,6 +79,21 @@ export default function PolicyPage() {
         <AnnounceForm needsReason={needsReason} errors={outcome?.errors} values={outcome?.values} />
       )}
       <CoveragePanel coverage={coverage} />
+      {policy.status !== 'draft' && (
+        <section className="panel" aria-labelledby="evidence">
+          <h2 id="evidence">Evidence</h2>
+          <p>
+            One signed zip with this version, its notice, every contact&apos;s delivery evidence and who was
+            at risk each day, to hand to an auditor. It verifies offline with{' '}
+            <code>npm run verify-evidence-pack -- the-file.zip</code>.
+          </p>
+          <p>
+            <a className="button-link" href={`/admin/policies/${policy.id}/evidence`} download>
+              Download the evidence pack
+            </a>
+          </p>
+        </section>
+      )}
     </>
   );
 }
