@@ -16,9 +16,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { createPrismaClient, type Db } from '@herald/db';
-import { applyUnsubscribe, verifyEvidence, writeAnchor } from '@herald/preferences';
+import { verifyEvidence, writeAnchor } from '@herald/preferences';
 import { createScratchDatabase } from '@herald/test-support';
-import { cpuMs, pidsOf } from './lib/process-cpu.js';
+import { type ConsentWritePhase, measureConsentWrites, postgresCpuMs } from './lib/consent-writes.js';
 import { writeResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 
@@ -30,45 +30,16 @@ const TARGET = { rows: 10_000_000, seconds: 60 };
 
 const log = (message: string) =>
   console.error(`[evidence ${new Date().toISOString().slice(11, 19)}] ${message}`);
-const postgresCpuMs = () => pidsOf(['postgres']).reduce((sum, pid) => sum + cpuMs(pid), 0);
 const run = randomBytes(3).toString('hex');
 
-interface Phase {
-  writesPerSecond: number;
-  msPerWrite: number;
-  postgresCpuMsPerWrite: number;
-}
+type Phase = ConsentWritePhase;
 
 async function writes(db: Db, label: string): Promise<Phase> {
-  const category = `bench-ev-${label}-${run}`;
-  await db.category.create({
-    data: { key: category, name: 'Bench', description: 'Benchmark category', class: 'promotional' },
+  return measureConsentWrites(db, {
+    category: `bench-ev-${label}-${run}`,
+    emailPrefix: `ev-${label}-${run}`,
+    count: WRITES,
   });
-  const contacts = await db.contact.createManyAndReturn({
-    data: Array.from({ length: WRITES + 200 }, (_, i) => ({ email: `ev-${label}-${run}-${i}@example.test` })),
-    select: { id: true },
-  });
-  const one = (contactId: string) =>
-    applyUnsubscribe(db, {
-      contactId,
-      scope: { kind: 'category', categoryKey: category },
-      source: 'one-click',
-    });
-  for (const contact of contacts.splice(0, 200)) await one(contact.id);
-  const cpuBefore = postgresCpuMs();
-  const start = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < contacts.length) await one((contacts[next++] as { id: string }).id);
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    writesPerSecond: round(WRITES / seconds),
-    msPerWrite: round((seconds * 1000) / WRITES, 3),
-    postgresCpuMsPerWrite: round((postgresCpuMs() - cpuBefore) / WRITES, 3),
-  };
 }
 
 const mean = (phases: Phase[]): Phase => ({

@@ -21,12 +21,12 @@
  *    look-up runs on every status change; the insert only when an endpoint wants the event).
  */
 import { createPrismaClient } from '@herald/db';
-import { applyUnsubscribe } from '@herald/preferences';
 import { startHerald, workerNodeArgs } from '@herald/test-support';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { cpuMs, pidsOf } from './lib/process-cpu.js';
+import { measureConsentWrites, postgresCpuMs } from './lib/consent-writes.js';
+import { cpuMs } from './lib/process-cpu.js';
 import { writeResult } from './lib/results.js';
 import { round } from './lib/stats.js';
 
@@ -57,8 +57,6 @@ interface Phase {
   msPerWrite: number;
   postgresCpuMsPerWrite: number;
 }
-
-const postgresCpuMs = () => pidsOf(['postgres']).reduce((sum, pid) => sum + cpuMs(pid), 0);
 
 const run = randomBytes(3).toString('hex');
 const herald = await startHerald({ workers: 0, env: { DATABASE_URL, WEBHOOK_POLL_MS: '50' } });
@@ -177,39 +175,13 @@ try {
   receiver.close();
 
   // ── 3. The outbox's cost on a consent write ──────────────────────────────────────────────────
-  const writes = async (label: string): Promise<Phase> => {
-    const category = `bench-${label}-${run}`;
-    await db.category.create({
-      data: { key: category, name: 'Bench', description: 'Benchmark category', class: 'promotional' },
+  const writes = (label: string): Promise<Phase> =>
+    measureConsentWrites(db, {
+      category: `bench-${label}-${run}`,
+      emailPrefix: `cw-${label}-${run}`,
+      count: CONSENT_WRITES,
     });
-    const contacts = await db.contact.createManyAndReturn({
-      data: Array.from({ length: CONSENT_WRITES + 200 }, (_, i) => ({
-        email: `cw-${label}-${run}-${i}@example.test`,
-      })),
-      select: { id: true },
-    });
-    const one = (contactId: string) =>
-      applyUnsubscribe(db, {
-        contactId,
-        scope: { kind: 'category', categoryKey: category },
-        source: 'one-click',
-      });
-    for (const contact of contacts.splice(0, 200)) await one(contact.id);
-    const cpuBefore = postgresCpuMs();
-    const start = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < contacts.length) await one((contacts[next++] as { id: string }).id);
-      }),
-    );
-    const seconds = (performance.now() - start) / 1000;
-    return {
-      writesPerSecond: round(CONSENT_WRITES / seconds),
-      msPerWrite: round((seconds * 1000) / CONSENT_WRITES, 3),
-      postgresCpuMsPerWrite: round((postgresCpuMs() - cpuBefore) / CONSENT_WRITES, 3),
-    };
-  };
+
   // Two rounds each, alternating, so neither side has the warmer cache or the emptier tables.
   const endpointWants = (on: boolean) =>
     db.webhookEndpoint.update({
