@@ -62,7 +62,9 @@ async function sentBehindHerald(contactId: string, templateKey: string, status =
 describe('the conformance report', () => {
   it('signs the report with the published evidence key, so a saved copy can be checked later', async () => {
     const body = await report();
-    const key = await fetch(`${h.url}/.well-known/herald-evidence-key`).then((response) => response.json());
+    const key = await fetch(`${h.url}/.well-known/herald-evidence-key`).then(
+      (response) => response.json() as Promise<{ keyId: string; publicKeyPem: string }>,
+    );
     expect(body.signature).toMatchObject({ keyId: key.keyId, algorithm: 'Ed25519' });
     expect(verifyReport(JSON.stringify(body), key.publicKeyPem)).toEqual({ ok: true, keyId: key.keyId });
     const changed = { ...body, optOuts: { ...body.optOuts, messagesAfter: body.optOuts.messagesAfter + 1 } };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { publicParts } from '@herald/config';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { startHarness, uniqueEmail, type Harness } from './support/harness.js';
  */
 const DAY = 24 * 3600 * 1000;
 const run = promisify(execFile);
-const signer = createEvidenceSigner(generateKeyPairSync('ed25519').privateKey);
+const signer = createEvidenceSigner(publicParts(generateKeyPairSync('ed25519').privateKey));
 let h: Harness;
 let policyId = '';
 let pack: Buffer;
@@ -129,7 +130,7 @@ describe('the policy evidence pack', () => {
       ok: false,
       problem: expect.stringContaining('at-risk.json is listed'),
     });
-    const other = createEvidenceSigner(generateKeyPairSync('ed25519').privateKey);
+    const other = createEvidenceSigner(publicParts(generateKeyPairSync('ed25519').privateKey));
     expect(verifyEvidencePack(pack, other.publicKeyPem)).toMatchObject({
       ok: false,
       problem: expect.stringContaining('not the trusted key'),
@@ -151,7 +152,9 @@ describe('the policy evidence pack', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/zip');
-    const key = await fetch(`${h.url}/.well-known/herald-evidence-key`).then((answer) => answer.json());
+    const key = await fetch(`${h.url}/.well-known/herald-evidence-key`).then(
+      (answer) => answer.json() as Promise<{ keyId: string; publicKeyPem: string }>,
+    );
     const downloaded = verifyEvidencePack(Buffer.from(await response.arrayBuffer()), key.publicKeyPem);
     expect(downloaded).toMatchObject({ ok: true, manifest: { policyId, key: { id: key.keyId } } });
     const audit = await h.db.auditLogEntry.findMany({

@@ -31,6 +31,6 @@ export class ConformanceController {
       },
       atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS,
     });
-    return signReport(report, createEvidenceSigner(this.env.HERALD_EVIDENCE_KEY.key.privateKey));
+    return signReport(report, createEvidenceSigner(this.env.HERALD_EVIDENCE_KEY.key));
   }
 }

@@ -42,7 +42,7 @@ export class EvidencePackController {
     response.setHeader('Cache-Control', 'no-store');
     await writeEvidencePack(this.db, {
       version,
-      signer: createEvidenceSigner(this.env.HERALD_EVIDENCE_KEY.key.privateKey),
+      signer: createEvidenceSigner(this.env.HERALD_EVIDENCE_KEY.key),
       atRiskDays: this.env.HERALD_POLICY_AT_RISK_DAYS,
       out: response,
     });
