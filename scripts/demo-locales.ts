@@ -4,6 +4,7 @@
 // follows a link in their mail, as a person would (one link, with a browser's user agent), so each
 // campaign's report shows a human click. Run by scripts/demo.mjs.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitForCaught } from './demo-reports.ts';
 
 type Api = (method: string, path: string, body?: unknown) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -130,19 +131,6 @@ async function followOneLink(api: Api, inboxUrl: string, webUrl: string, campaig
   if (!link) return null;
   const response = await fetch(link, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
   return { link, target: response.headers.get('location') ?? `(answered ${response.status})` };
-}
-
-type Caught = { id: string; heraldMessageId: string | null };
-
-async function waitForCaught(inboxUrl: string, heraldMessageId: string, timeoutMs = 30_000): Promise<Caught> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const list = (await (await fetch(`${inboxUrl}/api/messages`)).json()) as Caught[];
-    const found = list.find((message) => message.heraldMessageId === heraldMessageId);
-    if (found) return found;
-    await sleep(250);
-  }
-  throw new Error(`message ${heraldMessageId} did not reach the mail catcher within ${timeoutMs / 1000} s`);
 }
 
 async function waitUntilSent(api: Api, id: string, timeoutMs = 60_000): Promise<number> {

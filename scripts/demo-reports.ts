@@ -10,7 +10,7 @@ import nodemailer from 'nodemailer';
 
 type Api = (method: string, path: string, body?: unknown) => Promise<unknown>;
 
-type Caught = { id: string; from: string; to: string[]; heraldMessageId: string | null };
+export type Caught = { id: string; from: string; to: string[]; heraldMessageId: string | null };
 
 export async function sendDemoReports({
   api,
@@ -88,7 +88,12 @@ export async function sendDemoReports({
   return { bounced, complained };
 }
 
-async function waitForCaught(inboxUrl: string, heraldMessageId: string, timeoutMs = 30_000): Promise<Caught> {
+/** The mail catcher's record of a message Herald sent, once it has arrived. */
+export async function waitForCaught(
+  inboxUrl: string,
+  heraldMessageId: string,
+  timeoutMs = 30_000,
+): Promise<Caught> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const list = JSON.parse(await fetchText(`${inboxUrl}/api/messages`)) as Caught[];
