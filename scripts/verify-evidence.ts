@@ -43,12 +43,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const key = await publicKey(values);
-  const db = createPrismaClient({
-    databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald',
-    maxConnections: 2,
-  });
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald';
+  const db = createPrismaClient({ databaseUrl, maxConnections: 2 });
   try {
     const report = await verifyEvidence(db, {
+      databaseUrl,
       from: period.data.from,
       to: period.data.to,
       publicKeys: new Map([[evidenceKeyId(key), key]]),

@@ -9,7 +9,13 @@ import { writeAnchor } from '../src/evidence/anchor.js';
 import { merkleRoot } from '../src/evidence/merkle.js';
 import { anchorStatement } from '../src/evidence/statement.js';
 import { verifyEvidence } from '../src/evidence/verify.js';
-import { connect, createCategory, createContact, type CategoryFixture } from './support/database.js';
+import {
+  connect,
+  createCategory,
+  createContact,
+  databaseUrl,
+  type CategoryFixture,
+} from './support/database.js';
 
 /**
  * Decision 023: every consent-log row is chained by the database trigger, the chain is what Node
@@ -29,7 +35,17 @@ beforeAll(async () => {
 });
 afterAll(() => db.$disconnect());
 
-const verifyAll = () => verifyEvidence(db, { from: EPOCH, to: new Date(Date.now() + 3_600_000), publicKeys });
+/**
+ * Verifies everything twice: on this thread in batches of 4,096, and on two threads in batches of 4
+ * (so anchors span batches and their trees are joined from subtrees). Both must say the same.
+ */
+async function verifyAll() {
+  const period = { databaseUrl, from: EPOCH, to: new Date(Date.now() + 3_600_000), publicKeys };
+  const inline = await verifyEvidence(db, { ...period, threads: 0 });
+  const threaded = await verifyEvidence(db, { ...period, threads: 2, batchRows: 4 });
+  expect({ ...threaded, seconds: 0 }).toEqual({ ...inline, seconds: 0 });
+  return inline;
+}
 
 interface RawRow {
   id: bigint;
@@ -188,6 +204,42 @@ describe('the consent log chain', () => {
     await behindTriggers((tx) => tx.$executeRawUnsafe(`INSERT INTO consent_log SELECT * FROM ${saved}`));
     await db.$executeRawUnsafe(`DROP TABLE ${saved}`);
     expect((await verifyAll()).ok).toBe(true);
+  });
+});
+
+describe('a period after earlier anchors', () => {
+  it("links a contact's first row in the period to its last row before it, and reports that row removed", async () => {
+    const contact = await createContact(db);
+    const early = [(await insertRow(db, contact.id))[0]!.id, (await insertRow(db, contact.id))[0]!.id];
+    const first = await writeAnchor(db, signer);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const from = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const late: bigint[] = [];
+    for (let index = 0; index < 5; index++) late.push((await insertRow(db, contact.id))[0]!.id);
+    await writeAnchor(db, signer);
+    const period = { databaseUrl, from, to: new Date(Date.now() + 3_600_000), publicKeys };
+    const verifyPeriod = async () => {
+      const inline = await verifyEvidence(db, { ...period, threads: 0 });
+      const threaded = await verifyEvidence(db, { ...period, threads: 2, batchRows: 2 });
+      expect({ ...threaded, seconds: 0 }).toEqual({ ...inline, seconds: 0 });
+      return inline;
+    };
+
+    const ok = await verifyPeriod();
+    expect(ok).toMatchObject({ ok: true, fromSeq: first!.toSeq.toString(), rows: 5, anchors: 1 });
+
+    const saved = `evidence_saved_${contact.id.replace(/-/g, '')}`;
+    await db.$executeRawUnsafe(`CREATE TABLE ${saved} AS SELECT * FROM consent_log WHERE id = ${early[1]!}`);
+    await behindTriggers((tx) => tx.$executeRaw`DELETE FROM consent_log WHERE id = ${early[1]!}`);
+    const broken = await verifyPeriod();
+    expect(broken.problems.map((problem) => [problem.kind, problem.rowId])).toEqual([
+      ['chain-gap', late[0]!.toString()],
+    ]);
+
+    await behindTriggers((tx) => tx.$executeRawUnsafe(`INSERT INTO consent_log SELECT * FROM ${saved}`));
+    await db.$executeRawUnsafe(`DROP TABLE ${saved}`);
+    expect((await verifyPeriod()).ok).toBe(true);
   });
 });
 

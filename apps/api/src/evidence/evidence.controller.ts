@@ -31,6 +31,7 @@ export class EvidenceController {
     const input = parseInput(VerifyEvidenceSchema, query, 'query');
     const key = this.env.HERALD_EVIDENCE_KEY.key;
     return verifyEvidence(this.db, {
+      databaseUrl: this.env.DATABASE_URL,
       from: input.from,
       to: input.to,
       publicKeys: new Map([[key.keyId, key.publicKey]]),

@@ -24,3 +24,78 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
   }
   return level[0]!;
 }
+
+/** SHA-256(0x01 || left || right): an inner node of the tree. */
+export function merkleNode(
+  left: Uint8Array,
+  right: Uint8Array,
+  sha256: (input: Uint8Array) => Uint8Array = (input) => hash('sha256', input, 'buffer'),
+): Buffer {
+  const bytes = Buffer.allocUnsafe(65);
+  bytes[0] = 1;
+  bytes.set(left, 1);
+  bytes.set(right, 33);
+  const digest = sha256(bytes);
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
+}
+
+/**
+ * The same root as merkleRoot, built from the tree's perfect subtrees in leaf order, so a verifier
+ * holds O(log n) hashes instead of n leaves: push the roots of consecutive aligned subtrees (a
+ * subtree of 2^k leaves starting at a multiple of 2^k, as the batches of a verification are), equal
+ * neighbours merge as they arrive, and the root folds what is left from the right (RFC 6962 §2.1's
+ * split at the largest power of two below n is that fold).
+ */
+export class MerkleAccumulator {
+  private readonly stack: { size: number; hash: Buffer }[] = [];
+  leaves = 0;
+
+  push(size: number, subtreeRoot: Buffer): void {
+    let node = { size, hash: subtreeRoot };
+    this.leaves += size;
+    for (let top = this.stack.at(-1); top && top.size === node.size; top = this.stack.at(-1)) {
+      this.stack.pop();
+      node = { size: top.size * 2, hash: merkleNode(top.hash, node.hash) };
+    }
+    this.stack.push(node);
+  }
+
+  root(): Buffer {
+    if (this.stack.length === 0) return hash('sha256', Buffer.alloc(0), 'buffer');
+    let root = this.stack.at(-1)!.hash;
+    for (let index = this.stack.length - 2; index >= 0; index -= 1) {
+      root = merkleNode(this.stack[index]!.hash, root);
+    }
+    return root;
+  }
+}
+
+/**
+ * Leaf hashes (32 bytes each, in order) as perfect subtrees: the largest power of two first, then
+ * the next, as the binary digits of their count. Aligned when the first leaf is at a multiple of the
+ * largest power of two a batch can hold.
+ */
+export function perfectSubtrees(
+  leafHashes: Buffer,
+  count: number,
+  sha256?: (input: Uint8Array) => Uint8Array,
+): { size: number; hash: Buffer }[] {
+  const subtrees: { size: number; hash: Buffer }[] = [];
+  let start = 0;
+  for (let size = 2 ** Math.floor(Math.log2(Math.max(count, 1))); size >= 1 && start < count; size /= 2) {
+    if (count - start < size) continue;
+    let level: Buffer[] = [];
+    for (let index = start; index < start + size; index += 1) {
+      level.push(leafHashes.subarray(index * 32, index * 32 + 32));
+    }
+    while (level.length > 1) {
+      const next: Buffer[] = [];
+      for (let index = 0; index < level.length; index += 2)
+        next.push(merkleNode(level[index]!, level[index + 1]!, sha256));
+      level = next;
+    }
+    subtrees.push({ size, hash: Buffer.from(level[0]!) });
+    start += size;
+  }
+  return subtrees;
+}

@@ -1,7 +1,27 @@
 import { type KeyObject, verify as verifySignature } from 'node:crypto';
-import { Prisma, type Db } from '@herald/db';
-import { personalHash, rowHash, ZERO_HASH } from './encoding.js';
-import { merkleRoot } from './merkle.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Db } from '@herald/db';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import {
+  type BatchResult,
+  checkBatch,
+  COLUMN,
+  COPY_COLUMNS,
+  COPY_SIGNATURE,
+  INCOMPLETE,
+  readInt8,
+  readTuple,
+  TRAILER,
+  TupleFields,
+  uuidText,
+} from './check-batch.js';
+import { ChainHeads } from './chain-heads.js';
+import { ZERO_HASH } from './encoding.js';
+import { MerkleAccumulator } from './merkle.js';
 import { anchorStatement } from './statement.js';
 
 export type EvidenceProblemKind =
@@ -52,25 +72,6 @@ export interface EvidenceReport {
   seconds: number;
 }
 
-interface Row {
-  id: bigint;
-  evidence_seq: bigint;
-  contact_id: string;
-  category_key: string | null;
-  action: string;
-  source: string;
-  occurred_us: bigint;
-  message_id: string | null;
-  campaign_id: string | null;
-  actor: string | null;
-  reason: string | null;
-  user_agent: string | null;
-  ip_hash: string | null;
-  prev_hash: Uint8Array;
-  personal_hash: Uint8Array;
-  row_hash: Uint8Array;
-}
-
 interface Anchor {
   id: bigint;
   from_seq: bigint;
@@ -84,10 +85,21 @@ interface Anchor {
   period_end: Date;
 }
 
-const PAGE = 20_000;
+export interface VerifyEvidenceOptions {
+  /** The database the rows are read from with COPY (the same one as `db`). */
+  databaseUrl: string;
+  from: Date;
+  to: Date;
+  publicKeys: ReadonlyMap<string, KeyObject>;
+  maxProblems?: number;
+  /** Checking threads beside the reading one: two by default (one on a single core; 0 checks on this thread). */
+  threads?: number;
+  /** Rows per batch handed to a thread: a power of two (4,096 by default). */
+  batchRows?: number;
+}
 
-/** A Buffer over the same bytes (no copy): the driver's bytea values are Uint8Arrays. */
-const view = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A problem's order inside one row, as the checks run. */
+const ROW_PROBLEM_ORDER = { 'personal-data-altered': 0, 'row-altered': 1, 'chain-gap': 2 } as const;
 
 /**
  * Re-computes, in Node and without trusting the database's hashing, the consent log's chains and
@@ -96,13 +108,18 @@ const view = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byte
  * Each row's personal_hash (while its personal fields are there), its row_hash, and its link to its
  * contact's previous row; each anchor's row count, Merkle root, signature (with `publicKeys`, by key
  * id) and link to the previous anchor. Rows written with the chain trigger off are reported too.
+ *
+ * The rows stream from PostgreSQL as binary COPY in evidence order. This thread cuts them into
+ * batches (aligned on the anchors' Merkle subtrees) and follows the chains, which only compares
+ * stored hashes, one per contact kept in a flat buffer; threads re-compute the hashes of the batches,
+ * the bulk of the work, while PostgreSQL sends the next ones (decision 023 has the figures).
  */
-export async function verifyEvidence(
-  db: Db,
-  options: { from: Date; to: Date; publicKeys: ReadonlyMap<string, KeyObject>; maxProblems?: number },
-): Promise<EvidenceReport> {
+export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Promise<EvidenceReport> {
   const started = performance.now();
   const maxProblems = options.maxProblems ?? 100;
+  const batchRows = options.batchRows ?? 4096;
+  if (!Number.isInteger(Math.log2(batchRows)))
+    throw new Error(`batchRows must be a power of two, not ${batchRows}`);
   const problems: EvidenceProblem[] = [];
   let problemCount = 0;
   const report = (problem: EvidenceProblem) => {
@@ -125,6 +142,7 @@ export async function verifyEvidence(
   if (!previousAnchor && lower > 0n) {
     report({ kind: 'anchor-chain', detail: `no anchor ends at evidence_seq ${lower}` });
   }
+  const anchorEnds = anchors.map((anchor) => Number(anchor.to_seq));
 
   const unchained = await db.$queryRaw<{ id: bigint; contact_id: string }[]>`
     SELECT id, contact_id::text FROM consent_log WHERE row_hash IS NULL OR evidence_seq IS NULL ORDER BY id LIMIT 100`;
@@ -137,9 +155,8 @@ export async function verifyEvidence(
     });
   }
 
-  const lastHash = new Map<string, Buffer>();
-  let anchorIndex = 0;
-  let leaves: Buffer[] = [];
+  let merkle = new MerkleAccumulator();
+  let anchorsClosed = 0;
   let rows = 0;
   let unanchoredRows = 0;
 
@@ -156,17 +173,17 @@ export async function verifyEvidence(
         detail: `anchor ${anchorId} (evidence_seq ${anchor.from_seq}–${anchor.to_seq}] does not follow the previous anchor${previousAnchor ? ` ${previousAnchor.id} (to ${previousAnchor.to_seq})` : ''}: an anchor is missing or was changed`,
       });
     }
-    if (leaves.length < anchor.row_count) {
+    if (merkle.leaves < anchor.row_count) {
       report({
         kind: 'anchor-rows-missing',
         anchorId,
-        detail: `anchor ${anchorId} covers ${anchor.row_count} rows of evidence_seq (${anchor.from_seq}, ${anchor.to_seq}], ${leaves.length} are there`,
+        detail: `anchor ${anchorId} covers ${anchor.row_count} rows of evidence_seq (${anchor.from_seq}, ${anchor.to_seq}], ${merkle.leaves} are there`,
       });
-    } else if (!merkleRoot(leaves).equals(Buffer.from(anchor.root))) {
+    } else if (!merkle.root().equals(Buffer.from(anchor.root))) {
       report({
         kind: 'anchor-root',
         anchorId,
-        detail: `the ${leaves.length} rows of evidence_seq (${anchor.from_seq}, ${anchor.to_seq}] do not give anchor ${anchorId}'s root (${anchor.row_count} rows anchored)`,
+        detail: `the ${merkle.leaves} rows of evidence_seq (${anchor.from_seq}, ${anchor.to_seq}] do not give anchor ${anchorId}'s root (${anchor.row_count} rows anchored)`,
       });
     }
     const key = options.publicKeys.get(anchor.key_id);
@@ -195,62 +212,204 @@ export async function verifyEvidence(
       }
     }
     previousAnchor = anchor;
-    leaves = [];
+    merkle = new MerkleAccumulator();
   };
 
-  // No "($n IS NULL OR …)": a prepared statement's generic plan would scan and sort the whole table
-  // for every page instead of walking the evidence_seq index.
-  const upperBound = upper === null ? Prisma.empty : Prisma.sql`AND evidence_seq <= ${upper}`;
-  const fetchPage = (after: bigint): Promise<Row[]> => {
-    const page = db.$queryRaw<Row[]>`
-      SELECT id, evidence_seq, contact_id::text, category_key, action::text, source::text,
-             (extract(epoch FROM occurred_at) * 1000000)::int8 AS occurred_us,
-             message_id::text, campaign_id::text, actor, reason, user_agent, ip_hash,
-             prev_hash, personal_hash, row_hash
-        FROM consent_log
-       WHERE evidence_seq > ${after} ${upperBound}
-       ORDER BY evidence_seq
-       LIMIT ${PAGE}`;
-    // Awaited below; this only keeps a page still loading when a check throws from being unhandled.
-    page.catch(() => undefined);
-    return page;
+  const heads = new ChainHeads();
+  const fields = new TupleFields();
+
+  /** Contacts first met in a batch: their previous row is the last one at or below `lower` (zero when none). */
+  const loadPredecessors = async (bytes: Buffer, count: number) => {
+    const unseen = new Set<string>();
+    for (let index = 0, position = 0; index < count; index += 1) {
+      position = readTuple(bytes, position, bytes.length, fields);
+      if (heads.find(bytes, fields.offsets[COLUMN.contactId]!) < 0) {
+        unseen.add(uuidText(bytes, fields.offsets[COLUMN.contactId]!));
+      }
+    }
+    if (unseen.size === 0) return;
+    const ids = [...unseen];
+    const predecessors = await db.$queryRaw<{ contact_id: string; row_hash: Uint8Array | null }[]>`
+      SELECT c.contact_id::text,
+             (SELECT p.row_hash FROM consent_log p
+               WHERE p.contact_id = c.contact_id AND p.evidence_seq <= ${lower}
+               ORDER BY p.evidence_seq DESC LIMIT 1) AS row_hash
+        FROM unnest(${ids}::uuid[]) AS c(contact_id)`;
+    for (const predecessor of predecessors) {
+      const slot = heads.slot(Buffer.from(predecessor.contact_id.replace(/-/g, ''), 'hex'), 0);
+      if (predecessor.row_hash) heads.set(slot, predecessor.row_hash, 0);
+    }
   };
-  // The next page loads while this one is checked.
-  let pending: Promise<Row[]> | null = fetchPage(lower);
-  while (pending) {
-    const page: Row[] = await pending;
-    pending = page.length === PAGE ? fetchPage(page[page.length - 1]!.evidence_seq) : null;
-    if (page.length === 0) break;
-    // Contacts first met here: their previous row is the last one at or below `lower`.
-    const unseen = [...new Set(page.map((row) => row.contact_id).filter((id) => !lastHash.has(id)))];
-    if (unseen.length > 0) {
-      const predecessors = await db.$queryRaw<{ contact_id: string; row_hash: Uint8Array | null }[]>`
-        SELECT c.contact_id::text,
-               (SELECT p.row_hash FROM consent_log p
-                 WHERE p.contact_id = c.contact_id AND p.evidence_seq <= ${lower}
-                 ORDER BY p.evidence_seq DESC LIMIT 1) AS row_hash
-          FROM unnest(${unseen}::uuid[]) AS c(contact_id)`;
-      for (const predecessor of predecessors) {
-        lastHash.set(
-          predecessor.contact_id,
-          predecessor.row_hash ? Buffer.from(predecessor.row_hash) : ZERO_HASH,
-        );
+
+  /** Each row's prev_hash against its contact's last row_hash; answers the broken links. */
+  const followChains = (bytes: Buffer, count: number) => {
+    const gaps: { index: number; problem: EvidenceProblem }[] = [];
+    const { offsets, lengths } = fields;
+    for (let index = 0, position = 0; index < count; index += 1) {
+      position = readTuple(bytes, position, bytes.length, fields);
+      if (lengths[COLUMN.rowHash] !== 32) continue;
+      const slot = heads.slot(bytes, offsets[COLUMN.contactId]!);
+      if (lengths[COLUMN.prevHash] !== 32 || !heads.matches(slot, bytes, offsets[COLUMN.prevHash]!)) {
+        const rowId = String(readInt8(bytes, offsets[COLUMN.id]!));
+        const contactId = uuidText(bytes, offsets[COLUMN.contactId]!);
+        gaps.push({
+          index,
+          problem: {
+            kind: 'chain-gap',
+            rowId,
+            contactId,
+            evidenceSeq: String(readInt8(bytes, offsets[COLUMN.evidenceSeq]!)),
+            detail: `row ${rowId}: its prev_hash is not the row_hash of contact ${contactId}'s previous row (rows removed before it)`,
+          },
+        });
       }
+      heads.set(slot, bytes, offsets[COLUMN.rowHash]!);
     }
-    for (const row of page) {
-      while (anchorIndex < anchors.length && row.evidence_seq > anchors[anchorIndex]!.to_seq) {
-        closeAnchor(anchors[anchorIndex]!);
-        anchorIndex += 1;
-      }
-      checkRow(row, lastHash, report);
-      rows += 1;
-      if (anchorIndex < anchors.length) leaves.push(view(row.row_hash));
-      else unanchoredRows += 1;
-    }
+    return gaps;
+  };
+
+  interface Flushed {
+    anchorIndex: number;
+    rows: number;
+    gaps: { index: number; problem: EvidenceProblem }[];
+    result: Promise<BatchResult>;
   }
-  while (anchorIndex < anchors.length) {
-    closeAnchor(anchors[anchorIndex]!);
-    anchorIndex += 1;
+  const pool = new CheckPool(options.threads ?? Math.min(2, availableParallelism()));
+  const inFlight: Flushed[] = [];
+  const maxInFlight = Math.max(2, pool.size * 4);
+
+  /** Takes the oldest batch's results, in evidence order: anchors it passed, then its rows' problems. */
+  const settle = async (flushed: Flushed) => {
+    const result = await flushed.result;
+    while (anchorsClosed < Math.min(flushed.anchorIndex, anchors.length)) {
+      closeAnchor(anchors[anchorsClosed]!);
+      anchorsClosed += 1;
+    }
+    const rowProblems = [
+      ...result.problems.map(({ index, kind, rowId, contactId, evidenceSeq }) => ({
+        index,
+        problem: {
+          kind,
+          rowId,
+          contactId,
+          evidenceSeq,
+          detail:
+            kind === 'row-altered'
+              ? `row ${rowId}: its fields do not give its row_hash (the row was changed)`
+              : `row ${rowId}: user_agent or ip_hash do not give its personal_hash`,
+        } satisfies EvidenceProblem,
+      })),
+      ...flushed.gaps,
+    ].sort(
+      (a, b) =>
+        a.index - b.index ||
+        ROW_PROBLEM_ORDER[a.problem.kind as keyof typeof ROW_PROBLEM_ORDER] -
+          ROW_PROBLEM_ORDER[b.problem.kind as keyof typeof ROW_PROBLEM_ORDER],
+    );
+    for (const { problem } of rowProblems) report(problem);
+    for (const subtree of result.subtrees) {
+      merkle.push(
+        subtree.size,
+        Buffer.from(subtree.hash.buffer, subtree.hash.byteOffset, subtree.hash.byteLength),
+      );
+    }
+    rows += flushed.rows;
+    if (flushed.anchorIndex >= anchors.length) unanchoredRows += flushed.rows;
+  };
+
+  // The batch being gathered: byte ranges of the COPY stream's chunks, all in one anchor.
+  let parts: [Buffer, number, number][] = [];
+  let partBytes = 0;
+  let batchCount = 0;
+  let batchAnchor = 0;
+  const flush = async () => {
+    if (batchCount === 0) return;
+    // A buffer of its own (never a slice of the shared pool): it is handed to a thread.
+    const bytes = Buffer.from(new ArrayBuffer(partBytes));
+    let at = 0;
+    for (const [chunk, start, end] of parts) at += chunk.copy(bytes, at, start, end);
+    if (lower > 0n) await loadPredecessors(bytes, batchCount);
+    const gaps = followChains(bytes, batchCount);
+    inFlight.push({
+      anchorIndex: batchAnchor,
+      rows: batchCount,
+      gaps,
+      result: pool.check(bytes, batchCount, batchAnchor < anchors.length),
+    });
+    parts = [];
+    partBytes = 0;
+    batchCount = 0;
+    while (inFlight.length > maxInFlight) await settle(inFlight.shift()!);
+  };
+
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    const stream = client.query(
+      copyTo(
+        `COPY (SELECT ${COPY_COLUMNS} FROM consent_log
+                WHERE evidence_seq > ${lower}${upper === null ? '' : ` AND evidence_seq <= ${upper}`}
+                ORDER BY evidence_seq) TO STDOUT (FORMAT binary)`,
+      ),
+    );
+    let carry: Buffer | null = null;
+    let headerRead = false;
+    let anchorIndex = 0;
+    let inAnchor = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const bytes: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      let position = 0;
+      if (!headerRead) {
+        if (bytes.length < 19) {
+          carry = bytes;
+          continue;
+        }
+        if (!bytes.subarray(0, 11).equals(COPY_SIGNATURE)) throw new Error('not a binary COPY stream');
+        position = 19 + bytes.readInt32BE(15);
+        headerRead = true;
+      }
+      for (;;) {
+        const next = readTuple(bytes, position, bytes.length, fields);
+        if (next === INCOMPLETE) break;
+        if (next === TRAILER) {
+          position = bytes.length;
+          break;
+        }
+        const seq = readInt8(bytes, fields.offsets[COLUMN.evidenceSeq]!);
+        let passed = false;
+        while (anchorIndex < anchors.length && seq > anchorEnds[anchorIndex]!) {
+          anchorIndex += 1;
+          passed = true;
+        }
+        // A batch stays in one anchor and starts at a multiple of batchRows of it: its leaves are
+        // whole subtrees of the anchor's tree.
+        if (passed || inAnchor === batchRows) {
+          await flush();
+          if (passed) inAnchor = 0;
+          inAnchor %= batchRows;
+        }
+        batchAnchor = anchorIndex;
+        const last = parts.at(-1);
+        if (last && last[0] === bytes && last[2] === position) last[2] = next;
+        else parts.push([bytes, position, next]);
+        partBytes += next - position;
+        batchCount += 1;
+        inAnchor += 1;
+        position = next;
+      }
+      carry = position < bytes.length ? bytes.subarray(position) : null;
+    }
+    await flush();
+    while (inFlight.length > 0) await settle(inFlight.shift()!);
+  } finally {
+    // Settle what is still in flight (a failed read), so no thread's answer is left unhandled.
+    await Promise.allSettled(inFlight.map((flushed) => flushed.result));
+    await pool.close();
+    await client.end();
+  }
+  while (anchorsClosed < anchors.length) {
+    closeAnchor(anchors[anchorsClosed]!);
+    anchorsClosed += 1;
   }
 
   const gaps = problems.filter(
@@ -273,54 +432,74 @@ export async function verifyEvidence(
   };
 }
 
-function checkRow(row: Row, lastHash: Map<string, Buffer>, report: (problem: EvidenceProblem) => void): void {
-  const where = () => ({
-    rowId: row.id.toString(),
-    contactId: row.contact_id,
-    evidenceSeq: row.evidence_seq.toString(),
-  });
-  const storedPersonal = view(row.personal_hash);
-  const storedRowHash = view(row.row_hash);
-  const prevHash = view(row.prev_hash);
-  // Erasure clears both personal fields and keeps their hash; while either is there it must match.
-  if (
-    (row.user_agent !== null || row.ip_hash !== null) &&
-    !personalHash(row.user_agent, row.ip_hash).equals(storedPersonal)
-  ) {
-    report({
-      kind: 'personal-data-altered',
-      ...where(),
-      detail: `row ${row.id}: user_agent or ip_hash do not give its personal_hash`,
+/** The compiled thread script beside this module, or its source where the package runs from TypeScript (tests). */
+const COMPILED_THREAD = new URL('./verify-thread.js', import.meta.url);
+const SOURCE_THREAD = new URL('./verify-thread.ts', import.meta.url);
+
+/**
+ * Threads checking batches (checkBatch), each batch answered in the order sent. The first batch is
+ * checked on the calling thread: a short period (an API call over a day) never starts a thread.
+ */
+class CheckPool {
+  private readonly threads: Worker[] = [];
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: BatchResult) => void; reject: (error: Error) => void }
+  >();
+  private nextId = 0;
+  private calls = 0;
+
+  constructor(readonly size: number) {}
+
+  check(bytes: Buffer, rows: number, withLeaves: boolean): Promise<BatchResult> {
+    this.calls += 1;
+    if (this.size === 0 || this.calls === 1) {
+      try {
+        return Promise.resolve(checkBatch(bytes, rows, withLeaves));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    if (this.threads.length === 0) {
+      for (let index = 0; index < this.size; index += 1) this.threads.push(this.start());
+    }
+    const id = this.nextId++;
+    const thread = this.threads[id % this.threads.length]!;
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      thread.postMessage({ id, bytes, rows, withLeaves }, [bytes.buffer as ArrayBuffer]);
     });
   }
-  const recomputed = rowHash(prevHash, {
-    evidenceSeq: row.evidence_seq,
-    id: row.id,
-    contactId: row.contact_id,
-    categoryKey: row.category_key,
-    action: row.action,
-    source: row.source,
-    occurredAtMicros: row.occurred_us,
-    messageId: row.message_id,
-    campaignId: row.campaign_id,
-    actor: row.actor,
-    reason: row.reason,
-    personalHash: storedPersonal,
-  });
-  if (!recomputed.equals(storedRowHash)) {
-    report({
-      kind: 'row-altered',
-      ...where(),
-      detail: `row ${row.id}: its fields do not give its row_hash (the row was changed)`,
+
+  private start(): Worker {
+    const thread = existsSync(fileURLToPath(COMPILED_THREAD))
+      ? new Worker(COMPILED_THREAD)
+      : // From TypeScript sources: tsx's loader, registered in the thread before the script loads.
+        new Worker(
+          `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(SOURCE_THREAD.href)}); })`,
+          { eval: true },
+        );
+    thread.on('message', ({ id, result, error }: { id: number; result?: BatchResult; error?: string }) => {
+      const waiting = this.pending.get(id);
+      this.pending.delete(id);
+      if (error !== undefined) waiting?.reject(new Error(`evidence check thread: ${error}`));
+      else waiting?.resolve(result!);
     });
+    const fail = (error: Error) => {
+      for (const [id, waiting] of this.pending) {
+        if (id % this.threads.length === this.threads.indexOf(thread)) {
+          this.pending.delete(id);
+          waiting.reject(error);
+        }
+      }
+    };
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`evidence check thread exited with code ${code}`)));
+    return thread;
   }
-  const expected = lastHash.get(row.contact_id) ?? ZERO_HASH;
-  if (!expected.equals(prevHash)) {
-    report({
-      kind: 'chain-gap',
-      ...where(),
-      detail: `row ${row.id}: its prev_hash is not the row_hash of contact ${row.contact_id}'s previous row (rows removed before it)`,
-    });
+
+  async close(): Promise<void> {
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((thread) => thread.terminate()));
   }
-  lastHash.set(row.contact_id, storedRowHash);
 }
