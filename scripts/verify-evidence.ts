@@ -46,8 +46,16 @@ async function main(): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald';
   const db = createPrismaClient({ databaseUrl, maxConnections: 2 });
   try {
+    const started = Date.now();
+    let shown = started;
     const report = await verifyEvidence(db, {
       databaseUrl,
+      // Every 2 s on standard error, so a long run shows it is moving and standard output stays the report.
+      onProgress: (rows) => {
+        if (Date.now() - shown < 2000) return;
+        shown = Date.now();
+        console.error(`… ${rows} rows checked (${((shown - started) / 1000).toFixed(0)} s)`);
+      },
       from: period.data.from,
       to: period.data.to,
       publicKeys: new Map([[evidenceKeyId(key), key]]),

@@ -42,8 +42,18 @@ afterAll(() => db.$disconnect());
 async function verifyAll() {
   const period = { databaseUrl, from: EPOCH, to: new Date(Date.now() + 3_600_000), publicKeys };
   const inline = await verifyEvidence(db, { ...period, threads: 0 });
-  const threaded = await verifyEvidence(db, { ...period, threads: 2, batchRows: 4 });
+  const progress: number[] = [];
+  const threaded = await verifyEvidence(db, {
+    ...period,
+    threads: 2,
+    batchRows: 4,
+    onProgress: (rows) => progress.push(rows),
+  });
   expect({ ...threaded, seconds: 0 }).toEqual({ ...inline, seconds: 0 });
+  // Told after every batch of 4 (or fewer, where an anchor ends), up to every row.
+  expect(progress.at(-1)).toBe(inline.rows);
+  expect(progress.length).toBeGreaterThanOrEqual(Math.ceil(inline.rows / 4));
+  expect(progress.every((rows, index) => index === 0 || rows > progress[index - 1]!)).toBe(true);
   return inline;
 }
 

@@ -96,6 +96,8 @@ export interface VerifyEvidenceOptions {
   threads?: number;
   /** Rows per batch handed to a thread: a power of two (4,096 by default). */
   batchRows?: number;
+  /** Told the rows checked so far after each batch (a long verification shows its progress). */
+  onProgress?: (rowsChecked: number) => void;
 }
 
 /** A problem's order inside one row, as the checks run. */
@@ -315,6 +317,7 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
     }
     rows += flushed.rows;
     if (flushed.anchorIndex >= anchors.length) unanchoredRows += flushed.rows;
+    options.onProgress?.(rows);
   };
 
   // The batch being gathered: byte ranges of the COPY stream's chunks, all in one anchor.
