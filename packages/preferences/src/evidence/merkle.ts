@@ -26,17 +26,12 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
 }
 
 /** SHA-256(0x01 || left || right): an inner node of the tree. */
-export function merkleNode(
-  left: Uint8Array,
-  right: Uint8Array,
-  sha256: (input: Uint8Array) => Uint8Array = (input) => hash('sha256', input, 'buffer'),
-): Buffer {
+export function merkleNode(left: Uint8Array, right: Uint8Array): Buffer {
   const bytes = Buffer.allocUnsafe(65);
   bytes[0] = 1;
   bytes.set(left, 1);
   bytes.set(right, 33);
-  const digest = sha256(bytes);
-  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
+  return hash('sha256', bytes, 'buffer');
 }
 
 /**
@@ -73,28 +68,28 @@ export class MerkleAccumulator {
 /**
  * Leaf hashes (32 bytes each, in order) as perfect subtrees: the largest power of two first, then
  * the next, as the binary digits of their count. Aligned when the first leaf is at a multiple of the
- * largest power of two a batch can hold.
+ * largest power of two a batch can hold. `leafHashes` is used as the work space: it is overwritten.
  */
 export function perfectSubtrees(
   leafHashes: Buffer,
   count: number,
-  sha256?: (input: Uint8Array) => Uint8Array,
+  sha256: (input: Uint8Array) => Uint8Array = (input) => hash('sha256', input, 'buffer'),
 ): { size: number; hash: Buffer }[] {
   const subtrees: { size: number; hash: Buffer }[] = [];
+  // Each level is written over the one below it, in place: no object per node.
+  const input = Buffer.allocUnsafe(65);
+  input[0] = 1;
   let start = 0;
   for (let size = 2 ** Math.floor(Math.log2(Math.max(count, 1))); size >= 1 && start < count; size /= 2) {
     if (count - start < size) continue;
-    let level: Buffer[] = [];
-    for (let index = start; index < start + size; index += 1) {
-      level.push(leafHashes.subarray(index * 32, index * 32 + 32));
+    for (let width = size; width > 1; width /= 2) {
+      for (let index = 0; index < width; index += 2) {
+        const left = (start + index) * 32;
+        leafHashes.copy(input, 1, left, left + 64);
+        leafHashes.set(sha256(input), (start + index / 2) * 32);
+      }
     }
-    while (level.length > 1) {
-      const next: Buffer[] = [];
-      for (let index = 0; index < level.length; index += 2)
-        next.push(merkleNode(level[index]!, level[index + 1]!, sha256));
-      level = next;
-    }
-    subtrees.push({ size, hash: Buffer.from(level[0]!) });
+    subtrees.push({ size, hash: Buffer.from(leafHashes.subarray(start * 32, start * 32 + 32)) });
     start += size;
   }
   return subtrees;

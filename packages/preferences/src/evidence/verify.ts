@@ -100,6 +100,12 @@ export interface VerifyEvidenceOptions {
   onProgress?: (rowsChecked: number) => void;
 }
 
+/** A broken link, at its row's place in its batch. */
+interface BatchGap {
+  index: number;
+  problem: EvidenceProblem;
+}
+
 /** A problem's order inside one row, as the checks run. */
 const ROW_PROBLEM_ORDER = { 'personal-data-altered': 0, 'row-altered': 1, 'chain-gap': 2 } as const;
 
@@ -218,15 +224,17 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
   };
 
   const heads = new ChainHeads();
+  // The stream's tuple as it arrives, and a batch's tuples when walked again at its end.
   const fields = new TupleFields();
+  const batchFields = new TupleFields();
 
   /** Contacts first met in a batch: their previous row is the last one at or below `lower` (zero when none). */
   const loadPredecessors = async (bytes: Buffer, count: number) => {
     const unseen = new Set<string>();
     for (let index = 0, position = 0; index < count; index += 1) {
-      position = readTuple(bytes, position, bytes.length, fields);
-      if (heads.find(bytes, fields.offsets[COLUMN.contactId]!) < 0) {
-        unseen.add(uuidText(bytes, fields.offsets[COLUMN.contactId]!));
+      position = readTuple(bytes, position, bytes.length, batchFields);
+      if (heads.find(bytes, batchFields.offsets[COLUMN.contactId]!) < 0) {
+        unseen.add(uuidText(bytes, batchFields.offsets[COLUMN.contactId]!));
       }
     }
     if (unseen.size === 0) return;
@@ -243,37 +251,47 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
     }
   };
 
-  /** Each row's prev_hash against its contact's last row_hash; answers the broken links. */
+  /**
+   * The tuple `fields` was just read from: its prev_hash against its contact's last row_hash, then
+   * its row_hash as the contact's last. A broken link goes to `gaps` as the batch's row `index`.
+   */
+  const linkRow = (bytes: Buffer, { offsets, lengths }: TupleFields, index: number, gaps: BatchGap[]) => {
+    if (lengths[COLUMN.rowHash] !== 32) return;
+    const slot = heads.slot(bytes, offsets[COLUMN.contactId]!);
+    if (lengths[COLUMN.prevHash] !== 32 || !heads.matches(slot, bytes, offsets[COLUMN.prevHash]!)) {
+      const rowId = String(readInt8(bytes, offsets[COLUMN.id]!));
+      const contactId = uuidText(bytes, offsets[COLUMN.contactId]!);
+      gaps.push({
+        index,
+        problem: {
+          kind: 'chain-gap',
+          rowId,
+          contactId,
+          evidenceSeq: String(readInt8(bytes, offsets[COLUMN.evidenceSeq]!)),
+          detail: `row ${rowId}: its prev_hash is not the row_hash of contact ${contactId}'s previous row (rows removed before it)`,
+        },
+      });
+    }
+    heads.set(slot, bytes, offsets[COLUMN.rowHash]!);
+  };
+  /** A whole batch's links, once its contacts' rows before the period are loaded. */
   const followChains = (bytes: Buffer, count: number) => {
-    const gaps: { index: number; problem: EvidenceProblem }[] = [];
-    const { offsets, lengths } = fields;
+    const gaps: BatchGap[] = [];
     for (let index = 0, position = 0; index < count; index += 1) {
-      position = readTuple(bytes, position, bytes.length, fields);
-      if (lengths[COLUMN.rowHash] !== 32) continue;
-      const slot = heads.slot(bytes, offsets[COLUMN.contactId]!);
-      if (lengths[COLUMN.prevHash] !== 32 || !heads.matches(slot, bytes, offsets[COLUMN.prevHash]!)) {
-        const rowId = String(readInt8(bytes, offsets[COLUMN.id]!));
-        const contactId = uuidText(bytes, offsets[COLUMN.contactId]!);
-        gaps.push({
-          index,
-          problem: {
-            kind: 'chain-gap',
-            rowId,
-            contactId,
-            evidenceSeq: String(readInt8(bytes, offsets[COLUMN.evidenceSeq]!)),
-            detail: `row ${rowId}: its prev_hash is not the row_hash of contact ${contactId}'s previous row (rows removed before it)`,
-          },
-        });
-      }
-      heads.set(slot, bytes, offsets[COLUMN.rowHash]!);
+      position = readTuple(bytes, position, bytes.length, batchFields);
+      linkRow(bytes, batchFields, index, gaps);
     }
     return gaps;
   };
+  // From the start of the log every chain starts in the period, so links are followed as rows
+  // arrive; otherwise at each batch, after loading its new contacts' last rows before the period.
+  const linkOnArrival = lower === 0n;
+  let arrivalGaps: BatchGap[] = [];
 
   interface Flushed {
     anchorIndex: number;
     rows: number;
-    gaps: { index: number; problem: EvidenceProblem }[];
+    gaps: BatchGap[];
     result: Promise<BatchResult>;
   }
   const pool = new CheckPool(options.threads ?? Math.min(2, availableParallelism()));
@@ -331,8 +349,12 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
     const bytes = Buffer.from(new ArrayBuffer(partBytes));
     let at = 0;
     for (const [chunk, start, end] of parts) at += chunk.copy(bytes, at, start, end);
-    if (lower > 0n) await loadPredecessors(bytes, batchCount);
-    const gaps = followChains(bytes, batchCount);
+    let gaps = arrivalGaps;
+    arrivalGaps = [];
+    if (!linkOnArrival) {
+      await loadPredecessors(bytes, batchCount);
+      gaps = followChains(bytes, batchCount);
+    }
     inFlight.push({
       anchorIndex: batchAnchor,
       rows: batchCount,
@@ -392,6 +414,7 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
           inAnchor %= batchRows;
         }
         batchAnchor = anchorIndex;
+        if (linkOnArrival) linkRow(bytes, fields, batchCount, arrivalGaps);
         const last = parts.at(-1);
         if (last && last[0] === bytes && last[2] === position) last[2] = next;
         else parts.push([bytes, position, next]);
