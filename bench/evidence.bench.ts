@@ -126,7 +126,8 @@ try {
   log(`${anchorCount} anchors over ${anchoredRows} rows in ${round(anchorSeconds, 1)} s; verifying …`);
   const cpuBefore = postgresCpuMs();
   // This process's memory while it verifies (the anchoring before held a million leaves at a time).
-  let peakRssMb = 0;
+  const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
+  let peakRssMb = rssBeforeMb;
   const sampler = setInterval(
     () => (peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20)),
     100,
@@ -167,6 +168,7 @@ try {
       seconds: round(report.seconds, 2),
       rowsPerSecond,
       postgresCpuSeconds: round((postgresCpuMs() - cpuBefore) / 1000, 2),
+      rssBeforeMb: round(rssBeforeMb),
       peakRssMb: round(peakRssMb),
       secondsFor10MillionRows: projected,
       target: `${TARGET.rows} rows in ≤ ${TARGET.seconds} s`,
