@@ -51,6 +51,12 @@ if (cluster.isPrimary && webEnv.WEB_WORKERS > 1) {
 function serve() {
   const app = express();
   app.disable('x-powered-by');
+  // When the request arrived: a consent change records it, and the conformance report measures
+  // from it to the change's effect.
+  app.use((_req, res, next) => {
+    res.locals.receivedAt = new Date();
+    next();
+  });
   app.set('trust proxy', trustProxy);
   if (webEnv.LOG_FORMAT === 'json') app.use(logRequests);
   app.use(securityHeaders({ https: isHttps }));
@@ -65,7 +71,11 @@ function serve() {
     '*',
     createRequestHandler({
       build,
-      getLoadContext: (req, res) => ({ clientIp: req.ip, cspNonce: res.locals.cspNonce }),
+      getLoadContext: (req, res) => ({
+        clientIp: req.ip,
+        cspNonce: res.locals.cspNonce,
+        receivedAt: res.locals.receivedAt,
+      }),
     }),
   );
   // A refused body's action fails after its 413 is out; there is nothing left to answer.

@@ -102,13 +102,32 @@ describe('the conformance report', () => {
     const body = await report();
     // A change made with a reason through the API is support recording what someone asked for.
     const support = body.optOuts.byChannel.find((row: { channel: string }) => row.channel === 'support');
-    expect(support).toEqual({
+    // Measured from the request's arrival at the API to the opt-out's consent-log row.
+    expect(support).toMatchObject({
       channel: 'support',
       optOuts: 1,
-      effect: { kind: 'same-transaction' },
+      effect: { kind: 'measured', matched: 1 },
       messagesAfter: 0,
     });
+    expect(support.effect.medianMs).toBeGreaterThanOrEqual(0);
+    expect(support.effect.maxMs).toBeLessThan(10_000);
+    const [logged] = await h.db.$queryRaw<{ requested_at: Date | null; occurred_at: Date }[]>`
+      SELECT requested_at, occurred_at FROM consent_log
+       WHERE contact_id = ${kept}::uuid AND action = 'unsubscribe'`;
+    expect(logged!.requested_at).not.toBeNull();
+    expect(logged!.requested_at!.getTime()).toBeLessThanOrEqual(logged!.occurred_at.getTime() + 5);
     expect(body.optOuts).toMatchObject({ total: 1, messagesAfter: 0, breaches: [] });
+  });
+
+  it('says "same transaction" for a channel none of whose opt-outs recorded when its request arrived', async () => {
+    const reader = await addSubscriber(h, uniqueEmail('unmeasured'));
+    // As rows written before requested_at existed: an opt-out through the API with no arrival time.
+    await h.db.$executeRaw`
+      INSERT INTO consent_log (contact_id, category_key, action, source)
+      VALUES (${reader}::uuid, 'newsletter', 'unsubscribe', 'api')`;
+    const body = await report();
+    const api = body.optOuts.byChannel.find((row: { channel: string }) => row.channel === 'api');
+    expect(api).toMatchObject({ optOuts: 1, effect: { kind: 'same-transaction' } });
   });
 
   it('names an opt-out a promotional message started after, with that message', async () => {

@@ -54,6 +54,7 @@ describe('mailto unsubscribe (List-Unsubscribe: <mailto:unsubscribe+{token}@MAIL
     const [local, domain] = mailto.split('@') as [string, string];
     expect(local.length).toBeLessThanOrEqual(64);
 
+    const mailedAt = Date.now();
     const result = await mailTo(`${local.toUpperCase()}@${domain}`);
     expect(result.accepted).toHaveLength(1);
 
@@ -70,6 +71,12 @@ describe('mailto unsubscribe (List-Unsubscribe: <mailto:unsubscribe+{token}@MAIL
         messageId: sent.body.id,
       }),
     ]);
+
+    // The mail is the request: its arrival (DATA) is recorded, for the conformance report's time to effect.
+    const [row] = await h.db.$queryRaw<{ requested_at: Date | null; occurred_at: Date }[]>`
+      SELECT requested_at, occurred_at FROM consent_log WHERE contact_id = ${contactId}::uuid`;
+    expect(row!.requested_at!.getTime()).toBeGreaterThanOrEqual(mailedAt - 5);
+    expect(row!.requested_at!.getTime()).toBeLessThanOrEqual(row!.occurred_at.getTime() + 5);
 
     await mailTo(mailto);
     expect((await h.request('GET', `/v1/contacts/${contactId}/consent-log`)).body.entries).toHaveLength(1);

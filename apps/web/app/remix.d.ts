@@ -7,6 +7,8 @@ declare module '@remix-run/node' {
     clientIp?: string;
     /** This response's Content-Security-Policy nonce, for Remix's inline scripts (see entry.server.tsx). */
     cspNonce?: string;
+    /** When Express received the request (a consent change records it as requested_at). */
+    receivedAt?: Date;
   }
   interface Future {
     v3_singleFetch: true;

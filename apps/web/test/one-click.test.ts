@@ -36,6 +36,7 @@ describe('POST /u/:token', () => {
   it('unsubscribes with an application/x-www-form-urlencoded body and logs source one-click with the message id', async () => {
     const contact = await createContact(db);
     const messageId = randomUUID();
+    const sentAt = Date.now();
     const response = await oneClick(tokenFor(web, contact.id, undefined, messageId));
 
     expect(response.status).toBe(200);
@@ -57,6 +58,10 @@ describe('POST /u/:token', () => {
       userAgent: 'MailProvider-OneClick/1.0',
     });
     expect(log[0]?.ipHash).toMatch(/^[0-9a-f]{64}$/);
+    // When the request reached the server: the conformance report measures from it to the row.
+    const requestedAt = log[0]!.requestedAt!.getTime();
+    expect(requestedAt).toBeGreaterThanOrEqual(sentAt - 5);
+    expect(requestedAt).toBeLessThanOrEqual(log[0]!.occurredAt.getTime() + 5);
   });
 
   it('unsubscribes with a multipart/form-data body', async () => {

@@ -48,9 +48,12 @@ export interface ConformanceReport {
       channel: OptOutChannel;
       optOuts: number;
       /**
-       * How long from the request to its effect. `same-transaction`: the request itself writes the
-       * opt-out and its consent-log row together, so it is in force when the request is answered.
-       * `measured`: from the report's arrival to the suppression (complaints), over those matched.
+       * How long from the request to its effect. `measured`: from the report's arrival to the
+       * suppression (complaints), or from the request's arrival (the HTTP request, the unsubscribe
+       * mail's DATA) to the opt-out's consent-log row, written in that request's own transaction;
+       * over the opt-outs `matched` (those whose arrival was recorded). `same-transaction`: none of
+       * the channel's opt-outs recorded its arrival (written before requested_at existed, or by a
+       * writer that does not know it); the request itself wrote the opt-out and its row together.
        */
       effect:
         | { kind: 'same-transaction' }

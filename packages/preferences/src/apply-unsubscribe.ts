@@ -16,7 +16,13 @@ const ApplyUnsubscribeOptionsSchema = z.object({
   campaignId: z.guid().optional(),
   userAgent: UserAgentSchema.optional(),
   ipHash: z.string().optional(),
+  /** When the request arrived (conformance: time from request to effect). */
+  requestedAt: z.date().optional(),
 });
+
+/** A time as the log's timestamp columns hold it: UTC, without a zone, to the millisecond. */
+const utcTimestamp = (date: Date | undefined) =>
+  date ? date.toISOString().slice(0, 23).replace('T', ' ') : null;
 
 type ApplyUnsubscribeOptions = z.input<typeof ApplyUnsubscribeOptionsSchema>;
 type ApplyUnsubscribeInput = z.infer<typeof ApplyUnsubscribeOptionsSchema>;
@@ -81,11 +87,11 @@ function unsubscribeCategory(db: DbClient | Tx, input: ApplyUnsubscribeInput, ca
         WHERE preferences.subscribed
       RETURNING category_key, xmax = 0 AS inserted
     ), logged AS (
-      INSERT INTO consent_log (contact_id, category_key, action, source, occurred_at, message_id, campaign_id, user_agent, ip_hash)
+      INSERT INTO consent_log (contact_id, category_key, action, source, occurred_at, message_id, campaign_id, user_agent, ip_hash, requested_at)
       SELECT ${input.contactId}::uuid, written.category_key, 'unsubscribe', ${input.source}::"ConsentSource",
              now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid,
              COALESCE(${input.campaignId ?? null}::uuid, (SELECT m.campaign_id FROM messages m WHERE m.id = ${input.messageId ?? null}::uuid)),
-             ${input.userAgent ?? null}, ${input.ipHash ?? null}
+             ${input.userAgent ?? null}, ${input.ipHash ?? null}, ${utcTimestamp(input.requestedAt)}::timestamp
       FROM written JOIN category ON category.key = written.category_key CROSS JOIN contact
       WHERE NOT written.inserted
          OR (category.default_subscribed AND (category.class <> 'promotional' OR contact.promotional_defaults))
@@ -105,11 +111,11 @@ function unsubscribeAllPromotional(db: DbClient | Tx, input: ApplyUnsubscribeInp
       WHERE id = ${input.contactId}::uuid AND erased_at IS NULL AND NOT promotional_opt_out
       RETURNING id
     ), logged AS (
-      INSERT INTO consent_log (contact_id, category_key, action, source, occurred_at, message_id, campaign_id, user_agent, ip_hash)
+      INSERT INTO consent_log (contact_id, category_key, action, source, occurred_at, message_id, campaign_id, user_agent, ip_hash, requested_at)
       SELECT changed.id, NULL, 'unsubscribe', ${input.source}::"ConsentSource",
              now() AT TIME ZONE 'UTC', ${input.messageId ?? null}::uuid,
              COALESCE(${input.campaignId ?? null}::uuid, (SELECT m.campaign_id FROM messages m WHERE m.id = ${input.messageId ?? null}::uuid)),
-             ${input.userAgent ?? null}, ${input.ipHash ?? null}
+             ${input.userAgent ?? null}, ${input.ipHash ?? null}, ${utcTimestamp(input.requestedAt)}::timestamp
       FROM changed
       RETURNING id
     )

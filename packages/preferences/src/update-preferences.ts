@@ -23,6 +23,8 @@ const UpdatePreferencesOptionsSchema = z.object({
   campaignId: z.guid().optional(),
   userAgent: UserAgentSchema.optional(),
   ipHash: z.string().optional(),
+  /** When the request arrived (conformance: time from request to effect). */
+  requestedAt: z.date().optional(),
   /**
    * The link the person came through, when it is their only authority (the preference center, the
    * unsubscribe page): opt-ins it does not reach are not applied (link-reach.ts).
@@ -108,6 +110,7 @@ export async function updatePreferences(
           reason: input.reason ?? null,
           userAgent: input.userAgent ?? null,
           ipHash: input.ipHash ?? null,
+          requestedAt: input.requestedAt ?? null,
         },
       });
       result.clickTrackingOff = input.clickTrackingOff;
@@ -141,6 +144,7 @@ export async function updatePreferences(
         reason: input.reason ?? null,
         userAgent: input.userAgent ?? null,
         ipHash: input.ipHash ?? null,
+        requestedAt: input.requestedAt ?? null,
       })),
     });
     return result;

@@ -27,7 +27,7 @@ const BREACHES_SHOWN = 100;
  */
 export async function optOutConformance(db: Db, from: Date, to: Date): Promise<OptOuts> {
   const sources = Object.keys(CHANNEL_OF_SOURCE);
-  const [counts, hits, complaintDelays] = await Promise.all([
+  const [counts, hits, complaintDelays, requestDelays] = await Promise.all([
     db.$queryRaw<{ source: string; optouts: number }[]>(Prisma.sql`
       SELECT source::text AS source, count(*)::int AS optouts
         FROM consent_log
@@ -80,7 +80,22 @@ export async function optOutConformance(db: Db, from: Date, to: Date): Promise<O
                WHERE l.occurred_at >= ${from} AND l.occurred_at < ${to}
                  AND l.action = 'suppress' AND l.source = 'complaint'
                ORDER BY l.id, f.received_at) delays`),
+    // Every other channel's effect: from the request's arrival (requested_at, where the writer knew
+    // it) to the opt-out's row, written in that request's own transaction.
+    db.$queryRaw<
+      { source: string; matched: number; median_ms: number | null; max_ms: number | null }[]
+    >(Prisma.sql`
+      SELECT source, count(*)::int AS matched,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS median_ms,
+             max(ms)::float8 AS max_ms
+        FROM (SELECT source::text AS source, extract(epoch FROM (occurred_at - requested_at)) * 1000 AS ms
+                FROM consent_log
+               WHERE occurred_at >= ${from} AND occurred_at < ${to} AND requested_at IS NOT NULL
+                 AND (action = 'unsubscribe' OR (action = 'suppress' AND source IN ('complaint', 'admin')))
+                 AND source::text = ANY(${sources}::text[])) delays
+       GROUP BY source`),
   ]);
+  const requested = new Map(requestDelays.map((row) => [CHANNEL_OF_SOURCE[row.source] ?? 'api', row]));
 
   const afterByChannel = new Map<OptOutChannel, number>();
   const breaches = new Map<string, OptOuts['breaches'][number]>();
@@ -122,7 +137,14 @@ export async function optOutConformance(db: Db, from: Date, to: Date): Promise<O
               medianMs: roundMs(delays?.median_ms ?? null),
               maxMs: roundMs(delays?.max_ms ?? null),
             }
-          : { kind: 'same-transaction' as const },
+          : requested.has(channel)
+            ? {
+                kind: 'measured' as const,
+                matched: requested.get(channel)!.matched,
+                medianMs: roundMs(requested.get(channel)!.median_ms),
+                maxMs: roundMs(requested.get(channel)!.max_ms),
+              }
+            : { kind: 'same-transaction' as const },
       messagesAfter: afterByChannel.get(channel) ?? 0,
     }));
   return {

@@ -116,6 +116,7 @@ export class ContactsController {
   @Put(':id/preferences')
   @RequireScope('contacts:write')
   async recordPreferences(@Param('id') id: string, @Body() body: unknown, @CurrentCaller() caller: Caller) {
+    const requestedAt = new Date();
     const input = parseInput(UpdatePreferencesSchema, body);
     await this.findContact(id);
     const { changed, clickTrackingOff } = await this.db.$transaction(async (tx) => {
@@ -128,6 +129,7 @@ export class ContactsController {
         ...(input.allPromotional !== undefined && { allPromotional: input.allPromotional }),
         ...(input.clickTrackingOff !== undefined && { clickTrackingOff: input.clickTrackingOff }),
         source: 'admin',
+        requestedAt,
         actor: isConsoleCaller(caller) ? caller.actor : (input.actor ?? 'support'),
         reason: input.reason,
       });

@@ -114,6 +114,8 @@ export async function startInboundSmtpServer(options: InboundSmtpOptions): Promi
       );
     },
     onData(stream, session: Session, callback) {
+      // The mail is the request: it arrives as DATA begins (the consent log's requested_at).
+      const receivedAt = new Date();
       const reports = session.reports ?? [];
       const unsubscribes = [...(session.unsubscribes?.values() ?? [])];
       readBody(stream, reports.length > 0).then(
@@ -121,7 +123,7 @@ export async function startInboundSmtpServer(options: InboundSmtpOptions): Promi
           // Over the size limit: the server answers 552 itself (rejectOversized) and nothing is applied.
           if (stream.sizeExceeded) return callback();
           Promise.all([
-            unsubscribeAll(options, unsubscribes),
+            unsubscribeAll(options, unsubscribes, receivedAt),
             reports.length > 0 ? receiveReport(body, reports) : Promise.resolve([]),
           ]).then(
             () => callback(),
@@ -160,9 +162,15 @@ function readBody(stream: Readable & { sizeExceeded?: boolean }, keep: boolean):
   });
 }
 
-async function unsubscribeAll(options: InboundSmtpOptions, targets: MailtoTarget[]): Promise<void> {
+async function unsubscribeAll(
+  options: InboundSmtpOptions,
+  targets: MailtoTarget[],
+  receivedAt: Date,
+): Promise<void> {
   if (targets.length === 0) return;
-  const results = await Promise.all(targets.map((target) => unsubscribeByMail(options.db, target)));
+  const results = await Promise.all(
+    targets.map((target) => unsubscribeByMail(options.db, target, receivedAt)),
+  );
   const changed = results.reduce((count, result) => count + result.changed.length, 0);
   options.log?.(`mailto unsubscribe: ${targets.length} address(es), ${changed} change(s)`);
 }

@@ -42,8 +42,9 @@ export async function resolveUnsubscribeAddress(
  * The mail arrived: unsubscribe the message's category for its contact (source "mailto"), then wait
  * for sends that read the old consent, so that once the SMTP server answers DATA nothing more goes out.
  */
-export async function unsubscribeByMail(db: Db, target: MailtoTarget) {
+export async function unsubscribeByMail(db: Db, target: MailtoTarget, receivedAt?: Date) {
   const result = await applyUnsubscribe(db, {
+    ...(receivedAt && { requestedAt: receivedAt }),
     contactId: target.contactId,
     scope: { kind: 'category', categoryKey: target.categoryKey },
     source: 'mailto',

@@ -38,6 +38,7 @@ export async function applyOneClick(input: {
       ...(payload.messageId ? { messageId: payload.messageId } : {}),
       ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
       ipHash: input.client.ipHash,
+      requestedAt: input.client.receivedAt,
     });
     // A worker that read the old state just before this commit may be sending right now: let it
     // finish, so that once this answer is out nothing more reaches the person (bounded wait). Also

@@ -2,11 +2,19 @@ import type { AppLoadContext } from '@remix-run/node';
 import { hashClientIp } from '@herald/preferences';
 import { webEnv } from './env.server';
 
-/** Who is asking, as the consent log records it: a salted hash of the address, never the address. */
-export type Client = { ip: string; ipHash: string; userAgent?: string };
+/**
+ * Who is asking, as the consent log records it: a salted hash of the address, never the address;
+ * and when the request arrived (the consent log's requested_at).
+ */
+export type Client = { ip: string; ipHash: string; userAgent?: string; receivedAt: Date };
 
 export function describeClient(request: Request, context: AppLoadContext): Client {
   const ip = context.clientIp ?? 'unknown';
   const userAgent = request.headers.get('user-agent') ?? undefined;
-  return { ip, ipHash: hashClientIp(ip, webEnv.HERALD_IP_SALT), ...(userAgent ? { userAgent } : {}) };
+  return {
+    ip,
+    ipHash: hashClientIp(ip, webEnv.HERALD_IP_SALT),
+    ...(userAgent ? { userAgent } : {}),
+    receivedAt: context.receivedAt ?? new Date(),
+  };
 }

@@ -22,6 +22,7 @@ export async function confirmOptIn(payload: ConfirmationPayload, client: Client)
       link: { kind: 'confirmation', tokenEpoch: payload.tokenEpoch },
       ...(client.userAgent ? { userAgent: client.userAgent } : {}),
       ipHash: client.ipHash,
+      requestedAt: client.receivedAt,
     });
     return { result: result.refused.length > 0 ? 'revoked' : 'confirmed' };
   } catch (error) {

@@ -73,6 +73,7 @@ export async function savePreferenceCenter(input: {
     ...(input.link ? { link: input.link } : {}),
     ...(input.client.userAgent ? { userAgent: input.client.userAgent } : {}),
     ipHash: input.client.ipHash,
+    requestedAt: input.client.receivedAt,
   });
   // After the commit, as every opt-out: a send that read the old consent finishes before the page answers.
   await waitForInFlightDeliveries(db, { contactId: input.contactId });

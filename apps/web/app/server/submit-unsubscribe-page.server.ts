@@ -43,6 +43,7 @@ export async function submitUnsubscribePage(input: {
     ...(payload.messageId ? { messageId: payload.messageId } : {}),
     ...(client.userAgent ? { userAgent: client.userAgent } : {}),
     ipHash: client.ipHash,
+    requestedAt: client.receivedAt,
   };
   const categoryKey = target.kind === 'category' && !target.required ? target.key : null;
 

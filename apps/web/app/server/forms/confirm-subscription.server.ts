@@ -78,6 +78,7 @@ export async function confirmSubscription(
       reason: `confirmed by mail; form "${confirmation.formKey}" filled ${confirmation.createdAt.toISOString()} (client ${confirmation.ipHash}) showing: ${confirmation.consentText}`,
       ...(client.userAgent ? { userAgent: client.userAgent } : {}),
       ipHash: client.ipHash,
+      requestedAt: client.receivedAt,
     });
     return 'confirmed';
   } catch (error) {
