@@ -3,7 +3,7 @@
 # its figures and writes bench/results/<name>.json. BENCH_ONLY=delivery runs one. Sizes come from
 # BENCH_* variables (each benchmark's header lists its own), e.g. a quick run:
 #   BENCH_BURST=1000 BENCH_SECONDS=5 BENCH_CAMPAIGN_CONTACTS=10000 BENCH_KILL_CONTACTS=5000 \
-#   BENCH_MILLION_CONTACTS=200000 BENCH_POLICY_CONTACTS=10000 npm run bench
+#   BENCH_MILLION_CONTACTS=200000 BENCH_POLICY_CONTACTS=10000 BENCH_EVIDENCE_VERIFY_ROWS=300000 npm run bench
 # Herald, the SMTP server and the bare nodemailer baseline each run in processes of their own;
 # compare figures as the ratios taken within one run, not across runs or machines.
 set -euo pipefail

@@ -44,15 +44,20 @@ export async function seedConsentChains(
                   nextval('consent_log_evidence_seq') AS evidence_seq, h.row_hash AS prev_hash
              FROM chain_heads h
          ), linked AS MATERIALIZED (
-           SELECT ROW(f.id, f.contact_id, NULL, f.action, 'import', (now() AT TIME ZONE 'UTC')::timestamp(3), NULL, NULL,
-                      'bench', 'bench round ' || $1, f.user_agent, f.ip_hash, f.evidence_seq, f.prev_hash,
-                      evidence_personal_hash(f.user_agent, f.ip_hash), NULL)::consent_log AS r
+           -- A consent_log row by its columns' names, whatever columns the table has gained since.
+           SELECT jsonb_populate_record(NULL::consent_log, jsonb_build_object(
+                    'id', f.id, 'contact_id', f.contact_id, 'action', f.action, 'source', 'import',
+                    'occurred_at', (now() AT TIME ZONE 'UTC')::timestamp(3), 'actor', 'bench',
+                    'reason', 'bench round ' || $1, 'user_agent', f.user_agent, 'ip_hash', f.ip_hash,
+                    'evidence_seq', f.evidence_seq, 'prev_hash', f.prev_hash,
+                    'personal_hash', evidence_personal_hash(f.user_agent, f.ip_hash))) AS r
              FROM fields f
          ), inserted AS (
-           INSERT INTO consent_log
-           SELECT (r).id, (r).contact_id, (r).category_key, (r).action, (r).source, (r).occurred_at, (r).message_id,
-                  (r).campaign_id, (r).actor, (r).reason, (r).user_agent, (r).ip_hash, (r).evidence_seq,
-                  (r).prev_hash, (r).personal_hash, evidence_row_hash(r)
+           INSERT INTO consent_log (id, contact_id, action, source, occurred_at, actor, reason, user_agent, ip_hash,
+                                    evidence_seq, prev_hash, personal_hash, row_hash)
+           SELECT (r).id, (r).contact_id, (r).action, (r).source, (r).occurred_at, (r).actor, (r).reason,
+                  (r).user_agent, (r).ip_hash, (r).evidence_seq, (r).prev_hash, (r).personal_hash,
+                  evidence_row_hash(r)
              FROM linked
            RETURNING contact_id, row_hash
          )
