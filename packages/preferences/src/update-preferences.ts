@@ -83,6 +83,17 @@ export async function updatePreferences(
       refused: [],
       clickTrackingOff: null,
     };
+    // Where every consent-log row this call writes came from: the same for each of them.
+    const provenance = {
+      source: toPrismaConsentSource(input.source),
+      messageId: input.messageId ?? null,
+      campaignId: input.campaignId ?? null,
+      actor: input.actor ?? null,
+      reason: input.reason ?? null,
+      userAgent: input.userAgent ?? null,
+      ipHash: input.ipHash ?? null,
+      requestedAt: input.requestedAt ?? null,
+    };
     const { link } = input;
     const revoked = link !== undefined && isLinkRevoked(link, contact.tokenEpoch);
     for (const { optIn, ...change } of wanted) {
@@ -103,14 +114,7 @@ export async function updatePreferences(
           contactId: contact.id,
           categoryKey: null,
           action: input.clickTrackingOff ? 'tracking_off' : 'tracking_on',
-          source: toPrismaConsentSource(input.source),
-          messageId: input.messageId ?? null,
-          campaignId: input.campaignId ?? null,
-          actor: input.actor ?? null,
-          reason: input.reason ?? null,
-          userAgent: input.userAgent ?? null,
-          ipHash: input.ipHash ?? null,
-          requestedAt: input.requestedAt ?? null,
+          ...provenance,
         },
       });
       result.clickTrackingOff = input.clickTrackingOff;
@@ -137,14 +141,7 @@ export async function updatePreferences(
         contactId: contact.id,
         categoryKey: change.categoryKey,
         action: change.subscribed ? ('subscribe' as const) : ('unsubscribe' as const),
-        source: toPrismaConsentSource(input.source),
-        messageId: input.messageId ?? null,
-        campaignId: input.campaignId ?? null,
-        actor: input.actor ?? null,
-        reason: input.reason ?? null,
-        userAgent: input.userAgent ?? null,
-        ipHash: input.ipHash ?? null,
-        requestedAt: input.requestedAt ?? null,
+        ...provenance,
       })),
     });
     return result;
