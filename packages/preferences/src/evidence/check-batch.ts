@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { createSHA256 } from 'hash-wasm';
+import { bytesToUuid } from '../token-encoding.js';
 import { perfectSubtrees } from './merkle.js';
 
 /**
@@ -66,14 +67,13 @@ export function readTuple(bytes: Buffer, start: number, end: number, fields: Tup
 export const INCOMPLETE = -1;
 export const TRAILER = -2;
 
+/** The text form of the UUID whose 16 bytes start at `offset`. */
+export const uuidAt = (bytes: Buffer, offset: number): string =>
+  bytesToUuid(bytes.subarray(offset, offset + 16));
+
 /** An int8 field as a number (exact below 2^53; evidence numbers and ids stay far below). */
 export const readInt8 = (bytes: Buffer, offset: number): number =>
   bytes.readInt32BE(offset) * 2 ** 32 + bytes.readUInt32BE(offset + 4);
-
-export function uuidText(bytes: Buffer, offset: number): string {
-  const hex = bytes.toString('hex', offset, offset + 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 export interface BatchProblem {
   /** The row's place in its batch. */
@@ -170,7 +170,7 @@ export function checkBatch(bytes: Buffer, rows: number, withLeaves: boolean): Ba
       index,
       kind,
       rowId: String(readInt8(bytes, offsets[COLUMN.id]!)),
-      contactId: uuidText(bytes, offsets[COLUMN.contactId]!),
+      contactId: uuidAt(bytes, offsets[COLUMN.contactId]!),
       evidenceSeq: String(readInt8(bytes, offsets[COLUMN.evidenceSeq]!)),
     });
 

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { uuidToBytes } from '../token-encoding.js';
 
 /**
  * The consent log's evidence encodings, byte for byte those of the database trigger (migration
@@ -20,14 +21,9 @@ export function encodeText(value: string | null): Buffer {
   return Buffer.concat([PRESENT, length, bytes]);
 }
 
-/** The 16 bytes of a UUID ("8-4-4-4-12" hex). */
-export function uuidBytes(value: string): Buffer {
-  return Buffer.from(value.replace(/-/g, ''), 'hex');
-}
-
 /** 0x00 for NULL, else 0x01 and the UUID's 16 bytes. */
 export function encodeUuid(value: string | null): Buffer {
-  return value === null ? ABSENT : Buffer.concat([PRESENT, uuidBytes(value)]);
+  return value === null ? ABSENT : Buffer.concat([PRESENT, uuidToBytes(value)]);
 }
 
 export function int8(value: bigint): Buffer {

@@ -17,8 +17,9 @@ import {
   readTuple,
   TRAILER,
   TupleFields,
-  uuidText,
+  uuidAt,
 } from './check-batch.js';
+import { uuidToBytes } from '../token-encoding.js';
 import { ChainHeads } from './chain-heads.js';
 import { ZERO_HASH } from './encoding.js';
 import { MerkleAccumulator } from './merkle.js';
@@ -234,7 +235,7 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
     for (let index = 0, position = 0; index < count; index += 1) {
       position = readTuple(bytes, position, bytes.length, batchFields);
       if (heads.find(bytes, batchFields.offsets[COLUMN.contactId]!) < 0) {
-        unseen.add(uuidText(bytes, batchFields.offsets[COLUMN.contactId]!));
+        unseen.add(uuidAt(bytes, batchFields.offsets[COLUMN.contactId]!));
       }
     }
     if (unseen.size === 0) return;
@@ -246,7 +247,7 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
                ORDER BY p.evidence_seq DESC LIMIT 1) AS row_hash
         FROM unnest(${ids}::uuid[]) AS c(contact_id)`;
     for (const predecessor of predecessors) {
-      const slot = heads.slot(Buffer.from(predecessor.contact_id.replace(/-/g, ''), 'hex'), 0);
+      const slot = heads.slot(uuidToBytes(predecessor.contact_id), 0);
       if (predecessor.row_hash) heads.set(slot, predecessor.row_hash, 0);
     }
   };
@@ -260,7 +261,7 @@ export async function verifyEvidence(db: Db, options: VerifyEvidenceOptions): Pr
     const slot = heads.slot(bytes, offsets[COLUMN.contactId]!);
     if (lengths[COLUMN.prevHash] !== 32 || !heads.matches(slot, bytes, offsets[COLUMN.prevHash]!)) {
       const rowId = String(readInt8(bytes, offsets[COLUMN.id]!));
-      const contactId = uuidText(bytes, offsets[COLUMN.contactId]!);
+      const contactId = uuidAt(bytes, offsets[COLUMN.contactId]!);
       gaps.push({
         index,
         problem: {
