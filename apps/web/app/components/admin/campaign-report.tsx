@@ -1,5 +1,6 @@
 import type { CampaignReport } from '@herald/contract';
 import { formatCount, formatInstant, formatPercent } from './format';
+import { ChartAxes, type ChartBox } from './chart-axes';
 
 const WIDTH = 640;
 const HEIGHT = 200;
@@ -7,6 +8,7 @@ const LEFT = 48;
 const RIGHT = 12;
 const TOP = 12;
 const BOTTOM = 30;
+const BOX: ChartBox = { width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM };
 
 const perThousand = (value: number | null) => (value === null ? '—' : value.toFixed(1));
 
@@ -142,20 +144,13 @@ function ClicksChart({ report }: { report: CampaignReport }) {
             <path d="M0,4 L4,0" stroke="#6b7280" strokeWidth="1.5" />
           </pattern>
         </defs>
-        <line x1={LEFT} y1={TOP} x2={LEFT} y2={TOP + plotHeight} stroke="#374151" />
-        <line x1={LEFT} y1={TOP + plotHeight} x2={WIDTH - RIGHT} y2={TOP + plotHeight} stroke="#374151" />
-        <text x={LEFT - 6} y={TOP + 10} textAnchor="end" fontSize="12" fill="#111827">
-          {formatCount(top)}
-        </text>
-        <text x={LEFT - 6} y={TOP + plotHeight} textAnchor="end" fontSize="12" fill="#111827">
-          0
-        </text>
-        <text x={LEFT} y={HEIGHT - 8} fontSize="12" fill="#111827">
-          {formatInstant(first.at)}
-        </text>
-        <text x={WIDTH - RIGHT} y={HEIGHT - 8} textAnchor="end" fontSize="12" fill="#111827">
-          {formatInstant(end)}
-        </text>
+        <ChartAxes
+          box={BOX}
+          topLabel={formatCount(top)}
+          zeroLabel="0"
+          fromLabel={formatInstant(first.at)}
+          toLabel={formatInstant(end)}
+        />
         {points.map((point, index) => (
           <g key={point.at}>
             {point.humanClicks > 0 && (

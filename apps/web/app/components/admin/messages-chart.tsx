@@ -1,5 +1,6 @@
 import type { CampaignTimeline as Timeline } from '@herald/contract';
 import { formatClock, formatCount } from './format';
+import { ChartAxes, type ChartBox } from './chart-axes';
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -7,6 +8,7 @@ const LEFT = 48;
 const RIGHT = 8;
 const TOP = 10;
 const BOTTOM = 30;
+const BOX: ChartBox = { width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM };
 
 /** Colours with at least 3:1 contrast against white, as WCAG asks of graphics. */
 export const SERIES = [
@@ -59,20 +61,13 @@ export function MessagesChart({ timeline }: { timeline: Timeline }) {
             endIso,
           )}, in intervals of ${timeline.bucketSeconds} seconds.`}
         </desc>
-        <line x1={LEFT} y1={TOP} x2={LEFT} y2={TOP + plotHeight} stroke="#374151" />
-        <line x1={LEFT} y1={TOP + plotHeight} x2={WIDTH - RIGHT} y2={TOP + plotHeight} stroke="#374151" />
-        <text x={LEFT - 6} y={TOP + 10} textAnchor="end" fontSize="12" fill="#111827">
-          {formatCount(highest)}
-        </text>
-        <text x={LEFT - 6} y={TOP + plotHeight} textAnchor="end" fontSize="12" fill="#111827">
-          0
-        </text>
-        <text x={LEFT} y={HEIGHT - 8} fontSize="12" fill="#111827">
-          {formatClock(new Date(first.at).toISOString())}
-        </text>
-        <text x={WIDTH - RIGHT} y={HEIGHT - 8} textAnchor="end" fontSize="12" fill="#111827">
-          {formatClock(endIso)}
-        </text>
+        <ChartAxes
+          box={BOX}
+          topLabel={formatCount(highest)}
+          zeroLabel="0"
+          fromLabel={formatClock(new Date(first.at).toISOString())}
+          toLabel={formatClock(endIso)}
+        />
         {points.map((point) => {
           const x = LEFT + ((point.at - first.at) / bucketMs) * barWidth;
           let base = TOP + plotHeight;

@@ -1,5 +1,6 @@
 import type { RateBucket, RateSeries } from '@herald/contract';
 import { formatInstant, formatPercent } from './format';
+import { ChartAxes, type ChartBox } from './chart-axes';
 
 const WIDTH = 640;
 const HEIGHT = 220;
@@ -7,6 +8,7 @@ const LEFT = 56;
 const RIGHT = 12;
 const TOP = 12;
 const BOTTOM = 30;
+const BOX: ChartBox = { width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM };
 
 /** Gmail's and Yahoo's ceiling for bulk senders' spam complaints. */
 export const COMPLAINT_CEILING = 0.003;
@@ -72,20 +74,13 @@ export function RatesChart({
             end,
           )}. Over the whole window, ${summary}.`}
         </desc>
-        <line x1={LEFT} y1={TOP} x2={LEFT} y2={TOP + plotHeight} stroke="#374151" />
-        <line x1={LEFT} y1={TOP + plotHeight} x2={WIDTH - RIGHT} y2={TOP + plotHeight} stroke="#374151" />
-        <text x={LEFT - 6} y={TOP + 10} textAnchor="end" fontSize="12" fill="#111827">
-          {formatPercent(top)}
-        </text>
-        <text x={LEFT - 6} y={TOP + plotHeight} textAnchor="end" fontSize="12" fill="#111827">
-          0%
-        </text>
-        <text x={LEFT} y={HEIGHT - 8} fontSize="12" fill="#111827">
-          {formatInstant(first.at)}
-        </text>
-        <text x={WIDTH - RIGHT} y={HEIGHT - 8} textAnchor="end" fontSize="12" fill="#111827">
-          {formatInstant(end)}
-        </text>
+        <ChartAxes
+          box={BOX}
+          topLabel={formatPercent(top)}
+          zeroLabel="0%"
+          fromLabel={formatInstant(first.at)}
+          toLabel={formatInstant(end)}
+        />
         {COMPLAINT_CEILING <= top && (
           <g>
             <line
