@@ -401,4 +401,86 @@ describe('the bulk path for new addresses', () => {
     });
     expect(bulk.consent).toHaveLength(1);
   });
+
+  it("links its consent rows into each contact's chain as the trigger would, and emits their events only when wanted", async () => {
+    // No worker, so the outbox is read as the triggers left it (a worker's fan-out would take it).
+    await h.stopWorker();
+    const categories = ['newsletter', 'product-news', 'promotions'];
+    const keys = await categoriesToSubscribe(h.db, categories);
+    expect(keys).toEqual(categories);
+    const stage = async (id: string, emails: string[]) => {
+      await h.db.import.create({
+        data: { id, actor: 'key:chain', basis: BASIS, categories, status: 'running' },
+      });
+      const rows = emails.map((email, i) => ({ line: i + 2, row: { email, status: 'subscribed' } }));
+      await h.db.importRowStaged.createMany({
+        data: rows.map((staged) => ({ importId: id, line: staged.line, row: staged.row })),
+      });
+      const context = { id, actor: 'key:chain', basis: BASIS, categories, dryRun: false };
+      const candidates = bulkCandidates(rows.map(({ line, row }) => ({ line, ...row })));
+      return applyNewAddresses(h.db, context, candidates, keys);
+    };
+    const emails = [uniqueEmail('chain-a'), uniqueEmail('chain-b')];
+    expect([...(await stage('01890000-0000-7000-8000-0000000000c1', emails))]).toEqual([2, 3]);
+    const created = await h.db.contact.findMany({ where: { email: { in: emails } } });
+    expect(created).toHaveLength(2);
+    // No endpoint wants consent events: none written.
+    expect(await h.db.webhookOutbox.count({ where: { contactId: { in: created.map((c) => c.id) } } })).toBe(
+      0,
+    );
+
+    const chain = (email: string) => h.db.$queryRaw<
+      { category_key: string; evidence_seq: bigint; prev_hash: Buffer; row_hash: Buffer; expected: Buffer }[]
+    >`
+      SELECT l.category_key, l.evidence_seq, l.prev_hash, l.row_hash, evidence_row_hash(l) AS expected
+        FROM consent_log l JOIN contacts c ON c.id = l.contact_id
+       WHERE c.email = ${email} ORDER BY l.evidence_seq`;
+    for (const email of emails) {
+      const rows = await chain(email);
+      // One row per category, in the categories' order, each linked to the one before.
+      expect(rows.map((row) => row.category_key)).toEqual(keys);
+      let previous = Buffer.alloc(32);
+      for (const row of rows) {
+        expect(Buffer.from(row.prev_hash).equals(previous)).toBe(true);
+        expect(Buffer.from(row.row_hash).equals(Buffer.from(row.expected))).toBe(true);
+        previous = Buffer.from(row.row_hash);
+      }
+    }
+    // The trigger links the contact's next change to the last row the import wrote.
+    const contact = await h.db.contact.findUniqueOrThrow({ where: { email: emails[0]! } });
+    const change = await h.request('PUT', `/v1/contacts/${contact.id}/preferences`, {
+      changes: [{ category: 'newsletter', subscribed: false }],
+      reason: 'Asked by phone',
+    });
+    expect(change.status, JSON.stringify(change.body)).toBe(200);
+    const linked = await chain(emails[0]!);
+    expect(linked).toHaveLength(4);
+    expect(Buffer.from(linked[3]!.prev_hash).equals(Buffer.from(linked[2]!.row_hash))).toBe(true);
+    // And Node's verifier, which trusts none of the database's hashing, finds every chain whole.
+    const period = new URLSearchParams({
+      from: new Date(0).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const { status, body: report } = await h.request('GET', `/v1/evidence/verify?${period}`);
+    expect(status, JSON.stringify(report)).toBe(200);
+    expect(report.firstProblem).toBeNull();
+    expect(report.ok).toBe(true);
+    expect(report.rows).toBeGreaterThanOrEqual(7);
+
+    // An endpoint that wants consent events gets each row's, as the trigger writes them one by one.
+    const endpoint = await h.db.webhookEndpoint.create({
+      data: { url: 'http://127.0.0.1:9/hook', events: ['contact.subscribed'], secret: 'whsec_test' },
+    });
+    try {
+      const third = uniqueEmail('chain-c');
+      expect([...(await stage('01890000-0000-7000-8000-0000000000c2', [third]))]).toEqual([2]);
+      const { id: contactId } = await h.db.contact.findUniqueOrThrow({ where: { email: third } });
+      const events = await h.db.webhookOutbox.findMany({ where: { contactId }, orderBy: { id: 'asc' } });
+      expect(
+        events.map((event) => [event.eventType, (event.payload as { category: string }).category]),
+      ).toEqual(keys.map((key) => ['contact.subscribed', key]));
+    } finally {
+      await h.db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
+    }
+  });
 });

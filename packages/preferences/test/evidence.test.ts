@@ -148,6 +148,39 @@ describe('the consent log chain', () => {
     expect((await verifyAll()).ok).toBe(true);
   });
 
+  it('skips the trigger only for a row with its own row_hash in a transaction that says it linked its rows', async () => {
+    const contact = await createContact(db);
+    await db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('herald.linked_in_statement', 'on', true)`;
+      // Without a row_hash the trigger links the row, whatever the transaction says.
+      await insertRow(tx, contact.id);
+      // With one, the row is kept as written (the bulk import's path, decision 025): here a wrong link.
+      await tx.$executeRaw`
+        INSERT INTO consent_log (contact_id, category_key, action, source, actor, evidence_seq, prev_hash,
+                                 personal_hash, row_hash)
+        VALUES (${contact.id}::uuid, ${newsletter.key}, 'subscribe', 'import', 'test',
+                nextval('consent_log_evidence_seq'), '\\x01'::bytea, '\\x02'::bytea, '\\x03'::bytea)`;
+    });
+    const rows = await chainOf(contact.id);
+    expect(rows).toHaveLength(2);
+    expect(Buffer.from(rows[0]!.prev_hash).equals(ZERO_HASH)).toBe(true);
+    expect(rows[0]!.row_hash).toHaveLength(32);
+    expect(Buffer.from(rows[1]!.row_hash).toString('hex')).toBe('03');
+    // The setting ends with its transaction: the next insert on any connection is linked again.
+    await insertRow(db, contact.id);
+    const [, , third] = await chainOf(contact.id);
+    expect(Buffer.from(third!.prev_hash).toString('hex')).toBe('03');
+    expect(third!.row_hash).toHaveLength(32);
+    // And the verifier finds the row that was not linked as the trigger would have linked it.
+    const report = await verifyAll();
+    expect(report.ok).toBe(false);
+    expect(report.firstProblem).toMatchObject({ contactId: contact.id });
+    // Removed again (behind the triggers, as only a superuser can), so the other tests verify.
+    await behindTriggers(
+      (tx) => tx.$executeRaw`DELETE FROM consent_log WHERE contact_id = ${contact.id}::uuid`,
+    );
+  });
+
   it('a row changed behind the append-only trigger fails verification at exactly that row', async () => {
     const contact = await createContact(db);
     const ids: bigint[] = [];

@@ -1,9 +1,61 @@
-import type { Db } from '@herald/db';
+import { type Db, Prisma } from '@herald/db';
 import { addressHashes, effectiveSubscription } from '@herald/preferences';
 import type { ImportContext } from './run-import.js';
 
 /** Thrown inside the bulk transaction when a row was applied elsewhere meanwhile: rolls it all back. */
 class TakenElsewhere extends Error {}
+
+/** The advisory lock class the chain trigger holds shared and the anchoring job exclusively. */
+const EVIDENCE_LOCK_CLASS = 1212503602;
+
+/** The events the consent log's webhook trigger emits. */
+const CONSENT_EVENTS = [
+  'contact.subscribed',
+  'contact.unsubscribed',
+  'preferences.changed',
+  'contact.erased',
+  'contact.suppressed',
+];
+
+/**
+ * The consent-log rows of the new contacts (`created`: line, id, proof), one per category, linked
+ * here as the chain trigger would link them (decision 025): a new contact's chain starts at the zero
+ * hash, and each of its rows after the first links to the one before, in the order of the
+ * categories. One CTE per category, each a step of every contact's chain; each row takes its id and
+ * evidence number when its CTE reads it, after its predecessor's, so a chain's numbers rise. The hash
+ * is evidence_row_hash_of, the function the trigger's evidence_row_hash calls, over the values the
+ * row is inserted with (occurred_at as the column's default makes it).
+ */
+function consentRows(keys: readonly string[], actor: string): Prisma.Sql {
+  if (keys.length === 0) return Prisma.empty;
+  const links = keys.map((key, i) => {
+    const previous =
+      i === 0
+        ? Prisma.sql`(SELECT id, proof, decode(repeat('00', 32), 'hex') AS prev_hash FROM created ORDER BY id)`
+        : Prisma.sql`(SELECT contact_id AS id, proof, row_hash AS prev_hash FROM ${Prisma.raw(`link${i - 1}`)} ORDER BY contact_id)`;
+    return Prisma.sql`,
+        ${Prisma.raw(`link${i}`)} AS MATERIALIZED (
+          SELECT s.*, evidence_row_hash_of(s.prev_hash, s.evidence_seq, s.id, s.contact_id, ${key}::text,
+                   'subscribe', 'import', s.occurred_at, NULL, NULL, ${actor}::text, s.proof,
+                   (SELECT evidence_personal_hash(NULL, NULL))) AS row_hash
+            FROM (SELECT p.id AS contact_id, p.proof, p.prev_hash, nextval('consent_log_id_seq') AS id,
+                         nextval('consent_log_evidence_seq') AS evidence_seq,
+                         CURRENT_TIMESTAMP::timestamp(3) AS occurred_at
+                    FROM ${previous} p) s)`;
+  });
+  const selects = keys.map(
+    (key, i) => Prisma.sql`
+          SELECT id, contact_id, ${key}::text, 'subscribe'::"ConsentAction", 'import'::"ConsentSource",
+                 occurred_at, ${actor}::text, proof, evidence_seq, prev_hash,
+                 (SELECT evidence_personal_hash(NULL, NULL)), row_hash
+            FROM ${Prisma.raw(`link${i}`)}`,
+  );
+  return Prisma.sql`${Prisma.join(links, '')},
+        logged AS (
+          INSERT INTO consent_log (id, contact_id, category_key, action, source, occurred_at, actor, reason,
+                                   evidence_seq, prev_hash, personal_hash, row_hash)
+          ${Prisma.join(selects, ' UNION ALL ')})`;
+}
 
 /** What the bulk path needs of a staged row to choose it: the rest it reads where the row is staged. */
 export interface StagedAddress {
@@ -78,6 +130,17 @@ export async function applyNewAddresses(
         );
       }
       if (lines.length === 0) return new Set<number>();
+      // The chain's links are made here, not by the trigger row by row (decision 025): the anchoring
+      // lock shared as the trigger holds it, then the transaction says it links its own rows, and
+      // whether an endpoint wants their consent events (when none does, the webhook trigger is not
+      // run for each row to find that out).
+      await tx.$executeRaw`
+        SELECT pg_advisory_xact_lock_shared(${EVIDENCE_LOCK_CLASS}::int, 0),
+               set_config('herald.linked_in_statement', 'on', true),
+               set_config('herald.consent_events',
+                 CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints e
+                                    WHERE e.disabled_at IS NULL AND e.events && ${CONSENT_EVENTS}::text[])
+                      THEN 'wanted' ELSE 'none' END, true)`;
       // Staged rows are found by their lines as an array, which the planner always looks up by the
       // index; joined to a set of lines it could read every row the import staged for each batch.
       // The proof is the text applyRow writes (JSON.stringify of import, basis, consentedAt, source),
@@ -105,12 +168,7 @@ export async function applyNewAddresses(
           SELECT i.line, n.id, i.proof FROM inserted n JOIN input i ON i.email = n.email),
         preferences AS (
           INSERT INTO preferences (contact_id, category_key, subscribed, updated_at)
-          SELECT c.id, k, true, now() FROM created c CROSS JOIN unnest(${keys}::text[]) AS k),
-        logged AS (
-          INSERT INTO consent_log (contact_id, category_key, action, source, actor, reason)
-          SELECT c.id, k.k, 'subscribe', 'import', ${context.actor}, c.proof
-            FROM created c CROSS JOIN unnest(${keys}::text[]) WITH ORDINALITY AS k(k, n)
-           ORDER BY c.id, k.n),
+          SELECT c.id, k, true, now() FROM created c CROSS JOIN unnest(${keys}::text[]) AS k)${consentRows(keys, context.actor)},
         deleted AS (
           DELETE FROM import_rows r
            WHERE r.import_id = ${context.id}::uuid AND r.line = ANY(ARRAY(SELECT line FROM created))
