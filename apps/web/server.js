@@ -22,7 +22,7 @@ try {
   }
   throw error;
 }
-const { webEnv, isHttps, handleClick, drainClicks } = build.entry.module;
+const { webEnv, isHttps, handleClick, drainClicks, handleOneClick } = build.entry.module;
 // Said once, by the process that starts the others.
 const trustProxy = trustProxySetting(webEnv.WEB_TRUST_PROXY, cluster.isPrimary ? console.warn : () => {});
 
@@ -65,6 +65,9 @@ function serve() {
   app.get('/c/:token', handleClick);
   app.use(limitRequestBody);
   app.use(refuseCrossSitePosts);
+  // RFC 8058 one-click posts answer here too, before Remix (app/server/one-click-express.server.ts);
+  // a multipart body goes on to the Remix route.
+  app.post('/u/:token', handleOneClick);
   app.use('/assets', express.static(here('./build/client/assets'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(here('./build/client'), { maxAge: '1h' }));
   app.all(

@@ -11,6 +11,8 @@ import { withoutStrayNulBytes } from './server/html-stream.server';
 export { isHttps, webEnv } from './server/env.server';
 // Tracked links (/c/{token}) are answered by server.js in Express, before Remix, for speed.
 export { drainClicks, handleClick } from './server/clicks/click-redirect.server';
+// And so are RFC 8058 one-click posts with a url-encoded body (/u/{token}).
+export { handleOneClick } from './server/one-click-express.server';
 
 const ABORT_DELAY = 5_000;
 

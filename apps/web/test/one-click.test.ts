@@ -76,6 +76,44 @@ describe('POST /u/:token', () => {
     ]);
   });
 
+  it('answers a url-encoded body (in Express) and a multipart one (in Remix) alike, in the language asked for', async () => {
+    const answers = [];
+    for (const multipart of [false, true]) {
+      const contact = await createContact(db);
+      const form = new FormData();
+      form.append('List-Unsubscribe', 'One-Click');
+      const headers = { 'accept-language': 'de-AT,de;q=0.9' };
+      const done = await oneClick(
+        tokenFor(web, contact.id),
+        multipart ? { body: form, headers } : { headers },
+      );
+      const badBody = await oneClick(tokenFor(web, contact.id), {
+        body: new URLSearchParams({ 'List-Unsubscribe': 'Something-Else' }),
+        headers,
+      });
+      const badToken = await oneClick('not-a-token', multipart ? { body: form, headers } : { headers });
+      answers.push(
+        await Promise.all(
+          [done, badBody, badToken].map(async (response) => ({
+            status: response.status,
+            body: await response.text(),
+            headers: Object.fromEntries(
+              ['content-type', 'content-length', 'content-language', 'vary', 'cache-control'].map((name) => [
+                name,
+                response.headers.get(name),
+              ]),
+            ),
+          })),
+        ),
+      );
+    }
+    const [express, remix] = answers;
+    expect(express?.map((answer) => answer.status)).toEqual([200, 400, 400]);
+    expect(express?.[0]?.headers).toMatchObject({ 'content-language': 'de', 'cache-control': 'no-store' });
+    expect(express?.[0]?.body).toBe('Sie sind abgemeldet.\n');
+    expect(remix).toEqual(express);
+  });
+
   it('is idempotent: repeated and simultaneous POSTs all answer 200 and log once', async () => {
     const contact = await createContact(db);
     const token = tokenFor(web, contact.id);

@@ -14,7 +14,8 @@ const NOT_VALID: OneClickOutcome = { status: 400, message: 'oneClick.notValid' }
  * token), the body must be `List-Unsubscribe=One-Click`, and the answer is a short 200, never a
  * redirect. One statement in the database, then one query for sends in flight (one more per poll
  * while any is); repeating it changes and logs nothing more. The token is checked before the body
- * is read, so a request with a bad token costs no body read or parse.
+ * is asked for, so a request with a bad token costs no body parse (the Remix route does not read it
+ * either; server.js's Express handler has it collected already, as the body limit reads it anyway).
  */
 export async function applyOneClick(input: {
   token: string | undefined;

@@ -1,7 +1,9 @@
 import { matchAcceptLanguage, matchLocale } from '../../i18n/match-locale';
 import type { PageLanguage } from '../../i18n/page-language';
 import { DEFAULT_LOCALE } from '../../i18n/locales';
-import { chosenLanguage } from './language-cookie.server';
+import { chosenLanguage, type LanguageRequest } from './language-cookie.server';
+
+export type { LanguageRequest };
 import { usableTimeZone } from './usable-time-zone.server';
 
 /** What a page knows of its contact: their stored locale and time zone (contacts.locale, .timezone). */
@@ -15,7 +17,7 @@ export type ContactLanguage = { locale: string; timezone: string };
  * 4. English.
  * A contact's time zone is used for dates whichever language wins: it is where they read the page.
  */
-export function chooseLanguage(request: Request, contact?: ContactLanguage | null): PageLanguage {
+export function chooseLanguage(request: LanguageRequest, contact?: ContactLanguage | null): PageLanguage {
   const timeZone = usableTimeZone(contact?.timezone);
   const chosen = chosenLanguage(request);
   if (chosen) return { locale: chosen, tag: chosen, timeZone };

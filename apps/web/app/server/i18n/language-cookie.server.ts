@@ -6,8 +6,14 @@ export const LANGUAGE_COOKIE = 'herald_lang';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
 
+/**
+ * What choosing a language reads of a request: its URL (`?lang=`) and headers (the cookie,
+ * Accept-Language). A Fetch Request is one; server.js's Express handlers make one without it.
+ */
+export type LanguageRequest = { url: string; headers: { get(name: string): string | null } };
+
 /** The language the person picked: the switch's `?lang=` on this request, else the cookie it left. */
-export function chosenLanguage(request: Request): Locale | null {
+export function chosenLanguage(request: LanguageRequest): Locale | null {
   return languageInQuery(request) ?? languageInCookie(request);
 }
 
@@ -29,12 +35,12 @@ export function rememberLanguage(request: Request): string | null {
   ].join('; ');
 }
 
-function languageInQuery(request: Request): Locale | null {
+function languageInQuery(request: Pick<LanguageRequest, 'url'>): Locale | null {
   const value = new URL(request.url).searchParams.get('lang');
   return isLocale(value) ? value : null;
 }
 
-function languageInCookie(request: Request): Locale | null {
+function languageInCookie(request: Pick<LanguageRequest, 'headers'>): Locale | null {
   for (const pair of (request.headers.get('Cookie') ?? '').split(';')) {
     const [name, value] = pair.trim().split('=');
     if (name === LANGUAGE_COOKIE && isLocale(value)) return value;
