@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 import { PrismaClient } from './generated/client.js';
@@ -50,7 +51,11 @@ export function createPrismaClient({
   });
   // The adapter is typed against its own copy of @types/pg; at run time both use this one pg module.
   const adapterPool = pool as unknown as ConstructorParameters<typeof PrismaPg>[0];
-  const adapter = new PrismaPg(adapterPool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
+  const adapter = new PrismaPg(adapterPool, {
+    ...(schema ? { schema } : {}),
+    disposeExternalPool: true,
+    statementNameGenerator: statementNames() as (query: { sql: string }) => string,
+  });
   return new PrismaClient({ adapter });
 }
 
@@ -70,6 +75,34 @@ export function createPgPool(config: pg.PoolConfig): pg.Pool {
 }
 
 function ignoreConnectionError(): void {}
+
+/** What a statement's text starts with to be prepared once per connection (see statementNames). */
+export const NAMED_STATEMENT_MARK = '/* herald:named */';
+
+/** Named statements a process keeps at most: a connection holds each it has parsed for its life. */
+const NAMED_STATEMENTS_LIMIT = 64;
+
+/**
+ * Names for the statements that ask for one (their text starts with NAMED_STATEMENT_MARK), so that
+ * node-postgres parses each once per connection and then only binds and executes it, and PostgreSQL
+ * may keep a generic plan for it after five executions (decision 027). Only for hot statements whose
+ * every plan is a look-up by key: a generic plan is made without the values, and several of
+ * Herald's statements depend on theirs, so every other statement stays unnamed, parsed and planned
+ * for its values each time. The name is a hash of the text, the same on every connection.
+ */
+function statementNames(): (query: { sql: string }) => string | undefined {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    if (!sql.startsWith(NAMED_STATEMENT_MARK)) return undefined;
+    let name = names.get(sql);
+    if (name === undefined) {
+      if (names.size >= NAMED_STATEMENTS_LIMIT) return undefined;
+      name = `herald_${createHash('sha256').update(sql).digest('base64url').slice(0, 32)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
 
 /** `?schema=` is Prisma's parameter, not libpq's: take it out of the URL pg sees. */
 function splitSchemaParameter(databaseUrl: string): { connectionString: string; schema?: string } {

@@ -10,5 +10,5 @@ export type Db = PrismaClient;
 /** What a `db.$transaction(async (tx) => …)` callback receives. */
 export type Tx = Prisma.TransactionClient;
 
-export { createPrismaClient } from './create-prisma-client.js';
+export { createPrismaClient, NAMED_STATEMENT_MARK } from './create-prisma-client.js';
 export { isConnectionLost } from './is-connection-lost.js';

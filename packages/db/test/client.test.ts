@@ -5,6 +5,7 @@ import {
   ConsentSource,
   createPrismaClient,
   MessageClass,
+  NAMED_STATEMENT_MARK,
   Prisma,
   type Db,
   type Tx,
@@ -94,6 +95,32 @@ describe('createPrismaClient', () => {
     const update = db.consentLogEntry.update({ where: { id: entry.id }, data: { reason: 'edited' } });
     await expect(update).rejects.toThrow(/consent_log is append-only/);
     await expect(update).rejects.toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+  });
+
+  it('prepares a statement marked herald:named once per connection, and no other', async () => {
+    const one = createPrismaClient({ databaseUrl: database.url, maxConnections: 1 });
+    try {
+      for (const value of [1, 2, 3]) {
+        const [named] = await one.$queryRaw<
+          { value: number }[]
+        >`/* herald:named */ SELECT ${value}::int AS value`;
+        expect(named?.value).toBe(value);
+        await one.$queryRaw`SELECT ${value}::int AS value`;
+        // Inside an interactive transaction too (the adapter's transaction client).
+        await one.$transaction(async (tx) => tx.$queryRaw`/* herald:named */ SELECT ${value}::int AS value`);
+      }
+      const prepared = await one.$queryRaw<{ name: string; statement: string }[]>`
+        SELECT name, statement FROM pg_prepared_statements ORDER BY name`;
+      expect(prepared).toEqual([
+        {
+          name: expect.stringMatching(/^herald_[\w-]{32}$/),
+          statement: '/* herald:named */ SELECT $1::int AS value',
+        },
+      ]);
+      expect(NAMED_STATEMENT_MARK).toBe('/* herald:named */');
+    } finally {
+      await one.$disconnect();
+    }
   });
 
   it('honours ?schema= in the URL', async () => {

@@ -72,7 +72,9 @@ export async function applyUnsubscribe(
  * which are the domain's spelling of consent sources ("one-click").
  */
 function unsubscribeCategory(db: DbClient | Tx, input: ApplyUnsubscribeInput, categoryKey: string) {
-  return db.$queryRaw<OutcomeRow[]>`
+  // Named (prepared once per connection, decision 027): every one-click runs it, and each of its
+  // look-ups is by key.
+  return db.$queryRaw<OutcomeRow[]>`/* herald:named */
     WITH contact AS (
       SELECT id, erased_at, promotional_defaults FROM contacts WHERE id = ${input.contactId}::uuid FOR UPDATE
     ), category AS (
@@ -105,7 +107,8 @@ function unsubscribeCategory(db: DbClient | Tx, input: ApplyUnsubscribeInput, ca
 
 /** The UPDATE's WHERE is re-checked on the newest row version after any lock wait. */
 function unsubscribeAllPromotional(db: DbClient | Tx, input: ApplyUnsubscribeInput) {
-  return db.$queryRaw<OutcomeRow[]>`
+  // Named, as unsubscribeCategory is.
+  return db.$queryRaw<OutcomeRow[]>`/* herald:named */
     WITH changed AS (
       UPDATE contacts SET promotional_opt_out = true, updated_at = now() AT TIME ZONE 'UTC'
       WHERE id = ${input.contactId}::uuid AND erased_at IS NULL AND NOT promotional_opt_out

@@ -31,7 +31,9 @@ export async function waitForInFlightDeliveries(
   const started = Date.now();
   let lookedAt: Date | null = null;
   for (;;) {
-    const rows: { in_flight: number; looked_at: Date }[] = await db.$queryRaw`
+    // Named (prepared once per connection, decision 027): every one-click runs it. Its generic plan
+    // reads the contact's messages by the contact index, as its custom plans do.
+    const rows: { in_flight: number; looked_at: Date }[] = await db.$queryRaw`/* herald:named */
       SELECT count(*)::int AS in_flight, COALESCE(${lookedAt}::timestamptz, clock_timestamp()) AS looked_at
         FROM messages m
        WHERE m.contact_id = ${contactId}::uuid AND m.status = 'sending'
