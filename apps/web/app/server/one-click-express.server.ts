@@ -60,5 +60,7 @@ function readBody(req: Request): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.once('error', reject);
+    // A client gone before the end: nothing more will come (after the end, resolve has run).
+    req.once('close', () => reject(new Error('request closed before its body ended')));
   });
 }
