@@ -95,7 +95,11 @@ describe('PostgreSQL sessions terminated while transactional mail is delivered',
       await sleep(100);
     }
     const unsettled = ids.filter((id) => !statuses.has(id));
-    expect(unsettled, 'messages still queued or sending').toEqual([]);
+    // What became of a message left unsettled, for whoever reads a failure.
+    const unsettledViews = await Promise.all(
+      unsettled.map(async (id) => (await h.request('GET', `/v1/messages/${id}`)).body),
+    );
+    expect(unsettled, `messages still queued or sending: ${JSON.stringify(unsettledViews)}`).toEqual([]);
     expect(ids.map((id) => statuses.get(id))).toEqual(ids.map(() => 'sent'));
     expect(ids.map((id) => h.catcher.received.get(id))).toEqual(ids.map(() => 1));
   }, 60_000);
