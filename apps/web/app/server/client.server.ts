@@ -8,7 +8,11 @@ import { webEnv } from './env.server';
  */
 export type Client = { ip: string; ipHash: string; userAgent?: string; receivedAt: Date };
 
-export function describeClient(request: Request, context: AppLoadContext): Client {
+/** What describeClient reads: a request's headers (a Fetch Request's, or server.js's Express one's) and the load context. */
+export function describeClient(
+  request: { headers: { get(name: string): string | null } },
+  context: Pick<AppLoadContext, 'clientIp' | 'receivedAt'>,
+): Client {
   const ip = context.clientIp ?? 'unknown';
   const userAgent = request.headers.get('user-agent') ?? undefined;
   return {

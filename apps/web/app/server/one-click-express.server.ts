@@ -1,8 +1,6 @@
-import { hashClientIp } from '@herald/preferences';
 import type { NextFunction, Request, Response } from 'express';
 import { applyOneClick } from './apply-one-click.server';
-import type { Client } from './client.server';
-import { webEnv } from './env.server';
+import { describeClient } from './client.server';
 import type { LanguageRequest } from './i18n/language-cookie.server';
 import { oneClickAnswer } from './one-click-answer.server';
 
@@ -30,25 +28,21 @@ export function handleOneClick(req: Request, res: Response, next: NextFunction):
 }
 
 async function answer(req: Request, res: Response, body: Promise<string> | null): Promise<void> {
-  const userAgent = req.get('user-agent');
-  const ip = req.ip ?? 'unknown';
-  const client: Client = {
-    ip,
-    ipHash: hashClientIp(ip, webEnv.HERALD_IP_SALT),
-    ...(userAgent ? { userAgent } : {}),
-    receivedAt: (res.locals.receivedAt as Date | undefined) ?? new Date(),
+  // The language is read from the query (`?lang=`) and the headers: the host plays no part.
+  const request: LanguageRequest = {
+    url: `http://localhost${req.originalUrl}`,
+    headers: { get: (name) => req.get(name) ?? null },
   };
+  const client = describeClient(request, {
+    ...(req.ip ? { clientIp: req.ip } : {}),
+    ...(res.locals.receivedAt ? { receivedAt: res.locals.receivedAt as Date } : {}),
+  });
   const outcome = await applyOneClick({
     token: req.params.token,
     // Any other type is not a one-click body, as the Remix route reads it (read-one-click-body.server.ts).
     readListUnsubscribe: async () => (body ? new URLSearchParams(await body).get('List-Unsubscribe') : null),
     client,
   });
-  // The language is read from the query (`?lang=`) and the headers: the host plays no part.
-  const request: LanguageRequest = {
-    url: `http://localhost${req.originalUrl}`,
-    headers: { get: (name) => req.get(name) ?? null },
-  };
   const answered = oneClickAnswer(request, outcome.status, outcome.message);
   res.writeHead(answered.status, answered.headers).end(answered.body);
 }
