@@ -61,3 +61,25 @@ export function sendMessageJob(
     opts: { jobId: messageId, ...(delayMs > 0 && { delay: Math.ceil(delayMs) }) },
   };
 }
+
+/**
+ * A send job due at a moment of the database's clock (a message's `send_after`, in epoch
+ * milliseconds), added at `addedAt`: Bull runs a job at its timestamp plus its delay, so both are
+ * given and the job falls due at the slot itself, not at the slot plus however long this process
+ * took between reading it and adding the job. A slot already past is due when added.
+ */
+export function sendMessageJobDueAt(
+  messageId: string,
+  dueAtMs: number,
+  addedAt: number,
+): { name: string; data: SendMessageJob; opts: JobOptions } {
+  const job = sendMessageJob(messageId);
+  const delay = Math.ceil(dueAtMs) - addedAt;
+  // Bull reads `timestamp` from a job's options (lib/job.js); its type declarations leave it out.
+  const opts: JobOptions & { timestamp: number } = {
+    ...job.opts,
+    timestamp: addedAt,
+    ...(delay > 0 && { delay }),
+  };
+  return { ...job, opts };
+}

@@ -1,6 +1,6 @@
 import { type Db, Prisma } from '@herald/db';
 import type { Queue } from 'bull';
-import { sendMessageJob } from '../delivery/delivery-queue.js';
+import { sendMessageJob, sendMessageJobDueAt } from '../delivery/delivery-queue.js';
 
 /**
  * Enqueues a batch of announcement emails on the bulk delivery queue. With a rate, the batch first
@@ -20,32 +20,32 @@ export async function enqueuePolicyEmails(
   }: { policyVersionId: string; ratePerSecond: number | null; messageIds: string[] },
 ): Promise<void> {
   if (messageIds.length === 0) return;
-  let delayOf = (_index: number) => 0;
+  let jobs = messageIds.map((id) => sendMessageJob(id));
   if (ratePerSecond) {
     const spanSeconds = messageIds.length / ratePerSecond;
-    const [slots] = await db.$queryRaw<{ starts_in_ms: number }[]>(Prisma.sql`
+    const slots = await db.$queryRaw<{ id: string; due_ms: number }[]>(Prisma.sql`
       WITH slots AS (
         UPDATE policy_versions
            SET send_slots_until = GREATEST(COALESCE(send_slots_until, now()), now())
                                   + make_interval(secs => ${spanSeconds}::float8)
          WHERE id = ${policyVersionId}::uuid
-     RETURNING send_slots_until - make_interval(secs => ${spanSeconds}::float8) AS starts_at),
-      due AS (
-        UPDATE messages m
-           SET send_after = s.starts_at + make_interval(secs => (i.index - 1) / ${ratePerSecond}::float8)
-          FROM slots s, unnest(${messageIds}::uuid[]) WITH ORDINALITY AS i(id, index)
-         WHERE m.id = i.id AND m.status = 'queued')
-      SELECT (extract(epoch FROM starts_at - clock_timestamp()) * 1000)::float8 AS starts_in_ms FROM slots`);
-    // Bull counts a job's delay from when it is added: the time since the database measured the
-    // slot (clock_timestamp, not the statement's start) is taken off, so each batch's jobs fall due
-    // at its slots and not later by however long this process took to get here.
-    const answeredAt = performance.now();
-    const startsInMs = slots?.starts_in_ms ?? 0;
-    delayOf = (index) =>
-      Math.max(0, startsInMs - (performance.now() - answeredAt) + (index * 1000) / ratePerSecond);
+     RETURNING send_slots_until - make_interval(secs => ${spanSeconds}::float8) AS starts_at)
+      UPDATE messages m
+         SET send_after = s.starts_at + make_interval(secs => (i.index - 1) / ${ratePerSecond}::float8)
+        FROM slots s, unnest(${messageIds}::uuid[]) WITH ORDINALITY AS i(id, index)
+       WHERE m.id = i.id AND m.status = 'queued'
+   RETURNING m.id::text AS id, (extract(epoch FROM m.send_after) * 1000)::float8 AS due_ms`);
+    // Each job falls due at its message's slot as the database stored it. A message no longer
+    // queued got no slot: its job finds nothing to send.
+    const dueAt = new Map(slots.map((slot) => [slot.id, slot.due_ms]));
+    const addedAt = Date.now();
+    jobs = messageIds.map((id) => {
+      const at = dueAt.get(id);
+      return at === undefined ? sendMessageJob(id) : sendMessageJobDueAt(id, at, addedAt);
+    });
   }
   try {
-    await queue.addBulk(messageIds.map((id, index) => sendMessageJob(id, delayOf(index))));
+    await queue.addBulk(jobs);
   } catch (error) {
     log?.(
       `${messageIds.length} policy email(s) stored but not enqueued (${(error as Error).message}); the reconciler will enqueue them`,
