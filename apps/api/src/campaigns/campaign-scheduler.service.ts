@@ -19,7 +19,10 @@ import { BULK_DELIVERY_QUEUE, DELIVERY_QUEUE } from '../delivery/delivery-queue.
 import { claimCampaignWork, completeCampaigns, releaseCampaign } from './claim-campaign-work.js';
 import { clearQueueEpochs } from './clear-queue-epochs.js';
 import { currentRedisEpoch } from './redis-epoch.js';
-import { requeueOrphanedClaims } from '../worker-recovery/requeue-orphaned-claims.js';
+import {
+  requeueClaimsLeftBehind,
+  requeueOrphanedClaims,
+} from '../worker-recovery/requeue-orphaned-claims.js';
 import { runCampaignWork } from './run-campaign-work.js';
 import type { WorkerLease } from '../worker-recovery/worker-lease.js';
 
@@ -120,6 +123,20 @@ export class CampaignSchedulerService
     const completed = await completeCampaigns(this.db);
     if (completed.length > 0) this.logger.log(`campaign(s) finished: ${completed.join(', ')}`);
     if (!this.lease.isHeld()) return;
+    // This worker's own claims that a delivery left behind when the database failed its writes: no
+    // other worker may take them while its lease lives, so it settles them itself, at once.
+    const left = await requeueClaimsLeftBehind(this.db, this.delivery.store, {
+      workerId: this.lease.workerId,
+      deliveryQueue: this.deliveryQueue,
+      campaignQueue: this.campaignQueue,
+      campaignBatchSize: this.env.CAMPAIGN_BATCH_SIZE,
+      keyPrefix: this.env.HERALD_QUEUE_PREFIX,
+    });
+    if (left.recovered + left.requeued > 0) {
+      this.logger.log(
+        `settled ${left.recovered + left.requeued} claim(s) its deliveries left behind: ${left.recovered} had been sent, ${left.requeued} requeued`,
+      );
+    }
     const epoch = await currentRedisEpoch(this.campaignQueue.client, this.env.HERALD_QUEUE_PREFIX);
     const claimed = await claimCampaignWork(this.db, {
       workerId: this.lease.workerId,

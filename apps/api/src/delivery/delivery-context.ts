@@ -13,7 +13,7 @@ import { readSentMarks } from '../worker-recovery/sent-marks.js';
 import { WORKER_LEASE, type WorkerLeaseHolder } from '../worker-recovery/worker-lease-holder.js';
 import type { DeliveryDeps } from './delivery-deps.js';
 import type { DeliveryStream } from './delivery-queue.js';
-import { createDeliveryStore } from './delivery-store.js';
+import { createDeliveryStore, type DeliveryStore } from './delivery-store.js';
 import { createDomainThrottle } from './domain-throttle.js';
 import { throttleSendSlots } from './domain-throttle-slots.js';
 import { joinSendSlots } from './join-send-slots.js';
@@ -39,6 +39,8 @@ export class DeliveryContext implements OnApplicationShutdown {
   readonly streams: Record<DeliveryStream, DeliveryDeps>;
   /** The bulk stream as campaign batches use it: its promotional lane (their breaker, their relay). */
   readonly campaignBatches: DeliveryDeps;
+  /** The one store every stream shares (and its record of claims left behind). */
+  readonly store: DeliveryStore;
   private readonly transports: MailTransport[] = [];
   private readonly breakerWatches: (() => Promise<void>)[] = [];
   private readonly logger = new Logger('SmtpCircuitBreaker');
@@ -54,17 +56,18 @@ export class DeliveryContext implements OnApplicationShutdown {
     @InjectQueue(CAMPAIGN_QUEUE) campaignQueue: Queue,
   ) {
     const senders = mailSenders(env);
+    this.store = createDeliveryStore(db, {
+      staleClaimMs: env.STALE_CLAIM_MS,
+      workerId: () => lease.workerId,
+      sentMarks: (workerId) => readSentMarks(campaignQueue.client, env.HERALD_QUEUE_PREFIX, workerId),
+      guardrails: env,
+    });
     const shared = {
       db,
       renderer,
       keys,
       templates,
-      store: createDeliveryStore(db, {
-        staleClaimMs: env.STALE_CLAIM_MS,
-        workerId: () => lease.workerId,
-        sentMarks: (workerId) => readSentMarks(campaignQueue.client, env.HERALD_QUEUE_PREFIX, workerId),
-        guardrails: env,
-      }),
+      store: this.store,
       campaigns,
       lease,
     };

@@ -43,7 +43,21 @@ export interface DeliveryStore {
    * Claims another delivery here still uses are kept. Answers how many were given back.
    */
   release(messageIds: string[], reason: string): Promise<number>;
+  /**
+   * This worker's claims that no delivery here holds any more: a delivery whose database writes
+   * failed past their retries ends leaving its claim (`sending`, under this worker's live lease),
+   * which no other worker may take and no job of this one would come back for. Looked for only
+   * after such a failure (an empty list otherwise, without a query); each comes with the moment it
+   * was claimed, so that taking it over can skip one claimed again since. A caller that could not
+   * settle them calls `lookAgain`.
+   */
+  claimsLeftBehind(): Promise<ClaimLeftBehind[]>;
+  /** The next `claimsLeftBehind` looks, whether or not a delivery failed meanwhile. */
+  lookAgain(): void;
 }
+
+/** A claim of this worker's that no delivery holds; `claimedAt` is PostgreSQL's text of the time. */
+export type ClaimLeftBehind = { id: string; claimedAt: string };
 
 /**
  * The worker's database access. Concurrent jobs share round trips: their claims, state reads, send
@@ -77,10 +91,21 @@ export function createDeliveryStore(
 ): DeliveryStore {
   const currentId = typeof workerId === 'string' ? () => workerId : workerId;
   const running = new Map<string, number>();
+  // Failed database writes, counted: a delivery that saw one may have left its claim behind.
+  let failures = 0;
+  let leftBehind = false;
+  // The ids tracked while claimsLeftBehind looks: a delivery that started meanwhile holds its claim.
+  const looking = new Set<Set<string>>();
+  const counted = <T>(run: Promise<T>): Promise<T> =>
+    run.catch((error: unknown) => {
+      failures += 1;
+      throw error;
+    });
   // Ids another delivery in this worker also runs (the caller's own delivery counts once).
   const busy = (ids: string[]) => ids.filter((id) => (running.get(id) ?? 0) > 1);
   const claim = createBatcher<string, ClaimedMessage | null>(
-    (messageIds) => retryOnConnectionLoss(() => claimBatch(messageIds), { budgetMs: CLAIM_RETRY_MS }),
+    (messageIds) =>
+      counted(retryOnConnectionLoss(() => claimBatch(messageIds), { budgetMs: CLAIM_RETRY_MS })),
     { maxBatch, maxWaitMs },
   );
   async function claimBatch(messageIds: string[]): Promise<(ClaimedMessage | null)[]> {
@@ -105,26 +130,32 @@ export function createDeliveryStore(
   }
   // Inside the send slot, where every millisecond holds an SMTP connection idle: no timer. A start
   // runs at once when none is in flight; those that come meanwhile go together in the next one.
-  const startSending = coalesceCalls<Claim, SendStart>((claims) => startSendingBatch(db, claims), {
+  const startSending = coalesceCalls<Claim, SendStart>((claims) => counted(startSendingBatch(db, claims)), {
     concurrency: 2,
     maxBatch,
   });
   const record = createBatcher<Outcome, boolean>(
     (outcomes) =>
-      recordOutcomes(db, outcomes, {
-        workerId: currentId(),
-        ...(guardrails && { guardrails }),
-      }),
+      counted(
+        recordOutcomes(db, outcomes, {
+          workerId: currentId(),
+          ...(guardrails && { guardrails }),
+        }),
+      ),
     { maxBatch, maxWaitMs },
   );
   const track = (messageIds: string[]) => {
     for (const id of messageIds) running.set(id, (running.get(id) ?? 0) + 1);
+    for (const seen of looking) for (const id of messageIds) seen.add(id);
+    const failuresBefore = failures;
     return () => {
       for (const id of messageIds) {
         const left = (running.get(id) ?? 1) - 1;
         if (left > 0) running.set(id, left);
         else running.delete(id);
       }
+      // Once the delivery has ended, after its last write: a failure while it ran may have left its claim.
+      if (failures !== failuresBefore) leftBehind = true;
     };
   };
   const release = async (messageIds: string[], reason: string) => {
@@ -139,9 +170,37 @@ export function createDeliveryStore(
      RETURNING id)
       INSERT INTO message_events (message_id, type, detail)
       SELECT id, 'released', jsonb_build_object('reason', ${reason}::text) FROM released`);
-    return retryOnConnectionLoss(giveBack, { budgetMs: RELEASE_RETRY_MS });
+    return counted(retryOnConnectionLoss(giveBack, { budgetMs: RELEASE_RETRY_MS }));
   };
-  return { claim, startSending, record, track, release };
+  const claimsLeftBehind = async (): Promise<ClaimLeftBehind[]> => {
+    if (!leftBehind) return [];
+    leftBehind = false;
+    const seen = new Set<string>();
+    looking.add(seen);
+    try {
+      // Every delivery tracks its messages before it claims them and until after its last write, so a
+      // claim of this lease that no delivery held at any moment of this look is one left behind.
+      const rows = await db.$queryRaw<{ id: string; claimed_at: string }[]>(Prisma.sql`
+        SELECT id::text, claimed_at::text FROM messages
+         WHERE status = 'sending' AND claimed_by = ${currentId()}::uuid
+           AND id <> ALL(${[...running.keys()]}::uuid[])
+         LIMIT 1000`);
+      // A page at a time: more than a page left behind is looked for again on the next call.
+      if (rows.length === 1000) leftBehind = true;
+      return rows
+        .filter((row) => !seen.has(row.id) && !running.has(row.id))
+        .map((row) => ({ id: row.id, claimedAt: row.claimed_at }));
+    } catch (error) {
+      leftBehind = true;
+      throw error;
+    } finally {
+      looking.delete(seen);
+    }
+  };
+  const lookAgain = () => {
+    leftBehind = true;
+  };
+  return { claim, startSending, record, track, release, claimsLeftBehind, lookAgain };
 }
 
 /**

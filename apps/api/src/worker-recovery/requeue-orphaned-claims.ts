@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import { toSendBatchJobs } from '../campaigns/campaign-queue.js';
 import { sendMessageJob } from '../delivery/delivery-queue.js';
 import { clearQueueEpochs } from '../campaigns/clear-queue-epochs.js';
+import type { DeliveryStore } from '../delivery/delivery-store.js';
 import { readSentMarks } from './sent-marks.js';
 
 type Orphan = { id: string; claimed_by: string; campaign_id: string | null; send_after: Date | null };
@@ -61,14 +62,117 @@ export async function requeueOrphanedClaims(
     // accepted. The claims stay as they are until a later round can read them.
     return { recovered: 0, requeued: 0, postponed: orphans.length, scanned: true };
   }
-  const sentIds = orphans.filter((o) => marked.has(o.id)).map((o) => o.id);
-  const recovered = sentIds.length === 0 ? 0 : await recordRecovered(db, sentIds);
+  const settled = await settleClaims(
+    db,
+    orphans.map((o) => o.id),
+    marked,
+    {
+      held: orphaned,
+      why: {
+        requeued: 'the worker holding the claim stopped',
+        recovered: 'the SMTP server had accepted it before its worker stopped',
+      },
+      deliveryQueue,
+      campaignQueue,
+      campaignBatchSize,
+    },
+  );
+  return { ...settled, postponed: 0, scanned: true };
+}
+
+/**
+ * This worker's own claims that its deliveries left behind (delivery-store.ts, claimsLeftBehind):
+ * settled as a dead worker's are, from this worker's own marks, and only while each is still the
+ * claim that was found (not claimed again since, by this worker or, its lease lapsed, another). While
+ * the marks cannot be read, nothing is settled and the store looks again next time.
+ */
+export async function requeueClaimsLeftBehind(
+  db: Db,
+  store: Pick<DeliveryStore, 'claimsLeftBehind' | 'lookAgain'>,
+  {
+    workerId,
+    deliveryQueue,
+    campaignQueue,
+    campaignBatchSize,
+    keyPrefix,
+  }: {
+    workerId: string;
+    deliveryQueue: Queue;
+    campaignQueue: Queue;
+    campaignBatchSize: number;
+    keyPrefix: string;
+  },
+): Promise<{ recovered: number; requeued: number; postponed: number }> {
+  const left = await store.claimsLeftBehind();
+  if (left.length === 0) return { recovered: 0, requeued: 0, postponed: 0 };
+  let marked: Set<string>;
+  try {
+    marked = await readSentMarks(campaignQueue.client, keyPrefix, workerId);
+  } catch {
+    store.lookAgain();
+    return { recovered: 0, requeued: 0, postponed: left.length };
+  }
+  const held = Prisma.sql`m.status = 'sending' AND m.claimed_by = ${workerId}::uuid
+    AND m.claimed_at = (SELECT c.at::timestamptz
+                          FROM unnest(${left.map((c) => c.id)}::uuid[], ${left.map((c) => c.claimedAt)}::text[]) AS c(id, at)
+                         WHERE c.id = m.id)`;
+  try {
+    const settled = await settleClaims(
+      db,
+      left.map((c) => c.id),
+      marked,
+      {
+        held,
+        why: {
+          requeued: 'the delivery holding the claim ended without recording an outcome or giving it back',
+          recovered: 'the SMTP server had accepted it before its delivery could record it',
+        },
+        deliveryQueue,
+        campaignQueue,
+        campaignBatchSize,
+      },
+    );
+    return { ...settled, postponed: 0 };
+  } catch (error) {
+    store.lookAgain();
+    throw error;
+  }
+}
+
+/**
+ * Claims whose holder will not finish them: those the SMTP server had accepted (`marked`) are recorded
+ * as sent, the others go back to "queued" with a `requeued` event and get a job again. `held` is the
+ * condition each must still meet, checked in the statement that moves it.
+ */
+async function settleClaims(
+  db: Db,
+  ids: string[],
+  marked: Set<string>,
+  {
+    held,
+    why,
+    deliveryQueue,
+    campaignQueue,
+    campaignBatchSize,
+  }: {
+    held: Prisma.Sql;
+    /** The reason a requeued event gives, and the note on a sent one. */
+    why: { requeued: string; recovered: string };
+    deliveryQueue: Queue;
+    campaignQueue: Queue;
+    campaignBatchSize: number;
+  },
+): Promise<{ recovered: number; requeued: number }> {
+  const sentIds = ids.filter((id) => marked.has(id));
+  const recovered = sentIds.length === 0 ? 0 : await recordRecovered(db, sentIds, held, why.recovered);
   const rows = await requeue(
     db,
-    orphans.filter((o) => !marked.has(o.id)).map((o) => o.id),
+    ids.filter((id) => !marked.has(id)),
+    held,
+    why.requeued,
   );
 
-  // A job id of its own: the dead worker's job for the message may still sit in Redis as active.
+  // A job id of its own: the job that ran the message may still sit in Redis as active.
   const single = rows
     .filter((row) => row.campaign_id === null)
     .map((row) => {
@@ -88,36 +192,37 @@ export async function requeueOrphanedClaims(
   for (const [campaignId, messages] of byCampaign) {
     await campaignQueue.addBulk(toSendBatchJobs(campaignId, messages, campaignBatchSize, now));
   }
-  return { recovered, requeued: rows.length, postponed: 0, scanned: true };
+  return { recovered, requeued: rows.length };
 }
 
 const orphaned = Prisma.sql`m.status = 'sending' AND m.claimed_by IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.id = m.claimed_by AND l.expires_at > now())`;
 
-async function recordRecovered(db: Db, ids: string[]): Promise<number> {
+async function recordRecovered(db: Db, ids: string[], held: Prisma.Sql, note: string): Promise<number> {
+  const detail = JSON.stringify({ recovered: note });
   return db.$executeRaw(Prisma.sql`
     WITH moved AS (
       UPDATE messages m
          SET status = 'sent', sent_at = now(), claimed_at = NULL, claimed_by = NULL, updated_at = now()
-       WHERE m.id = ANY(${ids}::uuid[]) AND ${orphaned}
+       WHERE m.id = ANY(${ids}::uuid[]) AND ${held}
    RETURNING m.id)
     INSERT INTO message_events (message_id, type, detail)
-    SELECT id, 'sent', '{"recovered":"the SMTP server had accepted it before its worker stopped"}'::jsonb
-      FROM moved`);
+    SELECT id, 'sent', ${detail}::jsonb FROM moved`);
 }
 
-async function requeue(db: Db, ids: string[]) {
+async function requeue(db: Db, ids: string[], held: Prisma.Sql, reason: string) {
   if (ids.length === 0) return [];
+  const detail = JSON.stringify({ reason });
   return db.$queryRaw<{ id: string; campaign_id: string | null; send_after: Date | null; db_now: Date }[]>(
     Prisma.sql`
     WITH moved AS (
       UPDATE messages m
          SET status = 'queued', claimed_at = NULL, claimed_by = NULL, updated_at = now()
-       WHERE m.id = ANY(${ids}::uuid[]) AND ${orphaned}
+       WHERE m.id = ANY(${ids}::uuid[]) AND ${held}
    RETURNING m.id, m.campaign_id, m.send_after),
     events AS (
       INSERT INTO message_events (message_id, type, detail)
-      SELECT id, 'requeued', '{"reason":"the worker holding the claim stopped"}'::jsonb FROM moved)
+      SELECT id, 'requeued', ${detail}::jsonb FROM moved)
     SELECT id::text, campaign_id::text, send_after, now() AS db_now FROM moved`,
   );
 }
