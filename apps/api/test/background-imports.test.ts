@@ -298,6 +298,23 @@ describe('a dry run', () => {
   });
 });
 
+const CHAIN_CATEGORIES = ['newsletter', 'product-news', 'promotions'];
+
+/** Stages new addresses as an import of its own and applies them by the bulk path, as the worker would. */
+async function stage(id: string, emails: string[]) {
+  const categories = CHAIN_CATEGORIES;
+  await h.db.import.create({
+    data: { id, actor: 'key:chain', basis: BASIS, categories, status: 'running' },
+  });
+  const rows = emails.map((email, i) => ({ line: i + 2, row: { email, status: 'subscribed' } }));
+  await h.db.importRowStaged.createMany({
+    data: rows.map((staged) => ({ importId: id, line: staged.line, row: staged.row })),
+  });
+  const context = { id, actor: 'key:chain', basis: BASIS, categories, dryRun: false };
+  const candidates = bulkCandidates(rows.map(({ line, row }) => ({ line, ...row })));
+  return applyNewAddresses(h.db, context, candidates, await categoriesToSubscribe(h.db, categories));
+}
+
 describe('the bulk path for new addresses', () => {
   it('takes only new, unsuppressed, single rows, and writes what the row-by-row path writes', async () => {
     const existing = uniqueEmail('bulk-existing');
@@ -405,21 +422,8 @@ describe('the bulk path for new addresses', () => {
   it("links its consent rows into each contact's chain as the trigger would, and emits their events only when wanted", async () => {
     // No worker, so the outbox is read as the triggers left it (a worker's fan-out would take it).
     await h.stopWorker();
-    const categories = ['newsletter', 'product-news', 'promotions'];
-    const keys = await categoriesToSubscribe(h.db, categories);
-    expect(keys).toEqual(categories);
-    const stage = async (id: string, emails: string[]) => {
-      await h.db.import.create({
-        data: { id, actor: 'key:chain', basis: BASIS, categories, status: 'running' },
-      });
-      const rows = emails.map((email, i) => ({ line: i + 2, row: { email, status: 'subscribed' } }));
-      await h.db.importRowStaged.createMany({
-        data: rows.map((staged) => ({ importId: id, line: staged.line, row: staged.row })),
-      });
-      const context = { id, actor: 'key:chain', basis: BASIS, categories, dryRun: false };
-      const candidates = bulkCandidates(rows.map(({ line, row }) => ({ line, ...row })));
-      return applyNewAddresses(h.db, context, candidates, keys);
-    };
+    const keys = await categoriesToSubscribe(h.db, CHAIN_CATEGORIES);
+    expect(keys).toEqual(CHAIN_CATEGORIES);
     const emails = [uniqueEmail('chain-a'), uniqueEmail('chain-b')];
     expect([...(await stage('01890000-0000-7000-8000-0000000000c1', emails))]).toEqual([2, 3]);
     const created = await h.db.contact.findMany({ where: { email: { in: emails } } });
@@ -482,5 +486,41 @@ describe('the bulk path for new addresses', () => {
     } finally {
       await h.db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
     }
+  });
+
+  it('asks whether consent events are wanted as the webhook trigger does, for each event it emits', async () => {
+    // One SQL function answers for the trigger and for the import (consent_events_wanted).
+    await h.stopWorker();
+    const keys = CHAIN_CATEGORIES;
+    const wanted = async () =>
+      (await h.db.$queryRaw<{ wanted: boolean }[]>`SELECT consent_events_wanted() AS wanted`)[0]?.wanted;
+    // The import's earlier tests leave only disabled endpoints behind.
+    expect(await wanted()).toBe(false);
+    const consentEvents = [
+      'contact.subscribed',
+      'contact.unsubscribed',
+      'preferences.changed',
+      'contact.erased',
+      'contact.suppressed',
+    ];
+    for (const events of [...consentEvents.map((event) => [event]), ['message.sent', 'campaign.finished']]) {
+      const endpoint = await h.db.webhookEndpoint.create({
+        data: { url: 'http://127.0.0.1:9/hook', events, secret: 'whsec_test' },
+      });
+      try {
+        expect(await wanted(), events.join()).toBe(consentEvents.includes(events[0] as string));
+        // And the import writes the events of an endpoint that wants only one of them.
+        if (events[0] === 'preferences.changed') {
+          const email = uniqueEmail('wanted');
+          expect([...(await stage('01890000-0000-7000-8000-0000000000c3', [email]))]).toEqual([2]);
+          const { id: contactId } = await h.db.contact.findUniqueOrThrow({ where: { email } });
+          const written = await h.db.webhookOutbox.findMany({ where: { contactId } });
+          expect(written.map((event) => event.eventType)).toEqual(keys.map(() => 'preferences.changed'));
+        }
+      } finally {
+        await h.db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { disabledAt: new Date() } });
+      }
+    }
+    expect(await wanted()).toBe(false);
   });
 });

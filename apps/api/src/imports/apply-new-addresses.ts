@@ -8,15 +8,6 @@ class TakenElsewhere extends Error {}
 /** The advisory lock class the chain trigger holds shared and the anchoring job exclusively. */
 const EVIDENCE_LOCK_CLASS = 1212503602;
 
-/** The events the consent log's webhook trigger emits. */
-const CONSENT_EVENTS = [
-  'contact.subscribed',
-  'contact.unsubscribed',
-  'preferences.changed',
-  'contact.erased',
-  'contact.suppressed',
-];
-
 /**
  * The consent-log rows of the new contacts (`created`: line, id, proof), one per category, linked
  * here as the chain trigger would link them (decision 025): a new contact's chain starts at the zero
@@ -138,9 +129,7 @@ export async function applyNewAddresses(
         SELECT pg_advisory_xact_lock_shared(${EVIDENCE_LOCK_CLASS}::int, 0),
                set_config('herald.linked_in_statement', 'on', true),
                set_config('herald.consent_events',
-                 CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints e
-                                    WHERE e.disabled_at IS NULL AND e.events && ${CONSENT_EVENTS}::text[])
-                      THEN 'wanted' ELSE 'none' END, true)`;
+                 CASE WHEN consent_events_wanted() THEN 'wanted' ELSE 'none' END, true)`;
       // Staged rows are found by their lines as an array, which the planner always looks up by the
       // index; joined to a set of lines it could read every row the import staged for each batch.
       // The proof is the text applyRow writes (JSON.stringify of import, basis, consentedAt, source),
