@@ -88,7 +88,7 @@ export async function loadDeliveryStates(
 
 async function loadStates(db: DbClient, requests: DeliveryStateRequest[]): Promise<(DeliveryState | null)[]> {
   if (requests.length === 0) return [];
-  const rows = await db.$queryRaw<(StateRow & { ordinal: number })[]>`
+  const rows = await db.$queryRaw<(StateRow & { ordinal: number })[]>`/* herald:named */
     SELECT r.ordinal::int AS ordinal, c.id::text, c.email, c.name, c.locale, c.erased_at IS NOT NULL AS erased,
            c.promotional_opt_out, c.promotional_defaults, c.token_epoch, c.click_tracking_off,
            t.message_id IS NOT NULL AS test_send,

@@ -17,11 +17,17 @@ export async function readAddressSuppressions(
   }
   const reasons = new Map<string, string[]>(addresses.map((address) => [address, []]));
   if (addresses.length === 0) return reasons;
-  const rows = await db.suppression.findMany({
-    where: { addressHash: { in: [...addressByHash.keys()] } },
-    select: { addressHash: true, reason: true },
-  });
-  for (const { addressHash, reason } of rows) {
+  // Raw and prepared once per connection (decision 027): it runs for every message a worker starts,
+  // and Prisma's IN list would make a statement text of its own for each number of hashes.
+  const rows = await db.$queryRaw<{ address_hash: string; reason: string }[]>`/* herald:named */
+    SELECT address_hash,
+           -- The reason by its Prisma enum name, as the callers compare it, not its stored value.
+           CASE reason::text WHEN 'hard-bounce' THEN 'hard_bounce'
+                             WHEN 'soft-bounce-limit' THEN 'soft_bounce_limit'
+                             ELSE reason::text END AS reason
+      FROM suppressions
+     WHERE address_hash = ANY(${[...addressByHash.keys()]}::text[])`;
+  for (const { address_hash: addressHash, reason } of rows) {
     const address = addressByHash.get(addressHash);
     if (address) reasons.get(address)?.push(reason);
   }

@@ -39,7 +39,9 @@ export async function recordOutcomes(
   const bounceLine = guardrails
     ? String(guardrails.HERALD_GUARDRAIL_MIN_SENT * guardrails.HERALD_CAMPAIGN_MAX_BOUNCE_RATE)
     : '2147483647';
-  const rows = await db.$queryRaw<{ id: string | null; crossed: string | null }[]>(Prisma.sql`
+  const rows = await db.$queryRaw<
+    { id: string | null; crossed: string | null }[]
+  >(Prisma.sql`/* herald:named */
     WITH v AS (
       SELECT * FROM unnest(
         ${outcomes.map((o) => o.messageId)}::uuid[],
@@ -155,7 +157,7 @@ export async function claimMessages(
       attempts: number;
       created_at: Date;
     }[]
-  >(Prisma.sql`
+  >(Prisma.sql`/* herald:named */
     UPDATE messages m
        SET status = 'sending', claimed_at = now(), claimed_by = ${workerId}::uuid,
            attempts = m.attempts + 1, updated_at = now()

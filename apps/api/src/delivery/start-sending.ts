@@ -28,7 +28,7 @@ export type SendStart =
  */
 export async function startSendingBatch(db: Db, claims: Claim[]): Promise<SendStart[]> {
   if (claims.length === 0) return [];
-  const stampedRows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+  const stampedRows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`/* herald:named */
     UPDATE messages m SET send_started_at = now()
       FROM unnest(${claims.map((c) => c.messageId)}::uuid[], ${claims.map((c) => c.leaseId)}::uuid[])
            AS c(id, worker_id)
