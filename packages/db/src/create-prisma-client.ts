@@ -17,10 +17,17 @@ interface CreatePrismaClientOptions {
    * silent). Default 30 s.
    */
   statementTimeoutMs?: number;
+  /**
+   * How long a connection serves before it is closed (once idle) and a new one opened. Default 60 s:
+   * the plans PostgreSQL keeps for a connection's prepared statements (NAMED_STATEMENT_MARK) are
+   * costed for the tables as they were then, and a busy pool's connections would otherwise live on.
+   */
+  connectionLifetimeSeconds?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECTION_LIFETIME_SECONDS = 60;
 /** The server's own cancel comes first; the client's read timeout is only for a server that went silent. */
 const CLIENT_GRACE_MS = 5_000;
 
@@ -34,6 +41,7 @@ export function createPrismaClient({
   maxConnections,
   connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
   statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS,
+  connectionLifetimeSeconds = DEFAULT_CONNECTION_LIFETIME_SECONDS,
 }: CreatePrismaClientOptions): PrismaClient {
   const { connectionString, schema } = splitSchemaParameter(databaseUrl);
   const pool = createPgPool({
@@ -46,6 +54,10 @@ export function createPrismaClient({
     query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    // A generic plan made while a table was small (a seq scan of a few rows) stays a seq scan on the
+    // connection after the table has grown, until PostgreSQL analyzes the table again. Connections
+    // are renewed so that no such plan outlives this, under any load (decision 027).
+    maxLifetimeSeconds: connectionLifetimeSeconds,
     // Timestamps are stored without a zone and compared with now() in SQL: sessions run in UTC.
     options: `-c TimeZone=UTC${schema ? ` -c search_path=${schema}` : ''}`,
   });

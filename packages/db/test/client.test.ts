@@ -123,6 +123,37 @@ describe('createPrismaClient', () => {
     }
   });
 
+  it('renews a connection after its lifetime, with the plans its prepared statements kept', async () => {
+    const one = createPrismaClient({
+      databaseUrl: database.url,
+      maxConnections: 1,
+      connectionLifetimeSeconds: 1,
+    });
+    try {
+      // In one transaction, so that the runs and the look share one connection whatever the timing.
+      const session = () =>
+        one.$transaction(async (tx) => {
+          // More runs than PostgreSQL's five custom plans: the connection keeps a generic plan.
+          for (let run = 0; run < 7; run++)
+            await tx.$queryRaw`/* herald:named */ SELECT ${run}::int AS value`;
+          const [row] = await tx.$queryRaw<{ pid: number; generic: bigint }[]>`
+            SELECT pg_backend_pid() AS pid,
+                   (SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE '/* herald:named */%') AS generic`;
+          return { pid: row?.pid, generic: Number(row?.generic) };
+        });
+      const first = await session();
+      expect(first.generic).toBeGreaterThan(0);
+      // Busy or not, the connection is not used past its lifetime: the next statement has a new one.
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      const second = await session();
+      expect(second.pid).not.toBe(first.pid);
+      expect(second.generic).toBeGreaterThan(0);
+      expect(second.generic).toBeLessThanOrEqual(first.generic);
+    } finally {
+      await one.$disconnect();
+    }
+  });
+
   it('honours ?schema= in the URL', async () => {
     const url = `${database.url}?schema=herald_alt`;
     const deploy = await prisma(['migrate', 'deploy'], { DATABASE_URL: url });
