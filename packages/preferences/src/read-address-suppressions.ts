@@ -1,5 +1,6 @@
 import type { DbClient } from './db-client.js';
 import { addressHashes, normalizeAddress } from './hash-address.js';
+import { toPrismaSuppressionReason, type SuppressionReasonValue } from './suppression-reason.js';
 
 /**
  * The suppression reasons of each address (normalized), in one query for the lot. An address's
@@ -19,17 +20,15 @@ export async function readAddressSuppressions(
   if (addresses.length === 0) return reasons;
   // Raw and prepared once per connection (decision 027): it runs for every message a worker starts,
   // and Prisma's IN list would make a statement text of its own for each number of hashes.
-  const rows = await db.$queryRaw<{ address_hash: string; reason: string }[]>`/* herald:named */
-    SELECT address_hash,
-           -- The reason by its Prisma enum name, as the callers compare it, not its stored value.
-           CASE reason::text WHEN 'hard-bounce' THEN 'hard_bounce'
-                             WHEN 'soft-bounce-limit' THEN 'soft_bounce_limit'
-                             ELSE reason::text END AS reason
-      FROM suppressions
+  const rows = await db.$queryRaw<
+    { address_hash: string; reason: SuppressionReasonValue }[]
+  >`/* herald:named */
+    SELECT address_hash, reason::text FROM suppressions
      WHERE address_hash = ANY(${[...addressByHash.keys()]}::text[])`;
   for (const { address_hash: addressHash, reason } of rows) {
     const address = addressByHash.get(addressHash);
-    if (address) reasons.get(address)?.push(reason);
+    // The stored value ("hard-bounce") by its Prisma enum name ("hard_bounce"), as the callers compare it.
+    if (address) reasons.get(address)?.push(toPrismaSuppressionReason(reason));
   }
   return reasons;
 }
