@@ -24,10 +24,10 @@ const ROUND_EVERY_MS = 60;
  * And at most this long. On an idle machine the rounds end within a few seconds, once every message
  * has arrived; beside a full suite a round takes several times longer, and in one such run the
  * rounds kept every session ending for about 40 s. A delivery retries a statement on a lost
- * connection for seconds (3 s to give a claim back, about 6 s to record an accepted message), which
- * is what a failover asks of it, not a database that keeps ending every session for most of a
- * minute: a message whose statements fail past those retries is left `sending` for the reconciler,
- * as designed, and that run ended with one message unsettled.
+ * connection for seconds (3 s to give a claim back, about 6 s to record an accepted message); a
+ * claim whose statements fail past those retries is settled by its own worker once the database
+ * answers (worker-recovery/requeue-orphaned-claims.ts, requeueClaimsLeftBehind), which the bounded
+ * wait below leaves time for.
  */
 const TERMINATING_MS = 10_000;
 
